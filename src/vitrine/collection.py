@@ -1,0 +1,157 @@
+"""A collection is one folder: settings (collection.json), catalogue, vector index, thumbnails."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from vitrine import embedders
+from vitrine.catalog import Catalog
+from vitrine.embedders.base import Embedder
+from vitrine.errors import CollectionError, EmbedderMismatch
+from vitrine.index import VectorIndex, open_index
+
+CONFIG_FILE = "collection.json"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass
+class CollectionConfig:
+    """What collection.json holds."""
+
+    name: str
+    embedder: str = "classic"
+    embedder_options: dict[str, Any] = field(default_factory=dict)
+    index: str = "faiss"
+    title: str | None = None
+    created_at: float = field(default_factory=time.time)
+
+
+class Collection:
+    """An open collection. The embedder and the index are built on first use."""
+
+    def __init__(self, root: Path, config: CollectionConfig) -> None:
+        self.root = root
+        self.config = config
+        self.catalog = Catalog(root / "catalog.sqlite")
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def title(self) -> str:
+        return self.config.title or self.config.name
+
+    @property
+    def thumbnails_dir(self) -> Path:
+        return self.root / "thumbnails"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Local copies of images fetched from remote sources."""
+        return self.root / "cache"
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return embedders.create(self.config.embedder, **self.config.embedder_options)
+
+    @cached_property
+    def index(self) -> VectorIndex:
+        folder = self.root / "index"
+        folder.mkdir(exist_ok=True)
+        return open_index(self.config.index, folder, self.embedder.dim)
+
+    @property
+    def vectors_key(self) -> str | None:
+        """Key of the embedder that built the stored vectors, None before indexing."""
+        return self.catalog.get_meta("vectors_embedder")
+
+    def check_embedder(self, embedder: Embedder) -> None:
+        """Refuse to compare `embedder`'s vectors with vectors another embedder built."""
+        built = self.vectors_key
+        if built is not None and built != embedder.key:
+            raise EmbedderMismatch(
+                f"collection {self.name!r} was indexed with {built!r}, not {embedder.key!r}; "
+                f"search with that embedder, or re-embed with "
+                f"'vitrine index {self.name} --embedder {embedder.name} --rebuild'")
+
+    def set_embedder(self, name: str, options: dict[str, Any] | None = None) -> None:
+        """Switch the collection to another embedder; its vectors must then be rebuilt."""
+        self.config.embedder = name
+        self.config.embedder_options = dict(options or {})
+        self.__dict__.pop("embedder", None)
+        old = self.__dict__.pop("index", None)
+        if old is not None:
+            old.close()
+        save_config(self.root, self.config)
+
+    def close(self) -> None:
+        index = self.__dict__.get("index")
+        if index is not None:
+            index.save()
+            index.close()
+        self.catalog.close()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def resolve(name_or_path: str, data_dir: Path) -> Path:
+    """A collection's folder: a path when it contains a separator, else a name under `data_dir`."""
+    if "/" in name_or_path or "\\" in name_or_path or name_or_path.startswith("."):
+        return Path(name_or_path).expanduser()
+    if not _NAME.match(name_or_path):
+        raise CollectionError(
+            f"collection name {name_or_path!r} may hold letters, digits, '_', '.' and '-' only")
+    return data_dir / name_or_path
+
+
+def create_collection(
+    root: Path, *, embedder: str = "classic", index: str = "faiss", title: str | None = None,
+    embedder_options: dict[str, Any] | None = None,
+) -> Collection:
+    """Create a collection folder; refuses to overwrite an existing one."""
+    if (root / CONFIG_FILE).exists():
+        raise CollectionError(f"a collection already exists at {root}")
+    embedders.create(embedder, **(embedder_options or {}))  # fail early on an unknown name
+    root.mkdir(parents=True, exist_ok=True)
+    config = CollectionConfig(
+        name=root.name, embedder=embedder, embedder_options=dict(embedder_options or {}),
+        index=index, title=title)
+    save_config(root, config)
+    return Collection(root, config)
+
+
+def open_collection(root: Path) -> Collection:
+    """Open an existing collection folder."""
+    path = root / CONFIG_FILE
+    if not path.exists():
+        raise CollectionError(
+            f"no collection at {root}; create one with 'vitrine collection create {root.name}'")
+    try:
+        config = CollectionConfig(**json.loads(path.read_text()))
+    except (ValueError, TypeError) as exc:
+        raise CollectionError(f"{path} is not a valid collection file: {exc}") from exc
+    return Collection(root, config)
+
+
+def list_collections(data_dir: Path) -> list[Path]:
+    """Collection folders directly under `data_dir`."""
+    if not data_dir.is_dir():
+        return []
+    return sorted(p for p in data_dir.iterdir() if (p / CONFIG_FILE).is_file())
+
+
+def save_config(root: Path, config: CollectionConfig) -> None:
+    tmp = root / (CONFIG_FILE + ".tmp")
+    tmp.write_text(json.dumps(asdict(config), indent=2))
+    tmp.replace(root / CONFIG_FILE)

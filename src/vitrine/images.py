@@ -1,0 +1,131 @@
+"""Defensive image decoding: every failure becomes an ImageError naming the file and the reason.
+
+Handles EXIF orientation, CMYK, 16-bit, palette, alpha and animated images (first frame);
+rejects files that are not images whatever their name, truncated files, and decompression bombs
+(a pixel limit checked from the header, before any pixel is decoded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from vitrine.errors import ImageError
+
+DEFAULT_MAX_PIXELS = 120_000_000
+THUMBNAIL_SIZE = 256
+_ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "TIFF", "WEBP", "BMP", "MPO", "JPEG2000"}
+
+# Truncated files must fail, not decode half-grey.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes, source: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None) -> Image.Image:
+    """Decode image bytes into an upright RGB image.
+
+    Args:
+        source: names the file in error messages.
+        reduce_to: when set, JPEGs decode at the smallest scale still at least this many pixels
+            on the short side (draft mode), which is several times faster for thumbnails.
+    """
+    if not data:
+        raise ImageError(source, "the file is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            _check_header(image, source, max_pixels)
+            if reduce_to and image.format == "JPEG":
+                scale = min(image.size) / reduce_to
+                if scale >= 2:
+                    image.draft("RGB", (max(1, int(image.size[0] / scale)), max(1, int(image.size[1] / scale))))
+            image.load()
+            return _to_rgb(ImageOps.exif_transpose(image) or image, source)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(source, f"too many pixels, refused as a possible decompression bomb ({exc})") from None
+    except UnidentifiedImageError:
+        raise ImageError(source, "not an image file (content not recognised, whatever the extension)") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageError(source, f"corrupt or truncated image data ({exc})") from None
+
+
+def read_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None) -> tuple[Image.Image, str]:
+    """Decode an image file; returns the image and the file's sha256."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
+    return decode(data, str(path), max_pixels=max_pixels, reduce_to=reduce_to), sha256_bytes(data)
+
+
+def original_size(data: bytes) -> tuple[int, int]:
+    """Pixel size from the header alone, after EXIF orientation."""
+    with Image.open(io.BytesIO(data)) as image:
+        w, h = image.size
+        orientation = image.getexif().get(0x0112, 1)
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+
+def thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> Image.Image:
+    """A copy that fits in a size x size box."""
+    thumb = image.copy()
+    thumb.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return thumb
+
+
+def save_jpeg(image: Image.Image, dest: Path, quality: int = 85) -> None:
+    """Write a JPEG atomically (temp file, then rename); no metadata is kept."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    image.save(tmp, "JPEG", quality=quality, optimize=True)
+    tmp.replace(dest)
+
+
+def _check_header(image: Image.Image, source: str, max_pixels: int) -> None:
+    if image.format not in _ALLOWED_FORMATS:
+        raise ImageError(source, f"image format {image.format} is not accepted")
+    w, h = image.size
+    if w <= 0 or h <= 0:
+        raise ImageError(source, f"invalid image size {w}x{h}")
+    if w * h > max_pixels:
+        raise ImageError(
+            source, f"{w}x{h} = {w * h:,} pixels is over the limit of {max_pixels:,}"
+            " (refused as a possible decompression bomb)")
+
+
+def _to_rgb(image: Image.Image, source: str) -> Image.Image:
+    """RGB of any mode: alpha composited on white, 16-bit scaled down, CMYK converted."""
+    mode = image.mode
+    if mode == "RGB":
+        return image
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if mode.startswith("I;16") or arr.max() > 255 else 255.0
+        arr = np.clip(arr / top * 255.0, 0, 255).astype(np.uint8)
+        return Image.fromarray(arr, "L").convert("RGB")
+    if mode == "F":
+        arr = np.asarray(image, dtype=np.float64)
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        arr = (arr - lo) / max(hi - lo, 1e-12) * 255.0
+        return Image.fromarray(np.nan_to_num(arr).astype(np.uint8), "L").convert("RGB")
+    if mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    try:
+        return image.convert("RGB")
+    except (ValueError, OSError) as exc:
+        raise ImageError(source, f"cannot convert colour mode {mode} to RGB ({exc})") from None
