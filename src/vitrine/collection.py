@@ -15,6 +15,7 @@ from vitrine.catalog import Catalog
 from vitrine.embedders.base import Embedder
 from vitrine.errors import CollectionError, EmbedderMismatch
 from vitrine.index import VectorIndex, open_index
+from vitrine.records import StoredImage
 
 CONFIG_FILE = "collection.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -56,6 +57,18 @@ class Collection:
     def cache_dir(self) -> Path:
         """Local copies of images fetched from remote sources."""
         return self.root / "cache"
+
+    def thumbnail_path(self, sha256: str) -> Path:
+        """Where the thumbnail of the image with this checksum lives (made by indexing)."""
+        return self.thumbnails_dir / sha256[:2] / f"{sha256}.jpg"
+
+    def image_path(self, image: StoredImage) -> Path | None:
+        """The local file holding an image's full pixels: the source file or the fetched copy."""
+        if image.local_path:
+            return Path(image.local_path)
+        if "://" not in image.location:
+            return Path(image.location)
+        return None
 
     @cached_property
     def embedder(self) -> Embedder:
