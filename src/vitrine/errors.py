@@ -6,6 +6,7 @@ VitrineError
 │   └── RecordNotFound
 ├── ImageError                 an image could not be decoded safely; names the file and the reason
 ├── ImportError_               an import source is unreadable or a mapping is wrong
+│   └── FetchError             a remote resource could not be downloaded; names the URL and the reason
 ├── EmbedderError              unknown embedder, missing weights, missing optional dependency
 │   └── EmbedderMismatch       a query embedder differs from the one that built the vectors
 ├── IndexError_                the vector index is unusable (wrong dimension, corrupt file, server down)
@@ -45,6 +46,15 @@ class ImageError(VitrineError):
 
 class ImportError_(VitrineError):
     """An import source is unreadable, or a column mapping does not fit it."""
+
+
+class FetchError(ImportError_):
+    """A remote resource could not be downloaded (refused scheme, HTTP error, too large, timeout)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
 
 
 class EmbedderError(VitrineError):
