@@ -19,6 +19,9 @@ class WebSettings(BaseModel):
     secret_key: str = DEFAULT_SECRET
     max_upload_bytes: int = 15 * 1024 * 1024
     rate_limit_per_minute: int = 120
+    max_upload_pixels: int = 40_000_000
+    #: extra record fields (keys of `extra`) offered as search facets
+    facet_fields: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):
