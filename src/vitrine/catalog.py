@@ -258,10 +258,10 @@ class Catalog:
         return [_to_image(r) for r in rows]
 
     def images_needing_vectors(self, embedder_key: str) -> list[StoredImage]:
-        """Decoded images whose vector is missing, stale, or built by another embedder."""
+        """Images not yet processed, or whose vector is missing, stale, or from another embedder."""
         rows = self._db.execute(
-            _IMAGE_SELECT + " WHERE i.sha256 IS NOT NULL AND i.error IS NULL AND"
-            " (i.embedded_sha256 IS NULL OR i.embedded_sha256 != i.sha256 OR i.embedder IS NOT ?)"
+            _IMAGE_SELECT + " WHERE i.error IS NULL AND (i.sha256 IS NULL OR"
+            " i.embedded_sha256 IS NULL OR i.embedded_sha256 != i.sha256 OR i.embedder IS NOT ?)"
             " ORDER BY i.id", (embedder_key,))
         return [_to_image(r) for r in rows]
 
@@ -275,6 +275,25 @@ class Catalog:
                 "UPDATE images SET local_path = ?, width = ?, height = ?, sha256 = ?,"
                 " source_stamp = ?, error = NULL WHERE id = ?",
                 (local_path, width, height, sha256, source_stamp, image_id))
+
+    def local_image_stamps(self) -> list[tuple[int, str, str | None]]:
+        """(id, path, size:mtime stamp) of processed images that are local files."""
+        rows = self._db.execute(
+            "SELECT id, location, source_stamp FROM images"
+            " WHERE sha256 IS NOT NULL AND location NOT LIKE '%://%'")
+        return [(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+    def invalidate_images(self, image_ids: Iterable[int]) -> None:
+        """Forget what is known of these images' content: they will be read and hashed again."""
+        with self._lock, self.transaction():
+            self._db.executemany(
+                "UPDATE images SET sha256 = NULL, error = NULL WHERE id = ?",
+                [(int(i),) for i in image_ids])
+
+    def clear_image_errors(self) -> None:
+        """Give failed images another chance at the next indexing run."""
+        with self._lock:
+            self._db.execute("UPDATE images SET error = NULL WHERE error IS NOT NULL")
 
     def set_image_error(self, image_id: int, reason: str) -> None:
         with self._lock:

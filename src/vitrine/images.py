@@ -84,6 +84,27 @@ def thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> Image.Image:
     return thumb
 
 
+def write_thumbnail(image: Image.Image, data: bytes, dest: Path, size: int = THUMBNAIL_SIZE) -> None:
+    """Write the thumbnail of a decoded image; a small upright JPEG source is copied as it is."""
+    if _is_small_plain_jpeg(data, size):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(dest)
+        return
+    save_jpeg(thumbnail(image, size), dest)
+
+
+def _is_small_plain_jpeg(data: bytes, size: int) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            return (
+                probe.format == "JPEG" and max(probe.size) <= size and probe.mode in ("RGB", "L")
+                and probe.getexif().get(0x0112, 1) == 1)
+    except (OSError, SyntaxError, ValueError):
+        return False
+
+
 def save_jpeg(image: Image.Image, dest: Path, quality: int = 85) -> None:
     """Write a JPEG atomically (temp file, then rename); no metadata is kept."""
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,9 @@ class Embedder(ABC):
     #: the square side, in pixels, that images are reduced to before `embed_images`;
     #: decoders may use it to decode cheaply at a reduced size (JPEG draft mode).
     input_size: int = 224
+    #: light embedders run inside the decoding worker processes; heavy models (which use every
+    #: core themselves) run once in the parent on the decoded pixels.
+    embed_in_workers: bool = True
 
     def __init__(self) -> None:
         self._loaded = False
