@@ -7,6 +7,7 @@ cursor after every item, so an interrupted import (Ctrl-C, kill) continues where
 
 from __future__ import annotations
 
+import itertools
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from vitrine.collection import Collection
 from vitrine.records import Record
 
 log = logging.getLogger(__name__)
+
+_BATCH = 200
 
 Progress = Callable[[int], None]
 """Called with the number of items just handled."""
@@ -80,13 +83,21 @@ def run_import(collection: Collection, source: Source, progress: Progress | None
     if run.resumed:
         log.info("resuming the interrupted import of %s", source.key())
     report = ImportReport(source=source.key(), resumed=run.resumed)
-    for item in source.read(run.cursor):
-        status = _write_item(collection, run.id, item, report)
-        catalog.count_import(run.id, status)
-        if item.cursor is not None:
-            catalog.save_cursor(run.id, item.cursor)
-        if progress:
-            progress(1)
+    items = source.read(run.cursor)
+    while True:
+        # One transaction per batch: records, counts and the cursor land together or not at all,
+        # so a kill between batches resumes exactly after the last committed item.
+        with catalog.transaction():
+            batch = list(itertools.islice(items, _BATCH))
+            for item in batch:
+                status = _write_item(collection, run.id, item, report)
+                catalog.count_import(run.id, status)
+                if item.cursor is not None:
+                    catalog.save_cursor(run.id, item.cursor)
+        if progress and batch:
+            progress(len(batch))
+        if len(batch) < _BATCH:
+            break
     catalog.finish_import(run.id)
     for status, n in catalog.import_counts(run.id).items():
         setattr(report, status, n)
