@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import warnings
 from pathlib import Path
 
@@ -24,12 +25,25 @@ _ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "TIFF", "WEBP", "BMP", "MPO", "JPEG200
 # Truncated files must fail, not decode half-grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
+# What a hostile file can make a Pillow plugin raise besides OSError: parsers index, unpack and
+# divide by header fields they trust.
+_DECODE_ERRORS = (
+    OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError,
+    ZeroDivisionError, OverflowError, MemoryError,
+)
+# Plugins asked to parse a file; MPO has no opener of its own (the JPEG one returns MPO images).
+_OPEN_FORMATS = sorted(_ALLOWED_FORMATS - {"MPO"})
+_BOMB = "too many pixels, refused as a possible decompression bomb"
+_NOT_AN_IMAGE = "not an image file (content not recognised, whatever the extension)"
+
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode(data: bytes, source: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None) -> Image.Image:
+def decode(
+    data: bytes, source: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None,
+) -> Image.Image:
     """Decode image bytes into an upright RGB image.
 
     Args:
@@ -42,25 +56,31 @@ def decode(data: bytes, source: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, re
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            # Only the accepted formats are even parsed: less exposed code (EPS would run Ghostscript).
+            image = Image.open(io.BytesIO(data), formats=_OPEN_FORMATS)
             _check_header(image, source, max_pixels)
             if reduce_to and image.format == "JPEG":
                 scale = min(image.size) / reduce_to
                 if scale >= 2:
-                    image.draft("RGB", (max(1, int(image.size[0] / scale)), max(1, int(image.size[1] / scale))))
+                    w, h = image.size
+                    image.draft("RGB", (max(1, int(w / scale)), max(1, int(h / scale))))
             image.load()
             return _to_rgb(ImageOps.exif_transpose(image) or image, source)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(source, f"too many pixels, refused as a possible decompression bomb ({exc})") from None
+        raise ImageError(source, f"{_BOMB} ({exc})") from None
     except UnidentifiedImageError:
-        raise ImageError(source, "not an image file (content not recognised, whatever the extension)") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageError(source, f"corrupt or truncated image data ({exc})") from None
+        raise ImageError(source, _NOT_AN_IMAGE) from None
+    except MemoryError:
+        raise ImageError(source, "not enough memory to decode it") from None
+    except _DECODE_ERRORS as exc:
+        raise ImageError(source, f"corrupt or truncated image data ({exc or type(exc).__name__})") from None
 
 
-def read_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None) -> tuple[Image.Image, str]:
+def read_image(
+    path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None,
+) -> tuple[Image.Image, str]:
     """Decode an image file; returns the image and the file's sha256."""
     try:
         data = path.read_bytes()
@@ -69,11 +89,18 @@ def read_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: i
     return decode(data, str(path), max_pixels=max_pixels, reduce_to=reduce_to), sha256_bytes(data)
 
 
-def original_size(data: bytes) -> tuple[int, int]:
-    """Pixel size from the header alone, after EXIF orientation."""
-    with Image.open(io.BytesIO(data)) as image:
-        w, h = image.size
-        orientation = image.getexif().get(0x0112, 1)
+def original_size(data: bytes, source: str = "image") -> tuple[int, int]:
+    """Pixel size from the header alone, after EXIF orientation; ImageError when unreadable."""
+    try:
+        with Image.open(io.BytesIO(data), formats=_OPEN_FORMATS) as image:
+            w, h = image.size
+            orientation = image.getexif().get(0x0112, 1)
+    except UnidentifiedImageError:
+        raise ImageError(source, _NOT_AN_IMAGE) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(source, f"{_BOMB} ({exc})") from None
+    except _DECODE_ERRORS as exc:
+        raise ImageError(source, f"unreadable image header ({exc or type(exc).__name__})") from None
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
