@@ -1,0 +1,78 @@
+"""The web app: built by `create_app`, which opens the collection in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from vitrine.collection import open_collection, resolve
+from vitrine.errors import VitrineError
+from vitrine.gallery import Gallery
+from vitrine.settings import DEFAULT_SECRET, Settings
+from vitrine.web import handlers
+from vitrine.web.photos import PhotoCache
+from vitrine.web.routes import api, gallery, images, records, search, visitor
+from vitrine.web.security import RateLimiter
+from vitrine.web.strength import match_words
+
+log = logging.getLogger(__name__)
+_HERE = Path(__file__).parent
+
+
+class UnsafeSettings(VitrineError):
+    """The web app refuses to start with settings unsafe for production."""
+
+
+def create_app(settings: Settings, collection_path: Path | None = None) -> FastAPI:
+    """The vitrine web app serving one collection (`collection_path`, else `settings.collection`)."""
+    check_settings(settings)
+    path = collection_path or resolve(settings.collection, settings.data_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        collection = open_collection(path)
+        app.state.collection = collection
+        app.state.gallery = Gallery(collection.root / "gallery")
+        log.info("serving collection %s from %s", collection.name, collection.root)
+        try:
+            yield
+        finally:
+            collection.close()
+
+    app = FastAPI(
+        title="vitrine", version="0.1.0", lifespan=lifespan,
+        description="Search a heritage image collection by image, text and metadata.",
+        docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.templates = _templates()
+    app.state.photos = PhotoCache()
+    app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
+    app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
+    for module in (visitor, search, records, gallery, images, api):
+        app.include_router(module.router)
+    handlers.install(app)
+    return app
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to serve in production mode with the default secret key."""
+    web = settings.web
+    if web.production and (web.secret_key == DEFAULT_SECRET or len(web.secret_key) < 16):
+        raise UnsafeSettings(
+            "production mode needs a secret key of your own: set VITRINE_WEB__SECRET_KEY to a long "
+            "random string (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=_HERE / "templates")
+    env = templates.env
+    env.filters["q"] = lambda value: quote(str(value), safe="")
+    env.globals["match_words"] = match_words
+    return templates

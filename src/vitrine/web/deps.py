@@ -1,0 +1,73 @@
+"""Dependencies as Annotated aliases: what a route needs, taken from app.state or the request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.templating import Jinja2Templates
+
+from vitrine.collection import Collection
+from vitrine.gallery import Gallery
+from vitrine.records import Filters
+from vitrine.settings import Settings
+from vitrine.web.filtering import active_filters, to_filters
+from vitrine.web.photos import PhotoCache
+from vitrine.web.security import RateLimiter, WebError
+
+
+def get_collection(request: Request) -> Collection:
+    collection: Collection = request.app.state.collection
+    return collection
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_gallery(request: Request) -> Gallery:
+    gallery: Gallery = request.app.state.gallery
+    return gallery
+
+
+def get_photos(request: Request) -> PhotoCache:
+    photos: PhotoCache = request.app.state.photos
+    return photos
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+def get_active_filters(
+    request: Request, settings: Annotated[Settings, Depends(get_settings)],
+) -> dict[str, str]:
+    """Filters named in the query string (object_type, creator, century, source, f.<field>...)."""
+    return active_filters(request.query_params, settings.web.facet_fields)
+
+
+def get_filters(active: Annotated[dict[str, str], Depends(get_active_filters)]) -> Filters:
+    return to_filters(active)
+
+
+def rate_limit(request: Request) -> None:
+    """Refuse a client that sent more than its share of requests this minute."""
+    limiter: RateLimiter = request.app.state.limiter
+    client = request.client.host if request.client else "unknown"
+    if not limiter.allow(client):
+        raise WebError(
+            429, "rate_limited", "too many requests from your address; wait a minute and try again")
+
+
+CollectionDep = Annotated[Collection, Depends(get_collection)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+GalleryDep = Annotated[Gallery, Depends(get_gallery)]
+PhotosDep = Annotated[PhotoCache, Depends(get_photos)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+ActiveFiltersDep = Annotated[dict[str, str], Depends(get_active_filters)]
+FiltersDep = Annotated[Filters, Depends(get_filters)]
+PageDep = Annotated[int, Query(ge=1, le=10_000, description="page number, from 1")]
+PerPageDep = Annotated[int, Query(ge=1, le=100, description="results per page")]
+RateLimited = Depends(rate_limit)

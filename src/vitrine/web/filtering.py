@@ -1,0 +1,91 @@
+"""Search filters as they travel in URLs and forms, and their conversion to `Filters`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+from vitrine.records import Filters
+from vitrine.web.security import WebError
+
+BASE_FACETS = ("object_type", "creator", "century", "source")
+_LABELS = {
+    "object_type": "Object type", "creator": "Creator", "century": "Century", "source": "Museum / source",
+}
+_EXTRA_PREFIX = "f."
+
+
+def active_filters(values: Mapping[str, str], extra_fields: Sequence[str]) -> dict[str, str]:
+    """The filter parameters present in a query string or form, by facet name."""
+    names = (*BASE_FACETS, "year_from", "year_to", *extra_fields)
+    out: dict[str, str] = {}
+    for name in names:
+        key = name if name in BASE_FACETS or name.startswith("year_") else _EXTRA_PREFIX + name
+        value = values.get(key, "").strip()
+        if value:
+            out[name] = value[:200]
+    return out
+
+
+def to_filters(active: Mapping[str, str]) -> Filters:
+    """`Filters` for the library; a century becomes a year range."""
+    year_from = _int(active, "year_from")
+    year_to = _int(active, "year_to")
+    century = _int(active, "century")
+    if century is not None:
+        year_from = max(year_from or -10**6, (century - 1) * 100 + 1)
+        year_to = min(year_to if year_to is not None else 10**6, century * 100)
+    extra = {k: v for k, v in active.items() if k not in (*BASE_FACETS, "year_from", "year_to")}
+    return Filters(
+        year_from=year_from, year_to=year_to, object_type=active.get("object_type"),
+        creator=active.get("creator"), source=active.get("source"), fields=extra)
+
+
+def query_string(active: Mapping[str, str], **more: str | int | None) -> str:
+    """URL parameters for these filters plus `more` (None values are dropped)."""
+    params = [(_param(k), v) for k, v in active.items()]
+    params += [(k, str(v)) for k, v in more.items() if v is not None and v != ""]
+    return urlencode(params)
+
+
+def toggled(active: Mapping[str, str], name: str, value: str) -> dict[str, str]:
+    """The filters with `name` set to `value`, or unset when it already was."""
+    out = dict(active)
+    if out.get(name) == value:
+        out.pop(name)
+    else:
+        out[name] = value
+    return out
+
+
+def label(name: str) -> str:
+    return _LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def value_label(name: str, value: str) -> str:
+    if name == "century" and value.lstrip("-").isdigit():
+        n = int(value)
+        if n <= 0:
+            return f"{1 - n}{_suffix(1 - n)} century BCE"
+        return f"{n}{_suffix(n)} century"
+    return value
+
+
+def _suffix(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _param(name: str) -> str:
+    return name if name in BASE_FACETS or name.startswith("year_") else _EXTRA_PREFIX + name
+
+
+def _int(active: Mapping[str, str], name: str) -> int | None:
+    value = active.get(name)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise WebError(422, "bad_filter", f"{label(name)} must be a whole number, got {value!r}") from None

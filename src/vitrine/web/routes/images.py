@@ -1,0 +1,71 @@
+"""Images served by catalogue image id, never by a path a client sends."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from vitrine.collection import Collection
+from vitrine.errors import CatalogError, ImageError
+from vitrine.images import read_image, thumbnail
+from vitrine.records import StoredImage
+from vitrine.web.deps import CollectionDep, GalleryDep
+from vitrine.web.security import WebError, sniff
+
+router = APIRouter(tags=["images"], include_in_schema=False)
+_CACHE = {"Cache-Control": "public, max-age=86400"}
+
+
+@router.get("/images/{image_id}/thumbnail")
+def image_thumbnail(image_id: int, collection: CollectionDep) -> Response:
+    stored = _stored(collection, image_id)
+    if stored.sha256:
+        path = collection.thumbnail_path(stored.sha256)
+        if path.is_file():
+            return FileResponse(path, media_type="image/jpeg", headers=_CACHE)
+    source = _local(collection, stored)
+    try:  # not indexed yet: make one in memory
+        image, _ = read_image(source, reduce_to=256)
+    except ImageError as exc:
+        raise WebError(404, "no_image", f"image {image_id} cannot be shown: {exc.reason}") from None
+    buf = io.BytesIO()
+    thumbnail(image).save(buf, "JPEG", quality=85)
+    return Response(buf.getvalue(), media_type="image/jpeg")
+
+
+@router.get("/images/{image_id}/full")
+def image_full(image_id: int, collection: CollectionDep) -> Response:
+    stored = _stored(collection, image_id)
+    if collection.image_path(stored) is None and stored.location.startswith(("http://", "https://")):
+        return RedirectResponse(stored.location, status_code=307)
+    path = _local(collection, stored)
+    with path.open("rb") as fh:
+        mime = sniff(fh.read(16))
+    if mime is None:
+        raise WebError(404, "no_image", f"image {image_id} is not in a format browsers show")
+    return FileResponse(path, media_type=mime, headers=_CACHE)
+
+
+@router.get("/gallery/{entry_id}/photo.jpg")
+def gallery_photo(entry_id: str, gallery: GalleryDep) -> Response:
+    path = gallery.photo_path(entry_id)
+    if path is None:
+        raise WebError(404, "not_found", "no gallery entry with this id")
+    return FileResponse(path, media_type="image/jpeg")
+
+
+def _stored(collection: Collection, image_id: int) -> StoredImage:
+    try:
+        return collection.catalog.image(image_id)
+    except CatalogError:
+        raise WebError(404, "not_found", f"no image with id {image_id}") from None
+
+
+def _local(collection: Collection, stored: StoredImage) -> Path:
+    path = collection.image_path(stored)
+    if path is None or not path.is_file():
+        raise WebError(404, "no_image", f"image {stored.id} is not available on this server")
+    return path

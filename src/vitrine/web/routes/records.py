@@ -1,0 +1,39 @@
+"""A work's own page: zoomable image, every field, the museum's link, similar works."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from vitrine.errors import SearchError
+from vitrine.search import search_by_record
+from vitrine.web.deps import CollectionDep, TemplatesDep
+from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.schemas import SearchPagePublic
+
+router = APIRouter(tags=["records"], include_in_schema=False)
+log = logging.getLogger(__name__)
+SIMILAR = 12
+_SHOWN_FIELDS = (
+    ("creators", "Creator"), ("date_text", "Date"), ("object_type", "Object type"), ("medium", "Medium"),
+    ("dimensions", "Dimensions"), ("credit_line", "Credit line"), ("rights", "Rights"),
+    ("source", "Museum / source"), ("identifier", "Identifier"),
+)
+
+
+@router.get("/records/{identifier:path}", response_class=HTMLResponse)
+def record_page(
+    request: Request, identifier: str, templates: TemplatesDep, collection: CollectionDep,
+) -> Response:
+    record = record_public(collection, collection.catalog.get(identifier))
+    similar: SearchPagePublic | None
+    try:
+        similar = page_public(collection, search_by_record(collection, identifier, per_page=SIMILAR))
+    except SearchError as exc:  # not indexed yet: the page still shows the record
+        log.info("no similar works for %s: %s", identifier, exc)
+        similar = None
+    return templates.TemplateResponse(request, "record.html", {
+        "collection": collection, "record": record, "similar": similar, "fields": _SHOWN_FIELDS,
+        "alt_text": alt_text})

@@ -1,0 +1,124 @@
+"""Share your view: a visitor's photo, the works it echoes, a composite to download, consent to share."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from PIL import Image
+from starlette.concurrency import run_in_threadpool
+
+from vitrine.collection import Collection
+from vitrine.images import decode, read_image
+from vitrine.search import search_by_image
+from vitrine.web import composite
+from vitrine.web.deps import (
+    CollectionDep,
+    GalleryDep,
+    PhotosDep,
+    RateLimited,
+    SettingsDep,
+    TemplatesDep,
+)
+from vitrine.web.photos import HeldPhoto
+from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
+
+router = APIRouter(tags=["visitor"], include_in_schema=False)
+_RESULTS = 7
+_GONE = ("your photo is no longer held on the server (photos are kept in memory for a short "
+         "while only); please share it again")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, templates: TemplatesDep, collection: CollectionDep) -> Response:
+    return templates.TemplateResponse(request, "visitor.html", {"collection": collection})
+
+
+@router.post("/share", response_class=HTMLResponse, dependencies=[RateLimited])
+async def share(
+    request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
+    photos: PhotosDep,
+) -> Response:
+    """Take the photo (in memory only), find its matches, and show them."""
+    form = await read_form(request, settings.web.max_upload_bytes)
+    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1600)
+    jpeg = await run_in_threadpool(clean_jpeg, image)
+    token = photos.put(jpeg)
+    return await run_in_threadpool(_results, request, templates, collection, token, image)
+
+
+@router.get("/share/{token}", response_class=HTMLResponse)
+def shared(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
+           photos: PhotosDep) -> Response:
+    """The results of an earlier photo, while it is still held in memory."""
+    held = _held(photos.get(token))
+    return _results(request, templates, collection, token, decode(held.jpeg, "your photo"))
+
+
+@router.get("/share/{token}/photo.jpg")
+def photo(token: str, photos: PhotosDep) -> Response:
+    held = _held(photos.get(token))
+    return Response(held.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+
+
+@router.get("/share/{token}/composite.{fmt}")
+def download(token: str, fmt: Literal["jpg", "png"], identifier: str, collection: CollectionDep,
+             photos: PhotosDep) -> Response:
+    """The visitor's photo and the artwork side by side, with its label, as a file to keep."""
+    held = _held(photos.get(token))
+    record = collection.catalog.get(identifier)
+    artwork = _artwork_pixels(collection, identifier)
+    caption = composite.Caption.of(record, collection.title)
+    data = composite.render(decode(held.jpeg, "your photo"), artwork, caption, fmt)
+    _format, mime = composite.FORMATS[fmt]
+    return Response(data, media_type=mime, headers={
+        "Content-Disposition": f'attachment; filename="my-view.{fmt}"', "Cache-Control": "no-store"})
+
+
+@router.post("/share/{token}/gallery", response_class=HTMLResponse, dependencies=[RateLimited])
+async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
+                         settings: SettingsDep, photos: PhotosDep, gallery: GalleryDep) -> Response:
+    """Store the photo in the visitor gallery: only with the consent box ticked."""
+    form = await read_form(request, settings.web.max_upload_bytes)
+    if form.get("consent") != "yes":
+        raise WebError(422, "no_consent", "tick the box to agree before adding your photo to the gallery")
+    held = _held(photos.get(token))
+    record = collection.catalog.get(form.get("identifier"))
+    images = collection.catalog.images_of(record.identifier)
+    image_id = int(form.get("image_id")) if form.get("image_id").isdigit() else None
+    if image_id not in {i.id for i in images}:
+        image_id = images[0].id if images else None
+    entry, removal = gallery.add(held.jpeg, record.identifier, image_id, record.title)
+    return templates.TemplateResponse(request, "gallery_added.html", {
+        "collection": collection, "entry": entry, "removal_token": removal, "record": record})
+
+
+def _results(request: Request, templates: TemplatesDep, collection: Collection, token: str,
+             image: Image.Image) -> Response:
+    page = page_public(collection, search_by_image(collection, image, per_page=_RESULTS))
+    best = page.hits[0] if page.hits else None
+    record = record_public(collection, collection.catalog.get(best.identifier)) if best else None
+    return templates.TemplateResponse(request, "share_result.html", {
+        "collection": collection, "token": token, "page": page, "best": best, "record": record,
+        "others": page.hits[1:], "alt_text": alt_text})
+
+
+def _held(held: HeldPhoto | None) -> HeldPhoto:
+    if held is None:
+        raise WebError(410, "photo_gone", _GONE)
+    return held
+
+
+def _artwork_pixels(collection: Collection, identifier: str) -> Image.Image:
+    """The artwork at its best local resolution: the source file, else its thumbnail."""
+    for stored in collection.catalog.images_of(identifier):
+        path = collection.image_path(stored)
+        if path is not None and path.is_file():
+            return read_image(path)[0]
+        if stored.sha256:
+            thumb = collection.thumbnail_path(stored.sha256)
+            if thumb.is_file():
+                return read_image(thumb)[0]
+    raise WebError(404, "no_image", f"record {identifier!r} has no image available on this server")

@@ -1,0 +1,179 @@
+"""What protects the web app: upload limits, content sniffing, safe decoding, rate limits.
+
+Uploads are read into memory only (the multipart parser is told never to spool to disk), with a
+size limit enforced while the body streams in, so a refused or unconsented photo leaves nothing
+behind. Image type is sniffed from the bytes, never from the name or the declared type.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+
+from PIL import Image
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
+
+from vitrine.errors import ImageError
+from vitrine.images import decode
+
+_FIELD_LIMIT = 64 * 1024
+_FORM_OVERHEAD = 256 * 1024
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
+class WebError(Exception):
+    """An error with an HTTP status and a machine code, rendered as HTML or JSON."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class UploadForm:
+    """A parsed multipart form: text fields, and the bytes of the one file part (if any)."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    file: bytes | None = None
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+
+async def read_form(request: Request, max_bytes: int) -> UploadForm:
+    """Parse a multipart (or urlencoded) form into memory, refusing bodies over `max_bytes`."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            form = await request.form()
+            return UploadForm(fields={k: v for k, v in form.items() if isinstance(v, str)})
+        raise WebError(415, "unsupported_media_type", "send the photo as multipart/form-data")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes + _FORM_OVERHEAD:
+        raise _too_large(max_bytes)
+    parser = MultiPartParser(
+        request.headers, _limited(request, max_bytes + _FORM_OVERHEAD),
+        max_files=1, max_fields=40, max_part_size=_FIELD_LIMIT)
+    parser.spool_max_size = max_bytes + _FORM_OVERHEAD + 1  # stay in memory, never roll to disk
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise WebError(422, "bad_form", f"the form could not be read: {exc.message}") from None
+    out = UploadForm()
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                data = await value.read()
+                if data:
+                    out.file = data
+            else:
+                out.fields[name] = value
+    finally:
+        await form.close()
+    if out.file is not None and len(out.file) > max_bytes:
+        raise _too_large(max_bytes)
+    return out
+
+
+async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
+    seen = 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > limit:
+            raise _too_large(limit - _FORM_OVERHEAD)
+        yield chunk
+
+
+def _too_large(max_bytes: int) -> WebError:
+    return WebError(413, "too_large", f"the file is larger than the limit of {max_bytes / 1e6:.1f} MB")
+
+
+def sniff(data: bytes) -> str | None:
+    """The image type from the first bytes, or None when they are not an accepted image."""
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def decode_upload(data: bytes | None, *, max_pixels: int, reduce_to: int | None = None) -> Image.Image:
+    """Decode an uploaded photo safely; every refusal is a WebError with a clear message."""
+    if not data:
+        raise WebError(422, "no_photo", "no photo was sent: choose a file or take a photo")
+    if sniff(data) is None:
+        raise WebError(
+            415, "not_an_image", "this file is not a JPEG, PNG, GIF, WebP, BMP or TIFF image")
+    _check_pixels(data, max_pixels)
+    try:
+        return decode(data, "your photo", max_pixels=max_pixels, reduce_to=reduce_to)
+    except ImageError as exc:
+        if "bomb" in exc.reason:
+            raise WebError(413, "too_many_pixels", str(exc)) from None
+        raise WebError(422, "bad_image", f"the image could not be read: {exc.reason}") from None
+
+
+def _check_pixels(data: bytes, max_pixels: int) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            w, h = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return  # decode() explains what is wrong
+    if w * h > max_pixels:
+        raise WebError(
+            413, "too_many_pixels",
+            f"the photo is {w}x{h} pixels, over the limit of {max_pixels:,}; send a smaller one")
+
+
+def clean_jpeg(image: Image.Image, max_side: int = 1600, quality: int = 88) -> bytes:
+    """Re-encode a photo as a JPEG with no metadata at all (EXIF, GPS, comments are dropped)."""
+    copy = image.convert("RGB")
+    if max(copy.size) > max_side:
+        copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    clean = Image.new("RGB", copy.size)
+    clean.paste(copy)  # a fresh image carries no info dict from the original
+    buf = io.BytesIO()
+    clean.save(buf, "JPEG", quality=quality, optimize=True)
+    return buf.getvalue()
+
+
+class RateLimiter:
+    """A token bucket per client address: `per_minute` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int, max_clients: int = 10_000) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(max(per_minute, 1))
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, client: str, now: float | None = None) -> bool:
+        """Take one token for `client`; False when its bucket is empty."""
+        if self.rate <= 0:
+            return True
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.pop(client, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            allowed = tokens >= 1.0
+            self._buckets[client] = (tokens - 1.0 if allowed else tokens, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+            return allowed
