@@ -42,7 +42,11 @@ def create(name: str, **options: Any) -> Embedder:
     if isinstance(factory, str):
         module, _, attr = factory.partition(":")
         factory = getattr(importlib.import_module(module), attr)
-    return factory(**options)
+    try:
+        return factory(**options)
+    except TypeError as exc:  # an option the embedder does not take: say which, not a traceback
+        raise EmbedderError(
+            f"embedder {name!r} does not accept the options {sorted(options)}: {exc}") from None
 
 
 _plugins_loaded = False
