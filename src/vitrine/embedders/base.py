@@ -26,6 +26,9 @@ class Embedder(ABC):
     #: the square side, in pixels, that images are reduced to before `embed_images`;
     #: decoders may use it to decode cheaply at a reduced size (JPEG draft mode).
     input_size: int = 224
+    #: the relevance cutoff: a search whose best score is below it reports "no good match";
+    #: None where the embedder has not been calibrated.
+    match_threshold: float | None = None
     #: light embedders run inside the decoding worker processes; heavy models (which use every
     #: core themselves) run once in the parent on the decoded pixels.
     embed_in_workers: bool = True

@@ -1,0 +1,1 @@
+"""Benchmarks that measure vitrine on real collections (run as `python -m vitrine.bench.<name>`)."""
