@@ -1,0 +1,41 @@
+"""vitrine bench vectors|quality|clip|pipeline: forwards its arguments to vitrine.bench.<name>."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+BENCHMARKS = {
+    "vectors": "Vector index speed and recall (faiss, memory, milvus).",
+    "quality": "Retrieval quality of an embedder on a labelled collection.",
+    "clip": "CLIP embedder throughput.",
+    "pipeline": "Import + indexing throughput end to end.",
+}
+
+_FORWARD = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+
+
+@click.group("bench")
+def bench() -> None:
+    """Benchmarks; each takes its own options (see 'vitrine bench NAME --help')."""
+
+
+def _forwarder(name: str) -> click.Command:
+    @click.command(name, context_settings=_FORWARD, help=BENCHMARKS[name], add_help_option=False)
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args: tuple[str, ...]) -> None:
+        try:
+            module = importlib.import_module(f"vitrine.bench.{name}")
+        except ModuleNotFoundError as exc:
+            raise click.ClickException(f"benchmark {name!r} is not available here ({exc})") from None
+        code = module.main(list(args))
+        if code:
+            sys.exit(code)
+
+    return command
+
+
+for _name in BENCHMARKS:
+    bench.add_command(_forwarder(_name))

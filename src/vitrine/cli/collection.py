@@ -1,0 +1,89 @@
+"""vitrine collection create|list|stats|delete."""
+
+from __future__ import annotations
+
+import shutil
+
+import click
+
+from vitrine.cli._common import App, collection_argument, echo_json, parse_options, pass_app
+from vitrine.collection import CONFIG_FILE, create_collection, list_collections, open_collection
+from vitrine.errors import CollectionError
+
+
+@click.group("collection")
+def collection() -> None:
+    """Create, list, describe and delete collections."""
+
+
+@collection.command("create")
+@collection_argument()
+@click.option("--embedder", default="classic", show_default=True,
+              help="Image embedder: classic, clip, fake, or a plugin's name.")
+@click.option("--embedder-option", "embedder_options", multiple=True, metavar="KEY=VALUE",
+              help="An option of the embedder (repeatable), e.g. model=ViT-B-32.")
+@click.option("--index", default="faiss", show_default=True,
+              help="Vector index: faiss, memory, milvus-lite or milvus://host:port.")
+@click.option("--title", help="A human title for the collection.")
+@pass_app
+def create(app: App, name: str, embedder: str, embedder_options: tuple[str, ...], index: str,
+           title: str | None) -> None:
+    """Create an empty collection NAME."""
+    options = parse_options(embedder_options)
+    created = create_collection(app.path(name), embedder=embedder, index=index, title=title,
+                                embedder_options=options)
+    click.echo(f"created collection {created.name!r} at {created.root} "
+               f"(embedder {embedder}, index {index})")
+    created.close()
+
+
+@collection.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def list_(app: App, as_json: bool) -> None:
+    """List the collections under the data folder."""
+    rows = []
+    for root in list_collections(app.data_dir):
+        with open_collection(root) as coll:
+            rows.append({"name": coll.name, "title": coll.title, "records": coll.catalog.count(),
+                         "embedder": coll.config.embedder, "index": coll.config.index})
+    if as_json:
+        echo_json(rows)
+    elif not rows:
+        click.echo(f"no collections under {app.data_dir}; create one with 'vitrine collection create NAME'")
+    for row in [] if as_json else rows:
+        click.echo(f"{row['name']:<24} {row['records']:>8} records  {row['embedder']:<10} {row['index']}")
+
+
+@collection.command("stats")
+@collection_argument(required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def stats(app: App, name: str | None, as_json: bool) -> None:
+    """Counts of records, images and vectors of a collection."""
+    with app.open(name) as coll:
+        data: dict[str, object] = {"name": coll.name, "title": coll.title, "root": str(coll.root),
+                                   "embedder": coll.config.embedder, "index": coll.config.index}
+        data.update(coll.catalog.stats())
+        data["vectors"] = len(coll.index)
+        data["vectors_embedder"] = coll.vectors_key
+    if as_json:
+        echo_json(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key:<18} {value}")
+
+
+@collection.command("delete")
+@collection_argument()
+@click.option("--yes", is_flag=True, help="Confirm: the folder and everything in it is deleted.")
+@pass_app
+def delete(app: App, name: str, yes: bool) -> None:
+    """Delete collection NAME (catalogue, index, thumbnails, cached images; never the source files)."""
+    root = app.path(name)
+    if not (root / CONFIG_FILE).is_file():
+        raise CollectionError(f"no collection at {root}")
+    if not yes:
+        raise click.UsageError(f"this deletes {root} and everything in it; add --yes to confirm")
+    shutil.rmtree(root)
+    click.echo(f"deleted collection {name!r} ({root})")

@@ -1,0 +1,61 @@
+"""vitrine index: embed every image without an up-to-date vector; switch embedder and re-embed."""
+
+from __future__ import annotations
+
+import shutil
+
+import click
+
+from vitrine.cli._common import App, collection_argument, parse_options, pass_app, progress_bar
+from vitrine.collection import Collection
+
+
+@click.command("index")
+@collection_argument(required=False)
+@click.option("--rebuild", is_flag=True, help="Forget every vector and embed every image again.")
+@click.option("--embedder", help="Switch to this embedder (implies --rebuild).")
+@click.option("--embedder-option", "embedder_options", multiple=True, metavar="KEY=VALUE",
+              help="An option of the embedder (repeatable); changing them implies --rebuild.")
+@click.option("--workers", type=int, help="Worker processes (default: one per core).")
+@click.option("--retry-failed", is_flag=True, help="Try again the images that failed before.")
+@pass_app
+def index(app: App, name: str | None, rebuild: bool, embedder: str | None,
+          embedder_options: tuple[str, ...], workers: int | None, retry_failed: bool) -> None:
+    """Index the images of collection NAME (only what changed, unless --rebuild)."""
+    with app.open(name) as coll:
+        if embedder or embedder_options:
+            rebuild = switch_embedder(coll, embedder or coll.config.embedder,
+                                      parse_options(embedder_options)) or rebuild
+        run_indexing(coll, rebuild=rebuild, workers=workers or app.settings.workers or None,
+                     retry_failed=retry_failed)
+
+
+def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> bool:
+    """Point the collection at another embedder; True when its vectors must be rebuilt."""
+    from vitrine import embedders
+
+    if name == coll.config.embedder and options == coll.config.embedder_options:
+        return False
+    embedders.create(name, **options)  # refuse an unknown name before touching anything
+    coll.set_embedder(name, options)
+    # The new vectors may have another dimension: a local index is started afresh.
+    shutil.rmtree(coll.root / "index", ignore_errors=True)
+    click.echo(f"switched {coll.name!r} to embedder {name}; re-embedding every image")
+    return True
+
+
+def run_indexing(coll: Collection, *, rebuild: bool = False, workers: int | None = None,
+                 retry_failed: bool = False) -> None:
+    """Index with a progress bar, then report what was done and what failed."""
+    from vitrine.indexing import index_collection
+
+    stats = coll.catalog.stats()
+    total = stats["images"] if rebuild else len(coll.catalog.images_needing_vectors(coll.embedder.key))
+    with progress_bar(total, f"indexing {coll.name}", "image") as progress:
+        report = index_collection(coll, rebuild=rebuild, workers=workers, progress=progress,
+                                  retry_failed=retry_failed)
+    rate = f" ({report.rate:.1f} images/s)" if report.embedded else ""
+    click.echo(f"indexed {report.embedded} images{rate}, {report.failed} failed; "
+               f"{len(coll.index)} vectors in the index")
+    for location, reason in report.errors:
+        click.echo(f"  failed: {location}: {reason}")
