@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -87,6 +88,17 @@ class MilvusIndex(VectorIndex):
 
     def close(self) -> None:
         self._client.close()
+
+    def wait_until_indexed(self, timeout_s: float = 600.0) -> None:
+        """Flush, then block until Milvus has indexed every row (benchmarks; bulk loads)."""
+        self.save()
+        deadline = time.monotonic() + timeout_s
+        with _milvus_errors(f"describe the index of {self.collection!r}"):
+            while True:
+                info = self._client.describe_index(self.collection, "vector")
+                if not info.get("pending_index_rows", 0) or time.monotonic() > deadline:
+                    return
+                time.sleep(0.5)
 
     # -- reads --------------------------------------------------------------------------------
 
