@@ -20,8 +20,8 @@ from vitrine.errors import EmbedderError
 HAVE_CLIP = all(importlib.util.find_spec(m) is not None for m in ("torch", "open_clip"))
 needs_clip = [
     pytest.mark.clip,
-    pytest.mark.skipif(not HAVE_CLIP, reason="torch and open_clip are not installed (the optional `clip` extra:"
-                       " pip install 'vitrine[clip]' -c constraints/torch-cpu.txt)"),
+    pytest.mark.skipif(not HAVE_CLIP, reason="torch and open_clip are not installed (the optional `clip`"
+                       " extra: pip install 'vitrine[clip]' -c constraints/torch-cpu.txt)"),
 ]
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
@@ -177,7 +177,7 @@ class TestOptions:
 
     def test_unknown_tag_lists_the_known_ones(self) -> None:
         embedder = embedders.create("clip", pretrained="no-such-tag")
-        with pytest.raises(EmbedderError, match="known tags: .*laion2b_s34b_b79k"):
+        with pytest.raises(EmbedderError, match=r"known tags: .*laion2b_s34b_b79k"):
             embedder.embed_images([picture(0)])
 
     def test_tag_missing_from_an_offline_cache_says_how_to_get_it(self, hub_offline: Path) -> None:
