@@ -31,7 +31,7 @@ def _forwarder(name: str) -> click.Command:
         except ModuleNotFoundError as exc:
             raise click.ClickException(f"benchmark {name!r} is not available here ({exc})") from None
         code = module.main(list(args))
-        if code:
+        if isinstance(code, int) and code:  # some benchmarks return a report object instead
             sys.exit(code)
 
     return command

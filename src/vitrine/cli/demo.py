@@ -1,10 +1,177 @@
-"""vitrine demo: placeholder until the demo builder lands."""
+"""vitrine demo: build, index and search a demo collection, then (optionally) serve it.
+
+The data: $VITRINE_DEMO_DATA or ../shared/data/public-art (paintings with records.csv) when
+present, a subset by default for speed (--full for all); otherwise a generated synthetic
+collection, so a fresh machine with nothing downloaded still gets a working demo.
+"""
 
 from __future__ import annotations
 
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
 import click
+from PIL import Image, ImageDraw
+
+from vitrine.cli._common import App, pass_app, progress_bar
+from vitrine.cli.imports import print_import_report
+from vitrine.cli.index import run_indexing
+from vitrine.cli.search import show
+from vitrine.collection import CONFIG_FILE, Collection, create_collection, open_collection
+from vitrine.importers.base import Source, SourceItem, run_import
+from vitrine.records import ImageRef, Record
+
+PUBLIC_ART_MAPPING = "identifier=id,title=title,creators=artist,image=file,date_text=date,medium=medium"
+_SUBJECTS = ["harbour", "portrait", "storm", "garden", "river", "mountain", "market", "church"]
+_MOODS = ["at dawn", "in winter", "by moonlight", "after rain", "at noon", "in autumn"]
+_ARTISTS = ["Anna Vermeer", "Bruno Lenz", "Clara Moss", "Diego Alba", "Eva Lund"]
 
 
 @click.command("demo")
-def demo() -> None:
-    """Build a demo collection."""
+@click.option("--name", default="demo", show_default=True, help="Name of the demo collection.")
+@click.option("--full", is_flag=True, help="Every public-art painting, not a subset.")
+@click.option("--limit", type=int, default=500, show_default=True, help="Size of the subset.")
+@click.option("--embedder", default="classic", show_default=True)
+@click.option("--index", "index_uri", default="faiss", show_default=True)
+@click.option("--synthetic", is_flag=True, help="Use generated pictures even when real data is there.")
+@click.option("--serve/--no-serve", default=False, show_default=True,
+              help="Start the web app on the demo collection afterwards (needs the web extra).")
+@pass_app
+@click.pass_context
+def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedder: str,
+         index_uri: str, synthetic: bool, serve: bool) -> None:
+    """Build a demo collection, index it, and run a sample image and text search."""
+    root = app.path(name)
+    data = None if synthetic else demo_data()
+    with _open_or_create(root, embedder, index_uri) as coll:
+        source = _source(coll, data, None if full else limit)
+        with progress_bar(source.total(), f"importing into {coll.name}", "record") as progress:
+            print_import_report(run_import(coll, source, progress))
+        run_indexing(coll)
+        _sample_searches(coll)
+    if serve:
+        from vitrine.cli import cli
+
+        command = cli.get_command(ctx, "serve")
+        if command is None:
+            raise click.ClickException("the web app is not installed: pip install 'vitrine[web]'")
+        ctx.invoke(command, name=str(root), host=None, port=None, production=None)
+    else:
+        click.echo(f"\nexplore it: vitrine search text {name} \"storm\"  |  vitrine serve {name}")
+
+
+def demo_data() -> Path | None:
+    """The public-art folder (holding records.csv) to build the demo from, when there is one."""
+    candidates = [os.environ.get("VITRINE_DEMO_DATA")]
+    repo = Path(__file__).resolve().parents[3]
+    candidates += [str(repo / ".." / "shared" / "data" / "public-art"),
+                   str(Path.cwd() / ".." / "shared" / "data" / "public-art")]
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "records.csv").is_file():
+            return Path(candidate).resolve()
+    return None
+
+
+def _open_or_create(root: Path, embedder: str, index_uri: str) -> Collection:
+    if (root / CONFIG_FILE).is_file():
+        return open_collection(root)
+    return create_collection(root, embedder=embedder, index=index_uri, title="vitrine demo")
+
+
+def _source(coll: Collection, data: Path | None, limit: int | None) -> Source:
+    if data is None:
+        click.echo("no public-art data found: generating a synthetic collection", err=True)
+        return SyntheticSource(coll.root / "demo-images", limit or 500)
+    from vitrine.importers.mapping import ColumnMapping
+    from vitrine.importers.tabular import TabularSource
+
+    click.echo(f"building the demo from {data}", err=True)
+    mapping = ColumnMapping.parse(PUBLIC_ART_MAPPING, source_name="public-art")
+    tabular = TabularSource(data / "records.csv", mapping)
+    return tabular if limit is None else Limited(tabular, limit)
+
+
+def _sample_searches(coll: Collection) -> None:
+    from vitrine import search
+    from vitrine.images import read_image
+
+    first = next(coll.catalog.iter_records(batch=1), None)
+    if first is None or not first.images:
+        return
+    picture, _ = read_image(Path(first.images[0].location))
+    click.echo(f"\nimage search with the picture of {first.identifier!r} ({first.title}):")
+    show(search.search_by_image(coll, picture, per_page=5), as_json=False)
+    word = next((w for w in (first.title or "").split() if len(w) > 3), "portrait")
+    click.echo(f"\ntext search for {word!r}:")
+    show(search.search_by_text(coll, word, per_page=5), as_json=False)
+
+
+class Limited(Source):
+    """The first `limit` items of another source (a quick subset)."""
+
+    def __init__(self, inner: Source, limit: int) -> None:
+        self.inner, self.limit, self.kind = inner, limit, inner.kind
+
+    def key(self) -> str:
+        return f"{self.inner.key()}#first-{self.limit}"
+
+    def total(self) -> int | None:
+        total = self.inner.total()
+        return self.limit if total is None else min(total, self.limit)
+
+    def read(self, cursor: str | None = None) -> Iterator[SourceItem]:
+        for n, item in enumerate(self.inner.read(cursor)):
+            if n >= self.limit:
+                return
+            yield item
+
+
+class SyntheticSource(Source):
+    """Seeded generated pictures and records, with near-copies so that image search finds pairs."""
+
+    kind = "synthetic"
+
+    def __init__(self, folder: Path, count: int) -> None:
+        self.folder, self.count = folder, count
+
+    def key(self) -> str:
+        return f"synthetic:{self.folder}:{self.count}"
+
+    def total(self) -> int | None:
+        return self.count
+
+    def read(self, cursor: str | None = None) -> Iterator[SourceItem]:
+        start = int(cursor) + 1 if cursor else 0
+        for i in range(start, self.count):
+            yield SourceItem(item=f"synthetic-{i}", record=self._record(i), cursor=str(i))
+
+    def _record(self, i: int) -> Record:
+        rng = random.Random(i)
+        path = self.folder / f"synthetic-{i:05d}.jpg"
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            draw_picture(i - i % 2, variant=i % 2).save(path, quality=90)
+        year = rng.randrange(1500, 1900)
+        return Record(
+            identifier=f"synthetic-{i:05d}",
+            title=f"{rng.choice(_SUBJECTS).capitalize()} {rng.choice(_MOODS)}",
+            creators=[rng.choice(_ARTISTS)], date_text=str(year),
+            object_type=rng.choice(["painting", "print", "drawing"]), source="synthetic",
+            images=[ImageRef(location=str(path))])
+
+
+def draw_picture(seed: int, variant: int = 0, size: int = 256) -> Image.Image:
+    """A seeded picture of coloured shapes; variant 1 is a slightly shifted, darker copy."""
+    rng = random.Random(seed * 7919)
+    image = Image.new("RGB", (size, size), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    shift = 6 * variant
+    for _ in range(rng.randrange(4, 9)):
+        x0, x1 = sorted(rng.randrange(size) for _ in range(2))
+        y0, y1 = sorted(rng.randrange(size) for _ in range(2))
+        colour = tuple(max(0, rng.randrange(256) - 20 * variant) for _ in range(3))
+        shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
+        shape([x0 + shift, y0 + shift, x1 + shift + 2, y1 + shift + 2], fill=colour)
+    return image
