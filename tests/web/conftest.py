@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -96,3 +96,20 @@ def photo() -> bytes:
     exif[0x8825] = gps
     image = artwork(7, (400, 300)).rotate(2, fillcolor=(255, 255, 255))
     return jpeg_bytes(image, exif=exif.tobytes())
+
+
+@pytest.fixture(scope="session")
+def draw_artwork() -> Callable[..., Image.Image]:
+    """The picture of work i (what the collection holds)."""
+    return artwork
+
+
+@pytest.fixture(scope="session")
+def to_jpeg() -> Callable[..., bytes]:
+    return jpeg_bytes
+
+
+@pytest.fixture(scope="session")
+def web_settings() -> Callable[..., Settings]:
+    """Factory: test settings (no rate limit, 'school' as an extra facet) with web overrides."""
+    return make_settings

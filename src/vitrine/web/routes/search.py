@@ -26,7 +26,7 @@ from vitrine.web.present import alt_text, page_public
 from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
 
 router = APIRouter(tags=["search"], include_in_schema=False)
-PER_PAGE = 24
+PER_PAGE = 20
 
 
 @router.get("/search", response_class=HTMLResponse, dependencies=[RateLimited])

@@ -1,0 +1,90 @@
+"""The web layer's small parts: rate limiter, photo cache, match words, filters, gallery store, composite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from vitrine.gallery import Gallery
+from vitrine.records import Record
+from vitrine.web import composite
+from vitrine.web.filtering import active_filters, to_filters, value_label
+from vitrine.web.photos import PhotoCache
+from vitrine.web.security import RateLimiter, WebError, clean_jpeg, decode_upload, sniff
+from vitrine.web.strength import match_words
+
+
+def test_token_bucket_refills() -> None:
+    limiter = RateLimiter(per_minute=2)
+    assert limiter.allow("a", now=0) and limiter.allow("a", now=0) and not limiter.allow("a", now=0)
+    assert limiter.allow("b", now=0)
+    assert limiter.allow("a", now=31)
+
+
+def test_photo_cache_is_bounded_and_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = PhotoCache(max_items=2, ttl_s=10)
+    first = cache.put(b"1")
+    cache.put(b"2")
+    cache.put(b"3")
+    assert cache.get(first) is None and len(cache) == 2
+    assert cache.get("../../etc/passwd") is None
+    import vitrine.web.photos as photos
+
+    later = photos.time.monotonic() + 11
+    monkeypatch.setattr(photos.time, "monotonic", lambda: later)
+    assert len([t for t in list(cache._items) if cache.get(t)]) == 0
+
+
+def test_match_words_follow_the_cutoff() -> None:
+    assert match_words(0.98, 0.6) == "a striking match"
+    assert match_words(0.62, 0.6) == "a clear resemblance"
+    assert match_words(0.5, 0.6) == "a loose echo"
+    assert match_words(0.99, 0.6, no_good_match=True) == "a loose echo"
+
+
+def test_filters_from_parameters() -> None:
+    params = {"century": "19", "f.school": "Dutch", "creator": " Anna ", "junk": "x"}
+    active = active_filters(params, ["school"])
+    assert active == {"creator": "Anna", "century": "19", "school": "Dutch"}
+    filters = to_filters(active)
+    assert (filters.year_from, filters.year_to, filters.fields) == (1801, 1900, {"school": "Dutch"})
+    assert value_label("century", "19") == "19th century" and value_label("century", "21") == "21st century"
+    with pytest.raises(WebError):
+        to_filters({"year_from": "soon"})
+
+
+def test_sniffing_ignores_names_and_cleaning_drops_metadata() -> None:
+    assert sniff(b"\x89PNG\r\n\x1a\nrest") == "image/png" and sniff(b"<svg></svg>") is None
+    exif = Image.Exif()
+    exif[0x010F] = "Maker"
+    image = Image.new("RGB", (30, 20), "red")
+    image.info["exif"] = exif.tobytes()
+    cleaned = decode_upload(clean_jpeg(image), max_pixels=10_000)
+    assert cleaned.size == (30, 20) and "exif" not in cleaned.info
+    with pytest.raises(WebError) as info:
+        decode_upload(clean_jpeg(Image.new("RGB", (200, 200))), max_pixels=1000)
+    assert info.value.status == 413
+
+
+def test_gallery_store_removal_needs_the_token(tmp_path: Path) -> None:
+    gallery = Gallery(tmp_path / "gallery")
+    entry, token = gallery.add(b"jpeg", "w01", 3, "Title")
+    assert gallery.entries()[0].id == entry.id and gallery.count() == 1
+    assert token not in (tmp_path / "gallery" / f"{entry.id}.json").read_text()
+    assert not gallery.remove(entry.id, "nope") and not gallery.remove("../x", token)
+    assert gallery.photo_path("../../etc/passwd") is None
+    assert gallery.remove(entry.id, token) and gallery.count() == 0
+    assert not list((tmp_path / "gallery").iterdir())
+
+
+def test_composite_places_both_pictures_and_survives_long_labels() -> None:
+    record = Record(identifier="x", title="word " * 200, creators=["A" * 300], credit_line="c " * 300)
+    photo, art = Image.new("RGB", (50, 400), "blue"), Image.new("RGB", (3000, 100), "red")
+    image, layout = composite.compose(photo, art, composite.Caption.of(record, "Museum"))
+    left, top, w, h = layout.artwork
+    assert image.getpixel((left + w // 2, top + h // 2)) == (255, 0, 0)
+    left, top, w, h = layout.photo
+    assert image.getpixel((left + w // 2, top + h // 2)) == (0, 0, 255)
+    assert image.height < 1400
