@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -364,11 +365,15 @@ class Catalog:
             sql = ("SELECT c.name, count(DISTINCT r.id) FROM record_creators c"
                    f" JOIN records r ON r.id = c.record_id WHERE {where} GROUP BY c.name")
         elif field == "century":
-            sql = ("SELECT CAST((r.year_min - 1) / 100 + 1 AS INTEGER), count(*) FROM records r"
+            # Centuries count from 1: 1-100 is the 1st, -100..-1 (BCE) the -1st; SQLite's
+            # integer division truncates toward zero, hence the two branches.
+            sql = ("SELECT CASE WHEN r.year_min > 0 THEN (r.year_min - 1) / 100 + 1"
+                   " ELSE -((-r.year_min - 1) / 100 + 1) END, count(*) FROM records r"
                    f" WHERE r.year_min IS NOT NULL AND {where} GROUP BY 1")
         else:
             column = _field_sql(field)
-            sql = f"SELECT {column}, count(*) FROM records r WHERE {column} IS NOT NULL AND {where} GROUP BY 1"
+            sql = (f"SELECT {column}, count(*) FROM records r"
+                   f" WHERE {column} IS NOT NULL AND {where} GROUP BY 1")
         rows = self._db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (*params, limit)).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
@@ -427,7 +432,8 @@ class Catalog:
             "records": int(q("SELECT count(*) FROM records").fetchone()[0]),
             "images": int(q("SELECT count(*) FROM images").fetchone()[0]),
             "images_failed": int(q("SELECT count(*) FROM images WHERE error IS NOT NULL").fetchone()[0]),
-            "images_pending": int(q("SELECT count(*) FROM images WHERE sha256 IS NULL AND error IS NULL").fetchone()[0]),
+            "images_pending": int(q(
+                "SELECT count(*) FROM images WHERE sha256 IS NULL AND error IS NULL").fetchone()[0]),
         }
 
     # -- internals --------------------------------------------------------------------------
@@ -542,10 +548,12 @@ def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     clauses: list[str] = ["1"]
     params: list[Any] = []
     if filters.year_from is not None:
-        clauses.append("r.year_max >= ?")
+        # An open end ("after 1850": no year_max) overlaps every later range; no date at all
+        # overlaps none.
+        clauses.append("(r.year_max >= ? OR (r.year_max IS NULL AND r.year_min IS NOT NULL))")
         params.append(filters.year_from)
     if filters.year_to is not None:
-        clauses.append("r.year_min <= ?")
+        clauses.append("(r.year_min <= ? OR (r.year_min IS NULL AND r.year_max IS NOT NULL))")
         params.append(filters.year_to)
     if filters.object_type:
         clauses.append("r.object_type = ? COLLATE NOCASE")
@@ -573,8 +581,8 @@ def fts_query(text: str) -> str:
     Punctuation is dropped so that nothing a user types is read as FTS5 syntax; the last word
     matches as a prefix, for search-as-you-type.
     """
-    words = ["".join(ch for ch in w if ch.isalnum()) for w in text.split()]
-    words = [w for w in words if w]
+    # Split where the unicode61 tokenizer splits ("O'Keeffe" is two tokens there, not "OKeeffe").
+    words = re.findall(r"[^\W_]+", text)
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]
