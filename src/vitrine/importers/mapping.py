@@ -26,6 +26,7 @@ Example mapping file::
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -214,8 +215,8 @@ def image_location(value: str, base: Path) -> str:
     """An http(s) URL as given; a local path made absolute against `base`."""
     if value.lower().startswith(("http://", "https://")):
         return value
-    path = Path(value).expanduser()
-    return str(path if path.is_absolute() else (base / path).resolve())
+    # normpath, not resolve(): no file-system calls per row (base is absolute already).
+    return os.path.normpath(os.path.join(base.absolute(), os.path.expanduser(value)))
 
 
 def _years(
