@@ -105,7 +105,7 @@ class ClipEmbedder(Embedder):
         self.input_size = _side(self._preprocess.get("size", self.input_size))
         if not self.dim:
             probe = np.zeros((1, 3, self.input_size, self.input_size), np.float32)
-            self.dim = int(self._embed_pixels(probe).shape[1])
+            self.dim = int(self._forward(probe).shape[1])
         log.info("loaded OpenCLIP %s (%s, %s, %s) in %.1f s", self.model_name, self.version,
                  self.precision, device, time.perf_counter() - started)
 
@@ -134,11 +134,15 @@ class ClipEmbedder(Embedder):
         rows = []
         for chunk in _chunks(images, self.batch_size):
             pixels = np.stack([to_pixels(im, size, mean, std, mode, resample, fill) for im in chunk])
-            rows.append(self._embed_pixels(pixels))
+            rows.append(self._forward(pixels))
         return np.concatenate(rows)
 
-    def _embed_pixels(self, pixels: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Forward preprocessed (n, 3, h, w) pixels through the image tower."""
+    def embed_pixels(self, pixels: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Unit vectors of already preprocessed (n, 3, h, w) pixels: the bare image tower."""
+        self._ensure_loaded()
+        return self._forward(pixels)
+
+    def _forward(self, pixels: NDArray[np.float32]) -> NDArray[np.float32]:
         torch = self._torch
         param = next(self._model.parameters())
         batch = torch.from_numpy(pixels).to(device=param.device, dtype=param.dtype)
