@@ -142,7 +142,7 @@ def _check_pixels(data: bytes, max_pixels: int) -> None:
             f"the photo is {w}x{h} pixels, over the limit of {max_pixels:,}; send a smaller one")
 
 
-def clean_jpeg(image: Image.Image, max_side: int = 1600, quality: int = 88) -> bytes:
+def clean_jpeg(image: Image.Image, max_side: int = 1280, quality: int = 88) -> bytes:
     """Re-encode a photo as a JPEG with no metadata at all (EXIF, GPS, comments are dropped)."""
     copy = image.convert("RGB")
     if max(copy.size) > max_side:

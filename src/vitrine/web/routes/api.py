@@ -64,7 +64,7 @@ async def api_search_image(
 ) -> SearchPagePublic:
     """Search by an uploaded image (multipart field `photo`); filters and paging as form fields."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1600)
+    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     page = _int_field(form.get("page"), 1, 1, 10_000)
     per_page = _int_field(form.get("per_page"), 20, 1, 100)

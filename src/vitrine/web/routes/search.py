@@ -51,7 +51,7 @@ def search_page(
 async def search_upload(request: Request, settings: SettingsDep, photos: PhotosDep) -> Response:
     """Take an uploaded image (held in memory only) and show its results page."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1600)
+    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
     token = photos.put(await run_in_threadpool(clean_jpeg, image))
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)

@@ -43,7 +43,7 @@ async def share(
 ) -> Response:
     """Take the photo (in memory only), find its matches, and show them."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1600)
+    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
     jpeg = await run_in_threadpool(clean_jpeg, image)
     token = photos.put(jpeg)
     return await run_in_threadpool(_results, request, templates, collection, token, image)
