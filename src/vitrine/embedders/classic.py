@@ -80,7 +80,7 @@ def _luminance_layout(grey: Array) -> Array:
     mean = grey.mean(axis=(1, 2), keepdims=True)
     std = grey.std(axis=(1, 2), keepdims=True)
     basis = _dct_basis(grey.shape[1], _DCT_K)
-    coefficients = np.einsum("ui,nij,vj->nuv", basis, (grey - mean) / (std + _STD_FLOOR), basis)
+    coefficients = basis @ ((grey - mean) / (std + _STD_FLOOR)) @ basis.T
     flat = coefficients.reshape(len(grey), -1)[:, 1:]
     return l2_normalise(np.sign(flat) * np.sqrt(np.abs(flat)))
 
