@@ -97,7 +97,9 @@ async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, 
 
 def _results(request: Request, templates: TemplatesDep, collection: Collection, token: str,
              image: Image.Image) -> Response:
-    page = page_public(collection, search_by_image(collection, image, per_page=_RESULTS))
+    # The page shows a handful of works: ranking a few more than that is enough, and cheaper.
+    found = search_by_image(collection, image, per_page=_RESULTS, max_results=_RESULTS * 4)
+    page = page_public(collection, found)
     best = page.hits[0] if page.hits else None
     record = record_public(collection, collection.catalog.get(best.identifier)) if best else None
     return templates.TemplateResponse(request, "share_result.html", {
