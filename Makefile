@@ -5,7 +5,7 @@ setup:
 	scripts/setup.sh
 
 demo: setup
-	.venv/bin/vitrine demo
+	.venv/bin/vitrine demo --serve
 
 test: setup
 	.venv/bin/pytest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -95,13 +96,21 @@ class Collection:
                 f"'vitrine index {self.name} --embedder {embedder.name} --rebuild'")
 
     def set_embedder(self, name: str, options: dict[str, Any] | None = None) -> None:
-        """Switch the collection to another embedder; its vectors must then be rebuilt."""
-        self.config.embedder = name
-        self.config.embedder_options = dict(options or {})
+        """Switch to another embedder and drop every vector; `index_collection(rebuild=True)` refills.
+
+        Until then the stored key still names the old embedder, so searches are refused with a
+        message that says how to re-embed, rather than quietly returning nothing.
+        """
+        options = dict(options or {})
+        embedders.create(name, **options)  # refuse an unknown name before dropping anything
+        self.index.drop()
+        self.index.close()
+        del self.__dict__["index"]
         self.__dict__.pop("embedder", None)
-        old = self.__dict__.pop("index", None)
-        if old is not None:
-            old.close()
+        shutil.rmtree(self.root / "index", ignore_errors=True)  # the next index may differ in dimension
+        self.catalog.clear_embedded()
+        self.config.embedder = name
+        self.config.embedder_options = options
         save_config(self.root, self.config)
 
     def close(self) -> None:

@@ -153,7 +153,9 @@ def _run(
         writer.flush()
 
 
-def _map(collection: Collection, embedder: Embedder, chunks: list[list[_Job]], workers: int | None) -> Iterator[_Done]:
+def _map(
+    collection: Collection, embedder: Embedder, chunks: list[list[_Job]], workers: int | None,
+) -> Iterator[_Done]:
     config = _WorkerConfig(
         embedder=collection.config.embedder if embedder.embed_in_workers else None,
         embedder_options=collection.config.embedder_options,

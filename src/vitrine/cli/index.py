@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import click
 
 from vitrine.cli._common import App, collection_argument, parse_options, pass_app, progress_bar
@@ -38,8 +36,6 @@ def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> 
         return False
     embedders.create(name, **options)  # refuse an unknown name before touching anything
     coll.set_embedder(name, options)
-    # The new vectors may have another dimension: a local index is started afresh.
-    shutil.rmtree(coll.root / "index", ignore_errors=True)
     click.echo(f"switched {coll.name!r} to embedder {name}; re-embedding every image")
     return True
 

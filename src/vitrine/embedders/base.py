@@ -58,7 +58,7 @@ class Embedder(ABC):
 
     def embed_image(self, image: Image.Image) -> NDArray[np.float32]:
         """Embed one image into a (dim,) unit vector."""
-        return self.embed_images([image])[0]
+        return self.embed_images([image]).reshape(self.dim)
 
     def embed_texts(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts into the image space; only for embedders with a text tower."""
@@ -80,7 +80,8 @@ def l2_normalise(vectors: NDArray[np.floating]) -> NDArray[np.float32]:
     """Rows scaled to unit length; all-zero rows stay zero."""
     v = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    return (v / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+    out: NDArray[np.float32] = (v / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+    return out
 
 
 def _checked(vectors: NDArray[np.float32], n: int, dim: int) -> NDArray[np.float32]:

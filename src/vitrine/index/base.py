@@ -44,6 +44,11 @@ class VectorIndex(ABC):
     def get(self, ids: NDArray[np.int64]) -> NDArray[np.float32]:
         """The stored vectors of `ids`, in order; raises IndexError_ for a missing id."""
 
+    def drop(self) -> None:
+        """Delete every vector and whatever holds them, ready for vectors of another dimension."""
+        self.remove(self.ids())
+        self.save()
+
     def save(self) -> None:
         """Make every change durable (a no-op for servers that persist by themselves)."""
 
@@ -53,7 +58,9 @@ class VectorIndex(ABC):
     def __len__(self) -> int:
         return int(self.ids().size)
 
-    def _check(self, ids: NDArray[np.int64], vectors: NDArray[np.float32]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    def _check(
+        self, ids: NDArray[np.int64], vectors: NDArray[np.float32],
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dim:

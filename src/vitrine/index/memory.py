@@ -33,7 +33,9 @@ class MemoryIndex(VectorIndex):
         keep = ~np.isin(self._ids, np.asarray(ids, np.int64))
         self._ids, self._vectors = self._ids[keep], self._vectors[keep]
 
-    def search(self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None) -> SearchResult:
+    def search(
+        self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None,
+    ) -> SearchResult:
         q = as_queries(queries, self.dim)
         ids, vectors = self._ids, self._vectors
         if allowed is not None:
