@@ -57,6 +57,9 @@ class MilvusIndex(VectorIndex):
 
     expr_max_ids = 10_000
     oversample = 3.0
+    ef_search = 128
+    """HNSW efSearch (Milvus Lite's AUTOINDEX is a graph); filtered searches scale it by 1/fraction."""
+    filtered_ef_max = 4096
 
     def __init__(self, dim: int, uri: str, collection: str = "vectors") -> None:
         super().__init__(dim)
@@ -112,7 +115,11 @@ class MilvusIndex(VectorIndex):
             return self._search(q, k, min(k, MAX_LIMIT), None)
         allowed = np.unique(np.asarray(allowed, np.int64))
         if allowed.size <= self.expr_max_ids:
-            return self._search(q, k, min(k, MAX_LIMIT), _id_filter(allowed))
+            # Milvus's graph walk keeps only allowed hits, so a small filter needs a wider walk
+            # (measured on Milvus Lite, 1% filter: recall@10 0.27 at the default ef, 0.95 at 1024).
+            fraction = allowed.size / max(len(self), 1)
+            ef = min(self.filtered_ef_max, int(1.5 * self.ef_search / max(fraction, 1e-6)))
+            return self._search(q, k, min(k, MAX_LIMIT), _id_filter(allowed), ef)
         return self._search_large_filter(q, k, allowed)
 
     def ids(self) -> NDArray[np.int64]:
@@ -182,10 +189,13 @@ class MilvusIndex(VectorIndex):
                 return
         raise IndexError_(f"Milvus collection {self.collection!r} has no 'vector' field: not a vitrine index")
 
-    def _search(self, q: NDArray[np.float32], k: int, limit: int, expr: str | None) -> SearchResult:
+    def _search(
+        self, q: NDArray[np.float32], k: int, limit: int, expr: str | None, ef: int | None = None,
+    ) -> SearchResult:
+        params = {"metric_type": "IP", "params": {"ef": max(ef or self.ef_search, limit)}}
         with _milvus_errors(f"search {self.collection!r}"):
             hits = self._client.search(self.collection, data=list(q), limit=limit, filter=expr or "",
-                                       anns_field="vector", search_params={"metric_type": "IP"})
+                                       anns_field="vector", search_params=params)
         scores = np.full((q.shape[0], k), -np.inf, np.float32)
         ids = np.full((q.shape[0], k), -1, np.int64)
         for row, found in enumerate(hits):
@@ -203,7 +213,8 @@ class MilvusIndex(VectorIndex):
         if (keep.sum(axis=1) >= min(k, allowed.size)).all():
             return _keep_best(scores, ids, keep, k)
         log.debug("oversampled search kept < %d allowed hits; searching %d id chunks", k, allowed.size)
-        parts = [self._search(q, k, min(k, MAX_LIMIT), _id_filter(allowed[s : s + self.expr_max_ids]))
+        parts = [self._search(q, k, min(k, MAX_LIMIT), _id_filter(allowed[s : s + self.expr_max_ids]),
+                              self.filtered_ef_max)
                  for s in range(0, allowed.size, self.expr_max_ids)]
         all_scores = np.concatenate([p[0] for p in parts], axis=1)
         all_ids = np.concatenate([p[1] for p in parts], axis=1)
