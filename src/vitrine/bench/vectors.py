@@ -225,7 +225,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clusters", type=int, default=2000)
     p.add_argument("--noise", type=float, default=1.0)
     p.add_argument("--m", type=int, default=32)
-    p.add_argument("--ef-construction", type=int, default=48)
+    p.add_argument("--ef-construction", type=int, default=160)
     p.add_argument("--ef-search", type=int, default=96)
     return p.parse_args(argv)
 
