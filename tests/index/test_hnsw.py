@@ -115,12 +115,14 @@ def test_searches_run_while_another_thread_writes(tmp_path: Path) -> None:
     assert len(index) == 2000 - 15 * 50
 
 
-def test_sparse_and_negative_ids_are_found_without_a_dense_map(tmp_path: Path) -> None:
+def test_sparse_ids_are_found_without_a_dense_map_and_negative_ids_refused(tmp_path: Path) -> None:
     index = FaissIndex(16, tmp_path / "v.faiss")
-    ids = np.array([-5, 3, 10**12, 10**15], np.int64)
-    x = unit_vectors(4)
+    ids = np.array([3, 10**12, 10**15], np.int64)
+    x = unit_vectors(3)
     index.add(ids, x)
     assert index._current_lookup().dense is None
-    _, found = index.search(x, 1, allowed=np.array([10**15, -5, 7]))
-    assert set(found[:, 0].tolist()) <= {-5, 10**15} and found[0, 0] == -5
-    assert index.search(x[3:], 1, allowed=np.array([10**15]))[1][0, 0] == 10**15
+    _, found = index.search(x, 1, allowed=np.array([10**15, 3, 7, -1]))
+    assert found[0, 0] == 3 and found[2, 0] == 10**15
+    assert index.search(x[2:], 1, allowed=np.array([10**15]))[1][0, 0] == 10**15
+    with pytest.raises(IndexError_, match="non-negative"):
+        index.add(np.array([-5]), unit_vectors(1))

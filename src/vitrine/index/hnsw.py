@@ -150,6 +150,8 @@ class FaissIndex(VectorIndex):
         ids, vectors = self._check(ids, vectors)
         if ids.size == 0:
             return
+        if ids.min() < 0:
+            raise IndexError_("vector ids must be non-negative (-1 marks a missing result)")
         with self._lock.write():
             self._tombstone(ids)
             start = self._n
