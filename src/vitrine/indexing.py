@@ -159,7 +159,6 @@ def _map(
     config = _WorkerConfig(
         embedder=collection.config.embedder if embedder.embed_in_workers else None,
         embedder_options=collection.config.embedder_options,
-        reduce_to=max(embedder.input_size, images.THUMBNAIL_SIZE),
         input_size=embedder.input_size,
         thumbnails=str(collection.thumbnails_dir),
         cache=str(collection.cache_dir),
@@ -225,7 +224,6 @@ class _Writer:
 class _WorkerConfig:
     embedder: str | None  # None: the parent embeds
     embedder_options: dict[str, Any]
-    reduce_to: int
     input_size: int
     thumbnails: str
     cache: str
@@ -272,12 +270,14 @@ def _load(job: _Job, config: _WorkerConfig) -> tuple[Image.Image, _Info]:
     stamp = file_stamp(Path(job.location)) if "://" not in job.location else None
     data, local_path = _read(job, config)
     sha = images.sha256_bytes(data)
-    image = images.decode(data, job.location, max_pixels=config.max_pixels, reduce_to=config.reduce_to)
-    width, height = images.original_size(data)
-    thumb = Path(config.thumbnails) / sha[:2] / f"{sha}.jpg"
-    if not thumb.exists():
-        images.write_thumbnail(image, data, thumb)
-    return image, (local_path, width, height, sha, stamp)
+    decoded = images.decode_for_index(
+        data, job.location, embed_size=config.input_size, max_pixels=config.max_pixels)
+    path = Path(config.thumbnails) / sha[:2] / f"{sha}.jpg"
+    thumb = None if path.exists() else images.write_thumbnail(decoded, data, path)
+    # Reducing the thumbnail is cheaper than reducing the decoded image, when it is big enough.
+    pixels = thumb if thumb is not None and min(thumb.size) >= config.input_size else decoded.image
+    width, height = decoded.size
+    return pixels, (local_path, width, height, sha, stamp)
 
 
 def _read(job: _Job, config: _WorkerConfig) -> tuple[bytes, str | None]:

@@ -2,9 +2,12 @@
 
     python -m vitrine.bench.pipeline [--data ../shared/data/public-art] [--embedder classic]
 
-Decode-only reads and decodes every image with the same worker processes and the same reduced
-size the pipeline uses; the pipeline adds hashing, thumbnails, embedding, the index and the
-catalogue. The ratio says how much of the machine the pipeline leaves to decoding.
+    python -m vitrine.bench.pipeline --folder ../shared/data/chapbooks/pages
+
+Decode-only reads and decodes every image with the same worker processes and the same decode
+call (`images.decode_for_index`, at the size the pipeline asks for); the pipeline adds hashing,
+thumbnails, embedding, the index and the catalogue. The ratio says how much of the machine
+the pipeline leaves to decoding.
 """
 
 from __future__ import annotations
@@ -21,37 +24,43 @@ from pathlib import Path
 from vitrine import embedders, images
 from vitrine.collection import create_collection
 from vitrine.errors import VitrineError
-from vitrine.importers.base import run_import
+from vitrine.importers.base import Source, run_import
+from vitrine.importers.folder import FolderSource
 from vitrine.importers.mapping import ColumnMapping
 from vitrine.importers.tabular import TabularSource
 from vitrine.indexing import index_collection
 
 PUBLIC_ART_MAP = "identifier=id,title=title,creators=artist,date_text=date,medium=medium,image=file"
-_reduce_to = 0
+_embed_size = 0
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".webp", ".bmp"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vitrine bench pipeline", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=_default_data())
+    parser.add_argument("--folder", type=Path, help="import this folder of images instead of a CSV")
     parser.add_argument("--embedder", default="classic")
     parser.add_argument("--index", default="faiss")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--limit", type=int, default=0, help="only the first N rows (0: all)")
     args = parser.parse_args(argv)
     csv_path = args.data / "records.csv"
-    if not csv_path.is_file():
-        print(f"no records.csv under {args.data}: pass --data", file=sys.stderr)
+    if args.folder is None and not csv_path.is_file():
+        print(f"no records.csv under {args.data}: pass --data or --folder", file=sys.stderr)
         return 2
     embedder = embedders.create(args.embedder)
-    reduce_to = max(embedder.input_size, images.THUMBNAIL_SIZE)
     with tempfile.TemporaryDirectory() as tmp:
-        source_csv = _limited(csv_path, args.limit, Path(tmp)) if args.limit else csv_path
-        files = _image_files(source_csv, args.data)
-        decode_s = _decode_only(files, reduce_to, args.workers)
+        if args.folder is not None:
+            source: Source = FolderSource(args.folder)
+            files = sorted(p for p in args.folder.rglob("*") if p.suffix.lower() in _IMAGE_SUFFIXES)
+        else:
+            source_csv = _limited(csv_path, args.limit, Path(tmp)) if args.limit else csv_path
+            source = TabularSource(source_csv, ColumnMapping.parse(PUBLIC_ART_MAP, image_base=args.data))
+            files = _image_files(source_csv, args.data)
+        decode_s = _decode_only(files, embedder.input_size, args.workers)
         collection = create_collection(Path(tmp) / "bench", embedder=args.embedder, index=args.index)
-        mapping = ColumnMapping.parse(PUBLIC_ART_MAP, image_base=args.data)
         started = time.perf_counter()
-        imported = run_import(collection, TabularSource(source_csv, mapping))
+        imported = run_import(collection, source)
         import_s = time.perf_counter() - started
         report = index_collection(collection, workers=args.workers)
         total_s = time.perf_counter() - started
@@ -86,9 +95,9 @@ def _image_files(csv_path: Path, base: Path) -> list[Path]:
         return [base / row["file"] for row in csv.DictReader(fh) if row.get("file")]
 
 
-def _decode_only(files: list[Path], reduce_to: int, workers: int) -> float:
-    global _reduce_to
-    _reduce_to = reduce_to
+def _decode_only(files: list[Path], embed_size: int, workers: int) -> float:
+    global _embed_size
+    _embed_size = embed_size
     started = time.perf_counter()
     with mp.get_context("fork").Pool(workers) as pool:
         for _ in pool.imap_unordered(_decode_one, files, chunksize=32):
@@ -99,7 +108,7 @@ def _decode_only(files: list[Path], reduce_to: int, workers: int) -> float:
 def _decode_one(path: Path) -> None:
     # A bad file costs the same in both measurements; its error is not the point here.
     with contextlib.suppress(VitrineError, OSError):
-        images.decode(path.read_bytes(), str(path), reduce_to=_reduce_to)
+        images.decode_for_index(path.read_bytes(), str(path), embed_size=_embed_size)
 
 
 if __name__ == "__main__":

