@@ -253,11 +253,6 @@ class Catalog:
             out.update((int(r["id"]), _to_image(r)) for r in rows)
         return out
 
-    def images_needing_fetch(self) -> list[StoredImage]:
-        """Images never fetched/decoded successfully (no checksum yet)."""
-        rows = self._db.execute(_IMAGE_SELECT + " WHERE i.sha256 IS NULL ORDER BY i.id")
-        return [_to_image(r) for r in rows]
-
     def images_needing_vectors(self, embedder_key: str) -> list[StoredImage]:
         """Images not yet processed, or whose vector is missing, stale, or from another embedder."""
         rows = self._db.execute(
