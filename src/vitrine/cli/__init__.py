@@ -19,11 +19,16 @@ from vitrine.cli.bench import bench
 from vitrine.cli.check import check
 from vitrine.cli.collection import collection
 from vitrine.cli.demo import demo
+from vitrine.cli.duplicates import duplicates
 from vitrine.cli.export import export
 from vitrine.cli.imports import import_
 from vitrine.cli.index import index
+from vitrine.cli.maps import maps
+from vitrine.cli.recognize import recognize
 from vitrine.cli.records import record
+from vitrine.cli.regions import regions
 from vitrine.cli.search import search
+from vitrine.cli.sets import sets
 from vitrine.errors import VitrineError
 from vitrine.settings import load_settings
 
@@ -57,7 +62,8 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
     ctx.obj = App(settings=settings, data_dir=settings.data_dir.expanduser())
 
 
-for _command in (collection, import_, index, search, record, check, export, bench, demo):
+for _command in (collection, import_, index, search, record, check, export, bench, demo,
+                 regions, recognize, sets, duplicates, maps):
     cli.add_command(_command)
 
 

@@ -18,7 +18,18 @@ from vitrine.gallery import Gallery
 from vitrine.settings import DEFAULT_SECRET, Settings
 from vitrine.web import handlers
 from vitrine.web.photos import PhotoCache
-from vitrine.web.routes import api, gallery, images, records, search, visitor
+from vitrine.web.routes import (
+    api,
+    duplicates,
+    gallery,
+    images,
+    maps,
+    records,
+    regions,
+    search,
+    sets,
+    visitor,
+)
 from vitrine.web.security import RateLimiter
 from vitrine.web.strength import match_words
 
@@ -55,7 +66,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.photos = PhotoCache()
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
-    for module in (visitor, search, records, gallery, images, api):
+    for module in (visitor, search, records, gallery, images, regions, sets, duplicates, maps, api):
         app.include_router(module.router)
     handlers.install(app)
     return app
