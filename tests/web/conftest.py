@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
+from browsing import ARGS, CHROMIUM, new_page, serve
 from vitrine.collection import create_collection
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
@@ -113,3 +115,28 @@ def to_jpeg() -> Callable[..., bytes]:
 def web_settings() -> Callable[..., Settings]:
     """Factory: test settings (no rate limit, 'school' as an extra facet) with web overrides."""
     return make_settings
+
+
+@pytest.fixture(scope="session")
+def server(app: FastAPI) -> Iterator[str]:
+    """The shared test app under uvicorn; its base URL."""
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless chromium (Playwright never downloads a browser here)."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="needs Playwright for Python (pip install playwright)")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    tab = new_page(browser, server)
+    yield tab
+    tab.context.close()
