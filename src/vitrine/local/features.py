@@ -1,0 +1,90 @@
+"""Local features of one image: RootSIFT keypoints and descriptors in the source image's pixels.
+
+`extract` is the one entry point; everything downstream (the visual-word index, geometric
+verification, photo recognition) takes a `LocalFeatures`. Keypoints are always expressed in the
+pixel coordinates of the image that was passed in, whatever size the detector worked at, so a
+box drawn on the full-size image selects features without any rescaling by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+DEFAULT_MAX_SIDE = 1024
+DEFAULT_MAX_FEATURES = 2000
+
+Box = tuple[float, float, float, float]
+"""x0, y0, x1, y1 in source-image pixels (x1 > x0, y1 > y0)."""
+
+
+@dataclass(frozen=True)
+class LocalFeatures:
+    """Keypoints and descriptors of one image.
+
+    keypoints: float32 (n, 4) rows of [x, y, size, angle] in source-image pixels (angle in
+        degrees, OpenCV's convention). descriptors: float32 (n, 128) RootSIFT, each row of unit
+        L2 norm. image_size: (width, height) of the source image.
+    """
+
+    keypoints: NDArray[np.float32]
+    descriptors: NDArray[np.float32]
+    image_size: tuple[int, int]
+
+    def __len__(self) -> int:
+        return int(self.keypoints.shape[0])
+
+    def inside(self, box: Box) -> NDArray[np.bool_]:
+        """Mask of the keypoints whose centre lies in `box`."""
+        x, y = self.keypoints[:, 0], self.keypoints[:, 1]
+        x0, y0, x1, y1 = box
+        return np.asarray((x >= x0) & (x < x1) & (y >= y0) & (y < y1))
+
+    def crop(self, box: Box) -> LocalFeatures:
+        """The features inside `box` (coordinates stay in the source image's pixels)."""
+        keep = self.inside(box)
+        return LocalFeatures(self.keypoints[keep], self.descriptors[keep], self.image_size)
+
+    @staticmethod
+    def empty(image_size: tuple[int, int]) -> LocalFeatures:
+        """An image without any feature (blank, tiny)."""
+        return LocalFeatures(
+            np.zeros((0, 4), np.float32), np.zeros((0, 128), np.float32), image_size)
+
+
+def extract(
+    image: Image.Image, *, max_side: int = DEFAULT_MAX_SIDE,
+    max_features: int = DEFAULT_MAX_FEATURES,
+) -> LocalFeatures:
+    """RootSIFT features of `image`, detected at most `max_side` px, the strongest `max_features`.
+
+    Keypoints come back in `image`'s own pixel coordinates.
+    """
+    import cv2
+
+    width, height = image.size
+    gray = np.asarray(image.convert("L"))
+    scale = min(1.0, max_side / max(width, height, 1))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    sift = cv2.SIFT_create(nfeatures=max_features)
+    points, descriptors = sift.detectAndCompute(gray, None)
+    if descriptors is None or not points:
+        return LocalFeatures.empty((width, height))
+    points, descriptors = points[:max_features], descriptors[:max_features]
+    keypoints = np.array([(p.pt[0], p.pt[1], p.size, p.angle) for p in points], np.float32)
+    keypoints[:, :3] /= scale
+    # cv2 puts pixel centres at integer coordinates; a resize by `scale` maps them with a half-pixel shift.
+    keypoints[:, :2] += 0.5 / scale - 0.5
+    return LocalFeatures(keypoints, root_sift(descriptors), (width, height))
+
+
+def root_sift(descriptors: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Hellinger-mapped SIFT (Arandjelovic & Zisserman 2012): L1-normalise, square root."""
+    d = np.asarray(descriptors, np.float32)
+    d = d / np.maximum(d.sum(axis=1, keepdims=True), 1e-7)
+    return np.sqrt(d).astype(np.float32)
