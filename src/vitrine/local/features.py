@@ -71,7 +71,7 @@ def extract(
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    sift = cv2.SIFT_create(nfeatures=max_features)
+    sift = cv2.SIFT.create(nfeatures=max_features)
     points, descriptors = sift.detectAndCompute(gray, None)
     if descriptors is None or not points:
         return LocalFeatures.empty((width, height))
@@ -80,11 +80,12 @@ def extract(
     keypoints[:, :3] /= scale
     # cv2 puts pixel centres at integer coordinates; a resize by `scale` maps them with a half-pixel shift.
     keypoints[:, :2] += 0.5 / scale - 0.5
-    return LocalFeatures(keypoints, root_sift(descriptors), (width, height))
+    return LocalFeatures(keypoints, root_sift(np.asarray(descriptors, np.float32)), (width, height))
 
 
 def root_sift(descriptors: NDArray[np.float32]) -> NDArray[np.float32]:
     """Hellinger-mapped SIFT (Arandjelovic & Zisserman 2012): L1-normalise, square root."""
     d = np.asarray(descriptors, np.float32)
-    d = d / np.maximum(d.sum(axis=1, keepdims=True), 1e-7)
-    return np.sqrt(d).astype(np.float32)
+    d = d / np.maximum(d.sum(axis=1, keepdims=True), np.float32(1e-7))
+    out: NDArray[np.float32] = np.sqrt(d).astype(np.float32)
+    return out
