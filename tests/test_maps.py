@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -144,9 +145,9 @@ def test_unbuilt_map_says_how_to_build_it(coll: Collection) -> None:
 
 
 def test_empty_collection_cannot_be_mapped(tmp_path: Path) -> None:
-    with create_collection(tmp_path / "e", embedder="fake", index="memory") as empty:
-        with pytest.raises(MapNotBuilt, match="vitrine index e"):
-            build_map(empty, "pca")
+    empty = create_collection(tmp_path / "e", embedder="fake", index="memory")
+    with empty, pytest.raises(MapNotBuilt, match="vitrine index e"):
+        build_map(empty, "pca")
 
 
 def test_a_failed_build_keeps_the_previous_map(coll: Collection) -> None:
@@ -155,7 +156,7 @@ def test_a_failed_build_keeps_the_previous_map(coll: Collection) -> None:
 
     class Broken:
         name = "broken"
-        params: dict[str, object] = {}
+        params: ClassVar[dict[str, object]] = {}
 
         def fit(self, vectors: object, timings: object = None) -> object:
             raise RuntimeError("layout crashed")
@@ -222,7 +223,7 @@ def test_export_iiif_collection_is_valid_presentation_3(coll: Collection) -> Non
     for item, work in zip(doc["items"], works, strict=True):
         assert item["type"] == "Manifest"
         assert item["id"] == f"http://museum.test/iiif/{work.record.identifier}/manifest"
-        assert list(item["label"].values())[0] == [work.record.title]
+        assert item["label"]["none"] == [work.record.title]
         assert item["thumbnail"][0]["id"] == f"http://museum.test/images/{work.image_id}/thumbnail"
         assert item["thumbnail"][0]["type"] == "Image"
 
