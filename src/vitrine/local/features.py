@@ -89,3 +89,17 @@ def root_sift(descriptors: NDArray[np.float32]) -> NDArray[np.float32]:
     d = d / np.maximum(d.sum(axis=1, keepdims=True), np.float32(1e-7))
     out: NDArray[np.float32] = np.sqrt(d).astype(np.float32)
     return out
+
+
+def rescale(features: LocalFeatures, size: tuple[int, int]) -> LocalFeatures:
+    """The same features with keypoints expressed in an image of `size` (the source, when
+    `features` were extracted from a reduced copy of it)."""
+    if tuple(size) == tuple(features.image_size):
+        return features
+    sx = size[0] / max(features.image_size[0], 1)
+    sy = size[1] / max(features.image_size[1], 1)
+    keypoints = features.keypoints.copy()
+    keypoints[:, 0] = (keypoints[:, 0] + 0.5) * sx - 0.5
+    keypoints[:, 1] = (keypoints[:, 1] + 0.5) * sy - 0.5
+    keypoints[:, 2] *= np.float32((sx + sy) / 2)
+    return LocalFeatures(keypoints, features.descriptors, (int(size[0]), int(size[1])))

@@ -1,0 +1,307 @@
+"""The in-memory search structure over a store: inverted file, tf-idf + Hamming scoring, verification.
+
+`open_local_index(collection_root)` opens a collection's index; `LocalIndex.search` ranks images
+by bag-of-visual-words score (Hamming-embedding weighted tf-idf over an inverted file), then
+verifies the best with RANSAC; `LocalIndex.verify` verifies given images only. Both take a
+`LocalFeatures` (freshly extracted) or a `Quantised` (stored features, e.g. those inside a box).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vitrine.errors import IndexError_
+from vitrine.local.features import Box, LocalFeatures
+from vitrine.local.geometry import MIN_INLIERS, Model, Verification, estimate, map_box, unique_inliers
+from vitrine.local.segments import ImageEntry, Quantised, Segment, build_segment, decode_keypoints, quantise
+from vitrine.local.store import FolderStore, SegmentStore
+from vitrine.local.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+LOCAL_DIR = "local"
+HAMMING_THRESHOLD = 24  # of 64 bits (Jegou et al. use 22-24)
+_HAMMING_SIGMA2 = 16.0**2
+DEFAULT_SHORTLIST = 60
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Bag-of-words candidates (image id, score), best first, then the verified hits."""
+
+    candidates: list[tuple[int, float]]
+    hits: list[Verification]
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Tentative matches: query feature, database feature position, its image row, Hamming distance."""
+
+    query: NDArray[np.int64]
+    feature: NDArray[np.int64]
+    row: NDArray[np.int64]
+    hamming: NDArray[np.int64]
+
+    def take(self, keep: NDArray[np.bool_] | NDArray[np.int64]) -> _Pairs:
+        return _Pairs(self.query[keep], self.feature[keep], self.row[keep], self.hamming[keep])
+
+
+class LocalIndex:
+    """Every live image's quantised features, with an inverted file over visual words."""
+
+    def __init__(self, vocabulary: Vocabulary, segments: Sequence[Segment]) -> None:
+        self.vocabulary = vocabulary
+        self._gather(segments)
+        self._invert()
+
+    # -- lookup -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.image_ids.shape[0])
+
+    @property
+    def feature_count(self) -> int:
+        return int(self.words.shape[0])
+
+    def __contains__(self, image_id: int) -> bool:
+        return self._row(image_id) is not None
+
+    def entries(self) -> dict[int, ImageEntry]:
+        """Every live image's id, checksum and file stamp."""
+        return {int(i): ImageEntry(int(i), s, t) for i, s, t in zip(
+            self.image_ids, self.sha256, self.stamps, strict=True)}
+
+    def features_of(self, image_id: int) -> Quantised:
+        """The stored features of one image (keypoints in its source pixels)."""
+        row = self._row(image_id)
+        if row is None:
+            raise IndexError_(f"image {image_id} has no local features; run 'vitrine regions index'")
+        lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
+        size = (int(self.sizes[row, 0]), int(self.sizes[row, 1]))
+        keypoints = decode_keypoints(self.xy[lo:hi], self.scale[lo:hi], self.angle[lo:hi], size)
+        return Quantised(self.words[lo:hi], self.signatures[lo:hi], keypoints, size)
+
+    def image_size(self, image_id: int) -> tuple[int, int]:
+        row = self._row(image_id)
+        if row is None:
+            raise IndexError_(f"image {image_id} has no local features")
+        return int(self.sizes[row, 0]), int(self.sizes[row, 1])
+
+    def as_segment(self) -> Segment:
+        """Every live image in one segment (compaction drops superseded and removed entries)."""
+        return Segment(
+            image_ids=self.image_ids.copy(), sha256=list(self.sha256), stamps=list(self.stamps),
+            sizes=self.sizes, offsets=self.offsets, words=self.words, signatures=self.signatures,
+            xy=self.xy, scale=self.scale, angle=self.angle)
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search(
+        self, query: LocalFeatures | Quantised, *, box: Box | None = None, k: int = 20,
+        shortlist: int = DEFAULT_SHORTLIST, allowed: NDArray[np.int64] | None = None,
+        exclude: Sequence[int] = (), model: Model = "affine", min_inliers: int = MIN_INLIERS,
+    ) -> SearchResult:
+        """Rank images by bag-of-words score, verify the best `shortlist`, return up to `k` hits.
+
+        Args:
+            box: only the query features inside it are used; its corners are mapped into each hit.
+            allowed: restrict results to these image ids (catalogue filters).
+            exclude: image ids never returned (the query's own image).
+        """
+        q, frame = self._prepare(query, box)
+        mask = self._row_mask(allowed, exclude)
+        pairs = self._pairs(q, mask)
+        scores = self._scores(q, pairs)
+        top = _top(scores, shortlist)
+        candidates = [(int(self.image_ids[r]), float(scores[r])) for r in top]
+        hits = self._verify_rows(q, pairs, top, frame, model, min_inliers, scores)
+        return SearchResult(candidates, hits[:k])
+
+    def verify(
+        self, query: LocalFeatures | Quantised, image_ids: Sequence[int], *, box: Box | None = None,
+        model: Model = "affine", min_inliers: int = MIN_INLIERS,
+    ) -> list[Verification]:
+        """Geometrically verify `query` (inside `box`) against these images; best first.
+
+        Images without features or without enough inliers are left out.
+        """
+        q, frame = self._prepare(query, box)
+        rows = np.array([r for r in (self._row(int(i)) for i in image_ids) if r is not None], np.int64)
+        mask = np.zeros(len(self), bool)
+        mask[rows] = True
+        pairs = self._pairs(q, mask)
+        return self._verify_rows(q, pairs, rows, frame, model, min_inliers, None)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _prepare(self, query: LocalFeatures | Quantised, box: Box | None) -> tuple[Quantised, Box]:
+        q = quantise(query, self.vocabulary) if isinstance(query, LocalFeatures) else query
+        if box is None:
+            return q, (0.0, 0.0, float(q.image_size[0]), float(q.image_size[1]))
+        return q.crop(box), box
+
+    def _row(self, image_id: int) -> int | None:
+        pos = int(np.searchsorted(self.image_ids, image_id))
+        if pos < len(self.image_ids) and int(self.image_ids[pos]) == image_id:
+            return pos
+        return None
+
+    def _row_mask(
+        self, allowed: NDArray[np.int64] | None, exclude: Sequence[int],
+    ) -> NDArray[np.bool_] | None:
+        if allowed is None and not exclude:
+            return None
+        mask = np.ones(len(self), bool) if allowed is None else np.isin(self.image_ids, allowed)
+        for image_id in exclude:
+            row = self._row(int(image_id))
+            if row is not None:
+                mask[row] = False
+        return mask
+
+    def _pairs(self, q: Quantised, mask: NDArray[np.bool_] | None) -> _Pairs:
+        """Every (query feature, database feature) in the same word within the Hamming threshold."""
+        starts = self._word_start[q.words]
+        lengths = self._word_start[q.words + 1] - starts
+        total = int(lengths.sum())
+        query = np.repeat(np.arange(len(q), dtype=np.int64), lengths)
+        first = np.cumsum(lengths) - lengths
+        positions = np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
+        hamming = np.bitwise_count(self._inv_signatures[positions] ^ q.signatures[query]).astype(np.int64)
+        keep = hamming <= HAMMING_THRESHOLD
+        feature = self._inv_feature[positions[keep]]
+        pairs = _Pairs(query[keep], feature, self.feature_row[feature], hamming[keep])
+        return pairs if mask is None else pairs.take(mask[pairs.row])
+
+    def _scores(self, q: Quantised, pairs: _Pairs) -> NDArray[np.float64]:
+        """Hamming-weighted tf-idf cosine of the query with every image."""
+        idf = self.idf[q.words[pairs.query]]
+        weights = idf * idf * np.exp(-(pairs.hamming**2) / _HAMMING_SIGMA2)
+        raw = np.bincount(pairs.row, weights=weights, minlength=len(self))
+        q_norm = float(np.sqrt(np.sum(self.idf[q.words] ** 2))) or 1.0
+        return np.asarray(raw / (self.norms * q_norm), np.float64)
+
+    def _verify_rows(
+        self, q: Quantised, pairs: _Pairs, rows: NDArray[np.int64], frame: Box, model: Model,
+        min_inliers: int, scores: NDArray[np.float64] | None,
+    ) -> list[Verification]:
+        if len(rows) == 0 or len(pairs.row) == 0:
+            return []
+        pairs = pairs.take(np.isin(pairs.row, rows))
+        order = np.lexsort((pairs.hamming, pairs.row))
+        pairs = pairs.take(order)
+        bounds = np.searchsorted(pairs.row, rows), np.searchsorted(pairs.row, rows, side="right")
+        hits = []
+        for row, lo, hi in zip(rows, *bounds, strict=True):
+            hit = self._verify_one(q, pairs.take(np.arange(lo, hi)), int(row), frame, model)
+            if hit is not None and hit.inliers >= min_inliers:
+                score = float(scores[row]) if scores is not None else 0.0
+                hits.append(Verification(
+                    hit.image_id, hit.inliers, hit.transform, hit.region, hit.quad, score))
+        hits.sort(key=lambda h: (-h.inliers, -h.score))
+        return hits
+
+    def _verify_one(
+        self, q: Quantised, pairs: _Pairs, row: int, frame: Box, model: Model,
+    ) -> Verification | None:
+        if len(pairs.query) < 3:
+            return None
+        # best match per query feature (pairs are sorted by Hamming distance within the row)
+        _, first = np.unique(pairs.query, return_index=True)
+        pairs = pairs.take(first)
+        size = (int(self.sizes[row, 0]), int(self.sizes[row, 1]))
+        lo = int(self.offsets[row])
+        local = pairs.feature - lo
+        f = pairs.feature
+        dst = decode_keypoints(self.xy[f], self.scale[f], self.angle[f], size)
+        threshold = max(3.0, 0.008 * max(size))
+        fitted = estimate(q.keypoints[pairs.query, :2], dst[:, :2], threshold=threshold, model=model)
+        if fitted is None:
+            return None
+        transform, inlier_mask = fitted
+        inliers = unique_inliers(pairs.query, local, inlier_mask)
+        region, quad = map_box(transform, frame, size)
+        return Verification(int(self.image_ids[row]), inliers, transform, region, quad)
+
+    def _gather(self, segments: Sequence[Segment]) -> None:
+        """Keep, for each image, its entry from the newest segment that mentions it."""
+        latest: dict[int, tuple[int, int]] = {}
+        for s, segment in enumerate(segments):
+            for image_id in segment.removed.tolist():
+                latest.pop(int(image_id), None)
+            for r, image_id in enumerate(segment.image_ids.tolist()):
+                latest[int(image_id)] = (s, r)
+        ids = np.array(sorted(latest), np.int64)
+        self.image_ids = ids
+        picks = [latest[int(i)] for i in ids]
+        self.sha256 = [segments[s].sha256[r] for s, r in picks]
+        self.stamps = [segments[s].stamps[r] for s, r in picks]
+        self.sizes = np.array([segments[s].sizes[r] for s, r in picks], np.int32).reshape(-1, 2)
+        feature_index = [np.arange(segments[s].offsets[r], segments[s].offsets[r + 1]) for s, r in picks]
+        counts = np.array([len(f) for f in feature_index], np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self.feature_row = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
+        self.words, self.signatures, self.xy, self.scale, self.angle = _take_features(
+            segments, picks, feature_index)
+
+    def _invert(self) -> None:
+        k = self.vocabulary.size
+        order = np.argsort(self.words, kind="stable")
+        self._inv_feature = order.astype(np.int64)
+        self._inv_signatures = self.signatures[order]
+        self._word_start = np.searchsorted(self.words[order], np.arange(k + 1)).astype(np.int64)
+        n = max(len(self), 1)
+        keys, tf = np.unique(self.feature_row * k + self.words, return_counts=True)
+        df = np.bincount(keys % k, minlength=k)
+        self.idf = np.where(df > 0, np.log(n / np.maximum(df, 1)), 0.0).astype(np.float64)
+        weights = (tf * self.idf[keys % k]) ** 2
+        self.norms = np.sqrt(np.bincount(keys // k, weights=weights, minlength=len(self)))
+        self.norms[self.norms == 0] = 1.0
+
+
+def _take_features(
+    segments: Sequence[Segment], picks: list[tuple[int, int]], index: list[NDArray[np.int64]],
+) -> tuple[NDArray[np.int32], NDArray[np.uint64], NDArray[np.uint16], NDArray[np.float16], NDArray[np.uint8]]:
+    """The features at `index` of each picked (segment, row), concatenated in pick order."""
+    empty = build_segment([])
+    chosen = [(segments[s], positions) for (s, _), positions in zip(picks, index, strict=True)]
+    chosen = chosen or [(empty, np.zeros(0, np.int64))]
+    return (np.concatenate([g.words[p] for g, p in chosen]),
+            np.concatenate([g.signatures[p] for g, p in chosen]),
+            np.concatenate([g.xy[p] for g, p in chosen]).reshape(-1, 2),
+            np.concatenate([g.scale[p] for g, p in chosen]),
+            np.concatenate([g.angle[p] for g, p in chosen]))
+
+
+def _top(scores: NDArray[np.float64], n: int) -> NDArray[np.int64]:
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n:
+        positive = positive[np.argpartition(-scores[positive], n - 1)[:n]]
+    return positive[np.argsort(-scores[positive], kind="stable")].astype(np.int64)
+
+
+def local_dir(collection_root: Path) -> Path:
+    return collection_root / LOCAL_DIR
+
+
+def open_store(collection_root: Path) -> FolderStore:
+    """The folder store of a collection's local features."""
+    return FolderStore(local_dir(collection_root))
+
+
+def open_local_index(collection_root: Path | None = None, *, store: SegmentStore | None = None) -> LocalIndex:
+    """Load a collection's local index (or any store's); refuses when nothing was indexed yet."""
+    if store is None:
+        if collection_root is None:
+            raise ValueError("give a collection folder or a store")
+        store = open_store(collection_root)
+    vocabulary, segments = store.load()
+    if vocabulary is None:
+        raise IndexError_(
+            "this collection has no local-feature index yet; build it with 'vitrine regions index NAME'")
+    return LocalIndex(vocabulary, segments)

@@ -1,0 +1,121 @@
+"""Extract local features of many images on every core: read -> hash -> decode -> extract.
+
+Workers only read, decode and run SIFT (OpenCV, one thread each); quantisation (faiss) stays in
+the parent, so no OpenMP runtime is ever used across a fork.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vitrine import images
+from vitrine.errors import ImageError, VitrineError
+from vitrine.local.features import LocalFeatures, extract, rescale
+
+_CHUNK = 8
+
+
+@dataclass(frozen=True)
+class Job:
+    """One image to process (picklable)."""
+
+    image_id: int
+    location: str
+    local_path: str | None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One image's features (keypoints in its source pixels), checksum and file stamp."""
+
+    image_id: int
+    sha256: str
+    stamp: str | None
+    features: LocalFeatures
+
+
+@dataclass(frozen=True)
+class Failed:
+    image_id: int
+    location: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    max_side: int = 1024
+    max_features: int = 1500
+    max_pixels: int = images.DEFAULT_MAX_PIXELS
+
+
+def extract_many(
+    jobs: list[Job], options: ExtractOptions, workers: int | None = None,
+) -> Iterator[Extracted | Failed]:
+    """Features of every job's image, in order; failures are reported, never raised."""
+    chunks = [(jobs[s:s + _CHUNK], options) for s in range(0, len(jobs), _CHUNK)]
+    n = min(workers or os.cpu_count() or 1, len(chunks))
+    if n <= 1:
+        for chunk in chunks:
+            yield from _process(chunk)
+        return
+    with mp.get_context("fork").Pool(n, initializer=_init_worker) as pool:
+        for done in pool.imap(_process, chunks):
+            yield from done
+
+
+def file_stamp(location: str) -> str | None:
+    """size:mtime of a local file (None for remote or missing files)."""
+    if "://" in location:
+        return None
+    try:
+        st = Path(location).stat()
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _init_worker() -> None:
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
+def _process(chunk: tuple[list[Job], ExtractOptions]) -> list[Extracted | Failed]:
+    jobs, options = chunk
+    out: list[Extracted | Failed] = []
+    for job in jobs:
+        try:
+            out.append(extract_job(job, options))
+        except VitrineError as exc:
+            reason = exc.reason if isinstance(exc, ImageError) else str(exc)
+            out.append(Failed(job.image_id, job.location, reason))
+    return out
+
+
+def extract_job(job: Job, options: ExtractOptions) -> Extracted:
+    """Read, hash, decode (reduced) and extract one image."""
+    stamp = file_stamp(job.location)
+    data = _read(job)
+    decoded = images.decode_for_index(
+        data, job.location, embed_size=max(1, options.max_side // 2), thumb_size=0,
+        max_pixels=options.max_pixels)
+    features = extract(decoded.image, max_side=options.max_side, max_features=options.max_features)
+    features = rescale(features, decoded.size)
+    half = LocalFeatures(features.keypoints, features.descriptors.astype(np.float16), features.image_size)
+    return Extracted(job.image_id, images.sha256_bytes(data), stamp, half)
+
+
+def _read(job: Job) -> bytes:
+    path = job.local_path or (job.location if "://" not in job.location else None)
+    if path is None:
+        raise ImageError(job.location, "remote image not fetched yet; run 'vitrine index' first")
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ImageError(job.location, f"cannot read the file ({exc.strerror or exc})") from None
