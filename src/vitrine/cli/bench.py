@@ -12,6 +12,7 @@ BENCHMARKS = {
     "quality": "Retrieval quality of an embedder on a labelled collection.",
     "clip": "CLIP embedder throughput.",
     "pipeline": "Import + indexing throughput end to end.",
+    "duplicates": "Near-duplicate precision/recall on public-art with planted copies; k-NN vs all pairs.",
 }
 
 _FORWARD = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
