@@ -36,7 +36,8 @@ def vectors(n: int, seed: int) -> tuple[NDArray[np.float32], int]:
 
 
 def _unit(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    out: NDArray[np.float32] = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    return out
 
 
 def all_pairs(x: NDArray[np.float32], threshold: float, block: int = 1024) -> set[tuple[int, int]]:
