@@ -1,0 +1,244 @@
+"""Recognise the artwork in a visitor's photo: global shortlist, local-feature verification.
+
+A phone photo shows the work in perspective, in its frame, on a wall, with glare and blur, and
+sometimes only part of it. The global embedder alone confuses such a photo with look-alikes, so:
+
+1. global stage: the photo's vector against the collection's vector index gives the `candidates`
+   most similar images (cheap: a few milliseconds);
+2. local stage: RootSIFT features of the photo; the local index's bag-of-words search adds its own
+   shortlist (it finds works the global vector missed, e.g. under heavy cropping), and every
+   shortlisted image is verified geometrically (RANSAC) against the photo;
+3. decision: the image with the most verified inliers wins when it has at least `min_inliers`
+   (calibrated on synthetic gallery photos, docs/recognition.md); otherwise the answer is
+   "no match", a normal result rather than an error.
+
+A collection without a local index still gets an answer from the global stage alone, accepted
+when its cosine reaches the embedder's `match_threshold`, and the result says so (`method`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from vitrine.collection import Collection
+from vitrine.errors import SearchError
+from vitrine.indexing import embed_query_image
+from vitrine.records import Record
+
+if TYPE_CHECKING:
+    from vitrine.local.index import LocalIndex
+
+log = logging.getLogger(__name__)
+
+Method = Literal["local", "global"]
+Point = tuple[float, float]
+#: verified inliers a match needs; calibrated on public-art gallery photos (docs/recognition.md)
+DEFAULT_MIN_INLIERS = 12
+DEFAULT_CANDIDATES = 30
+#: the photo's long side for feature extraction: phone photos are bigger than needed
+DEFAULT_QUERY_SIDE = 1024
+_REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
+NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
+                  "global embedder only (less tolerant of perspective, frames and crops); build one "
+                  "with 'vitrine regions index NAME'")
+
+
+class RecognitionError(SearchError):
+    """A recognition request that cannot be answered (bad options, unusable photo)."""
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds spent in each stage (local is 0 when it did not run)."""
+
+    global_ms: float
+    local_ms: float
+
+    @property
+    def total_ms(self) -> float:
+        return self.global_ms + self.local_ms
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A shortlisted image and what each stage thought of it."""
+
+    image_id: int
+    similarity: float  # global cosine, 0 when only the bag-of-words search found it
+    inliers: int = 0
+    transform: NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The answer for one photo: a record, or `record is None` for "no match".
+
+    quad: where the work is in the photo, its image's corners (top-left, top-right,
+    bottom-right, bottom-left) in the photo's pixels; None when unknown (global method). It may
+    reach outside the photo when part of the work was cut off.
+    """
+
+    record: Record | None
+    image_id: int | None
+    method: Method
+    inliers: int
+    similarity: float
+    threshold: float
+    quad: tuple[Point, ...] | None
+    timings: Timings
+    photo_size: tuple[int, int]
+    candidates: list[Candidate] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def matched(self) -> bool:
+        return self.record is not None
+
+
+# -- the use-case ----------------------------------------------------------------------------
+
+
+def recognize_photo(
+    collection: Collection, image: Image.Image, *, candidates: int = DEFAULT_CANDIDATES,
+    min_inliers: int = DEFAULT_MIN_INLIERS, method: Method | None = None, bow: int | None = None,
+    query_side: int = DEFAULT_QUERY_SIDE, local: LocalIndex | None = None,
+) -> Recognition:
+    """Which record's image is in `image`, verified with local features when the collection has them.
+
+    Args:
+        candidates: images the global stage shortlists for verification.
+        min_inliers: verified inliers needed to call it a match.
+        method: "global" forces the global stage alone; None picks "local" when there is a
+            local index, else "global".
+        bow: images the bag-of-words search adds to the shortlist (default: `candidates`; 0: none).
+        query_side: the photo's long side for feature extraction (phone photos are bigger).
+        local: the local index to use instead of the collection's own (tests, benchmarks).
+    """
+    if candidates < 1 or min_inliers < 1 or query_side < 64:
+        raise RecognitionError("candidates and min_inliers must be 1 or more, query_side 64 or more")
+    photo = image.convert("RGB")
+    started = time.perf_counter()
+    shortlist = _global_shortlist(collection, photo, candidates)
+    global_ms = (time.perf_counter() - started) * 1000
+    if method != "global" and local is None:
+        local = open_local(collection)
+    if method == "local" and local is None:
+        raise RecognitionError(NO_LOCAL_INDEX)
+    if method == "global" or local is None:
+        note = None if method == "global" else NO_LOCAL_INDEX
+        return _global_decision(collection, photo, shortlist, Timings(global_ms, 0.0), note)
+    started = time.perf_counter()
+    verified = _verify(local, photo, shortlist, candidates if bow is None else bow, query_side)
+    timings = Timings(global_ms, (time.perf_counter() - started) * 1000)
+    return _local_decision(collection, local, photo, verified, min_inliers, timings)
+
+
+def open_local(collection: Collection) -> LocalIndex | None:
+    """The collection's local-feature index (loaded once, reloaded on change), or None without one."""
+    from vitrine.regions import NoLocalIndex, has_local_index, local_index
+
+    if not has_local_index(collection):
+        return None
+    try:
+        return local_index(collection.root)
+    except NoLocalIndex:  # started but not trained yet (too few images)
+        return None
+
+
+# -- stages ----------------------------------------------------------------------------------
+
+
+def _global_shortlist(collection: Collection, photo: Image.Image, k: int) -> list[Candidate]:
+    """The `k` images whose vectors are nearest the photo's, best first."""
+    query = embed_query_image(collection, photo)
+    scores, ids = collection.index.search(query[None, :], k)
+    return [Candidate(int(i), _unit(float(s))) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+
+
+def _verify(local: LocalIndex, photo: Image.Image, shortlist: list[Candidate], bow: int,
+            query_side: int) -> list[Candidate]:
+    """The global shortlist plus the bag-of-words one, verified; most inliers first."""
+    from vitrine.local.features import extract
+    from vitrine.local.segments import quantise
+
+    query = quantise(extract(photo, max_side=query_side), local.vocabulary)
+    hits = []
+    if bow > 0:
+        hits = local.search(query, k=bow, shortlist=bow, model="homography", min_inliers=_REPORTED).hits
+    similarity = {c.image_id: c.similarity for c in shortlist}
+    rest = [i for i in similarity if i not in {h.image_id for h in hits}]
+    hits += local.verify(query, rest, model="homography", min_inliers=_REPORTED)
+    found = {h.image_id: h for h in hits}
+    ids = list(dict.fromkeys([*similarity, *found]))
+    out = [Candidate(i, similarity.get(i, 0.0), found[i].inliers if i in found else 0,
+                     found[i].transform if i in found else None) for i in ids]
+    out.sort(key=lambda c: (-c.inliers, -c.similarity))
+    return out
+
+
+def _local_decision(collection: Collection, local: LocalIndex, photo: Image.Image,
+                    verified: list[Candidate], min_inliers: int, timings: Timings) -> Recognition:
+    best = verified[0] if verified else None
+    if best is None or best.inliers < min_inliers:
+        return _answer(collection, photo, None, "local", best, float(min_inliers), None, timings, verified)
+    quad = _quad(local.image_size(best.image_id), best.transform)
+    return _answer(collection, photo, best.image_id, "local", best, float(min_inliers), quad, timings,
+                   verified)
+
+
+def _global_decision(collection: Collection, photo: Image.Image, shortlist: list[Candidate],
+                     timings: Timings, note: str | None) -> Recognition:
+    from vitrine.search import match_threshold
+
+    threshold = match_threshold(collection)
+    best = shortlist[0] if shortlist else None
+    threshold = 0.0 if threshold is None else threshold
+    image_id = best.image_id if best is not None and best.similarity >= threshold else None
+    return _answer(collection, photo, image_id, "global", best, threshold, None, timings, shortlist, note)
+
+
+def _answer(collection: Collection, photo: Image.Image, image_id: int | None, method: Method,
+            best: Candidate | None, threshold: float, quad: tuple[Point, ...] | None, timings: Timings,
+            candidates: list[Candidate], note: str | None = None) -> Recognition:
+    record = _record_of(collection, image_id) if image_id is not None else None
+    if record is None:
+        image_id, quad = None, None
+    return Recognition(
+        record=record, image_id=image_id, method=method, inliers=best.inliers if best else 0,
+        similarity=best.similarity if best else 0.0, threshold=threshold, quad=quad, timings=timings,
+        photo_size=photo.size, candidates=candidates, note=note)
+
+
+def _record_of(collection: Collection, image_id: int) -> Record | None:
+    """The record holding this image (None when it was deleted since indexing)."""
+    stored = collection.catalog.images_by_id([image_id]).get(image_id)
+    if stored is None:
+        return None
+    return collection.catalog.get_many([stored.record_id]).get(stored.record_id)
+
+
+def _quad(size: tuple[int, int], transform: NDArray[np.float64] | None) -> tuple[Point, ...] | None:
+    """The matched image's corners mapped into the photo (the inverse of photo -> image)."""
+    if transform is None:
+        return None
+    try:
+        inverse = np.linalg.inv(transform)
+    except np.linalg.LinAlgError:
+        return None
+    w, h = size
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ inverse.T
+    if np.any(np.abs(corners[:, 2]) < 1e-9):
+        return None
+    xy = corners[:, :2] / corners[:, 2:]
+    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in xy)
+
+
+def _unit(score: float) -> float:
+    return float(min(1.0, max(0.0, score)))
