@@ -7,53 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
+from artworks import recognition_collection, textured
 from vitrine.bench.gallery_photos import family_photo
-from vitrine.collection import Collection, create_collection
-from vitrine.indexing import index_collection
+from vitrine.collection import Collection
 from vitrine.recognize import NO_LOCAL_INDEX, RecognitionError, recognize_photo
-from vitrine.records import ImageRef, Record
-
-N_WORKS = 10
-
-
-def textured(seed: int, size: tuple[int, int] = (300, 240)) -> Image.Image:
-    """A made-up painting full of corners and blobs (what SIFT needs), unlike any other seed."""
-    rng = np.random.default_rng(seed)
-    w, h = size
-    base = rng.integers(0, 256, 3)
-    ramp = np.linspace(0.4, 1.0, w, dtype=np.float32)[None, :, None]
-    image = Image.fromarray((np.broadcast_to(base * ramp, (h, w, 3))).astype(np.uint8), "RGB")
-    draw = ImageDraw.Draw(image)
-    for _ in range(60):
-        x0, x1 = sorted(int(v) for v in rng.integers(0, w, 2))
-        y0, y1 = sorted(int(v) for v in rng.integers(0, h, 2))
-        x1, y1 = min(x1, x0 + w // 4), min(y1, y0 + h // 4)
-        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
-        kind = rng.integers(3)
-        if kind == 0:
-            draw.ellipse([x0, y0, x1 + 3, y1 + 3], fill=colour)
-        elif kind == 1:
-            draw.rectangle([x0, y0, x1 + 3, y1 + 3], fill=colour)
-        else:
-            draw.line([x0, y0, x1, y1], fill=colour, width=int(rng.integers(1, 5)))
-    return image.filter(ImageFilter.GaussianBlur(0.6))
 
 
 def build(root: Path, local: bool) -> Collection:
-    from vitrine.regions import index_regions
-
-    root.mkdir(parents=True, exist_ok=True)
-    collection = create_collection(root / "coll", embedder="classic", index="memory")
-    for i in range(N_WORKS):
-        path = root / f"work{i}.png"
-        textured(i).save(path)
-        collection.catalog.upsert(Record(identifier=f"r{i}", title=f"Work {i}", creators=["A. Painter"],
-                                         images=[ImageRef(location=str(path))]))
-    index_collection(collection, workers=1)
-    if local:
-        index_regions(collection, workers=1)
+    collection: Collection = recognition_collection(root, 10, local=local)
     return collection
 
 

@@ -1,10 +1,11 @@
-"""Share your view: match, composite download, consent, gallery removal, nothing kept without consent."""
+"""Share your view: recognition or look-alikes, composite download, consent, gallery, nothing kept unasked."""
 
 from __future__ import annotations
 
 import io
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,100 @@ def test_the_visitor_page_offers_camera_upload_and_drop(client: TestClient) -> N
     page = client.get("/").text
     assert 'id="camera-start"' in page and 'type="file"' in page and 'id="dropzone"' in page
     assert 'class="skip-link"' in page and '<label class="button file-label" for="photo">' in page
+
+
+# -- recognising the work in the photo (a collection with a local-feature index) ------------------
+
+
+@pytest.fixture(scope="module")
+def gallery_client(tmp_path_factory: pytest.TempPathFactory, web_settings: Any) -> Iterator[TestClient]:
+    """A client of a collection of textured works r0..r9 with a local-feature index."""
+    from artworks import recognition_collection
+    from vitrine.web import create_app
+
+    root = tmp_path_factory.mktemp("recognise")
+    recognition_collection(root, 10).close()
+    app = create_app(web_settings(root, max_upload_bytes=2_000_000), root / "coll")
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def gallery_jpeg(seed: int, family: str = "perspective") -> bytes:
+    from artworks import textured
+    from vitrine.bench.gallery_photos import family_photo
+
+    buf = io.BytesIO()
+    family_photo(textured(seed), family, 11).image.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def test_a_recognised_work_is_named_with_a_link_and_look_alikes_below(gallery_client: TestClient) -> None:
+    page, _token = share(gallery_client, gallery_jpeg(4))
+    heading = re.search(r'<h1[^>]*id="recognised"[^>]*>(.*?)</h1>', page, re.S)
+    assert heading is not None
+    assert "This is" in heading.group(1) and "Work 4" in heading.group(1) and "A. Painter" in heading.group(1)
+    assert 'href="/records/r4"' in heading.group(1)
+    assert 'id="full-record" href="/records/r4"' in page
+    assert 'id="work-outline"' in page and "<polygon points=" in page
+    assert "Other works that look alike" in page
+    assert "identifier=r4" in page  # the composite download pairs the photo with the recognised work
+
+
+def test_an_unknown_work_keeps_the_look_alike_flow(gallery_client: TestClient) -> None:
+    page, _token = share(gallery_client, gallery_jpeg(77, "mild"))
+    assert 'id="recognised"' not in page and "This is" not in page and 'id="work-outline"' not in page
+    assert 'id="best-match"' in page and "The next closest works" in page
+
+
+def test_without_local_features_the_share_page_is_unchanged(client: TestClient, photo: bytes) -> None:
+    page, _ = share(client, photo)
+    assert 'id="recognised"' not in page and "This is" not in page
+
+
+def test_api_recognize_returns_the_record_quad_and_timings(gallery_client: TestClient) -> None:
+    response = gallery_client.post("/api/recognize", files={"photo": ("v.jpg", gallery_jpeg(2), "image/jpg")})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["matched"] is True and body["method"] == "local"
+    assert body["record"]["identifier"] == "r2" and body["record"]["url"] == "/records/r2"
+    assert body["inliers"] >= body["threshold"]
+    quad = np.array(body["quad"])
+    assert quad.shape == (4, 2)
+    centre = quad.mean(axis=0)
+    assert 0 < centre[0] < body["photo_width"] and 0 < centre[1] < body["photo_height"]
+    assert body["timings_ms"]["global_ms"] > 0 and body["timings_ms"]["local_ms"] > 0
+
+
+def test_api_recognize_says_no_match_for_an_unknown_work(gallery_client: TestClient) -> None:
+    photo = gallery_jpeg(88, "mild")
+    response = gallery_client.post("/api/recognize", files={"photo": ("v.jpg", photo, "image/jpeg")})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["matched"] is False and body["record"] is None and body["quad"] is None
+
+
+def test_api_recognize_without_local_index_says_so(client: TestClient, photo: bytes) -> None:
+    body = client.post("/api/recognize", files={"photo": ("v.jpg", photo, "image/jpeg")}).json()
+    assert body["method"] == "global" and "no local-feature index" in body["note"]
+
+
+@pytest.mark.parametrize(("kwargs", "status", "code"), [
+    ({"files": {"photo": ("v.jpg", b"", "image/jpeg")}}, 422, "no_photo"),
+    ({"files": {"photo": ("v.jpg", b"%PDF-1.4 not an image at all", "image/jpeg")}}, 415, "not_an_image"),
+    ({"files": {"photo": ("v.jpg", b"\xff\xd8\xff\xe0 truncated", "image/jpeg")}}, 422, "bad_image"),
+    ({"data": {"photo": "text"}}, 422, "no_photo"),
+    ({"json": {"photo": "text"}}, 415, "unsupported_media_type"),
+    ({"files": {"photo": ("v.jpg", b"\xff\xd8\xff" + bytes(2_100_000), "image/jpeg")}}, 413, "too_large"),
+])
+def test_api_recognize_refuses_bad_uploads_clearly(gallery_client: TestClient, kwargs: dict[str, Any],
+                                                   status: int, code: str) -> None:
+    response = gallery_client.post("/api/recognize", **kwargs)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+
+
+def test_api_recognize_is_documented(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/api/recognize"]["post"]
+    assert "multipart/form-data" in operation["requestBody"]["content"]
+    assert "/share" not in spec["paths"] and "/" not in spec["paths"]

@@ -1,8 +1,9 @@
-"""Share your view: a visitor's photo, the works it echoes, a composite to download, consent to share."""
+"""Share your view: a visitor's photo, the work recognised in it or the works it echoes, a composite
+to download, consent to share; and `POST /api/recognize`, the same recognition as JSON."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
 from vitrine.images import decode, read_image
+from vitrine.recognize import Recognition, recognize_photo
+from vitrine.regions import has_local_index
 from vitrine.search import search_by_image
 from vitrine.web import composite
 from vitrine.web.deps import (
@@ -22,21 +25,33 @@ from vitrine.web.deps import (
     TemplatesDep,
 )
 from vitrine.web.photos import HeldPhoto
-from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.present import alt_text, page_public, record_public, record_url
+from vitrine.web.recognition import RecognitionPublic, quad_points, recognition_public
+from vitrine.web.schemas import ErrorPublic, HitPublic, RecordPublic
 from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
 
-router = APIRouter(tags=["visitor"], include_in_schema=False)
+# The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
+router = APIRouter(tags=["visitor"])
+_PAGE: dict[str, Any] = {"response_class": HTMLResponse, "include_in_schema": False}
+_API_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorPublic, "description": text} for code, text in (
+        (413, "upload too large"), (415, "not an image"), (422, "invalid request"), (429, "rate limited"))}
+_PHOTO: dict[str, Any] = {
+    "type": "object", "required": ["photo"], "properties": {"photo": {
+        "type": "string", "format": "binary", "description": "JPEG, PNG, GIF, WebP, BMP or TIFF"}}}
+_PHOTO_BODY: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _PHOTO}}}}
 _RESULTS = 7
 _GONE = ("your photo is no longer held on the server (photos are kept in memory for a short "
          "while only); please share it again")
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", **_PAGE)
 def home(request: Request, templates: TemplatesDep, collection: CollectionDep) -> Response:
     return templates.TemplateResponse(request, "visitor.html", {"collection": collection})
 
 
-@router.post("/share", response_class=HTMLResponse, dependencies=[RateLimited])
+@router.post("/share", dependencies=[RateLimited], **_PAGE)
 async def share(
     request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
     photos: PhotosDep,
@@ -49,7 +64,7 @@ async def share(
     return await run_in_threadpool(_results, request, templates, collection, token, image)
 
 
-@router.get("/share/{token}", response_class=HTMLResponse)
+@router.get("/share/{token}", **_PAGE)
 def shared(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
            photos: PhotosDep) -> Response:
     """The results of an earlier photo, while it is still held in memory."""
@@ -57,13 +72,13 @@ def shared(request: Request, token: str, templates: TemplatesDep, collection: Co
     return _results(request, templates, collection, token, decode(held.jpeg, "your photo"))
 
 
-@router.get("/share/{token}/photo.jpg")
+@router.get("/share/{token}/photo.jpg", include_in_schema=False)
 def photo(token: str, photos: PhotosDep) -> Response:
     held = _held(photos.get(token))
     return Response(held.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 
-@router.get("/share/{token}/composite.{fmt}")
+@router.get("/share/{token}/composite.{fmt}", include_in_schema=False)
 def download(token: str, fmt: Literal["jpg", "png"], identifier: str, collection: CollectionDep,
              photos: PhotosDep) -> Response:
     """The visitor's photo and the artwork side by side, with its label, as a file to keep."""
@@ -77,7 +92,7 @@ def download(token: str, fmt: Literal["jpg", "png"], identifier: str, collection
         "Content-Disposition": f'attachment; filename="my-view.{fmt}"', "Cache-Control": "no-store"})
 
 
-@router.post("/share/{token}/gallery", response_class=HTMLResponse, dependencies=[RateLimited])
+@router.post("/share/{token}/gallery", dependencies=[RateLimited], **_PAGE)
 async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
                          settings: SettingsDep, photos: PhotosDep, gallery: GalleryDep) -> Response:
     """Store the photo in the visitor gallery: only with the consent box ticked."""
@@ -95,16 +110,58 @@ async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, 
         "collection": collection, "entry": entry, "removal_token": removal, "record": record})
 
 
+@router.post("/api/recognize", response_model=RecognitionPublic, tags=["api"], responses=_API_ERRORS,
+             dependencies=[RateLimited], openapi_extra=_PHOTO_BODY)
+async def api_recognize(
+    request: Request, collection: CollectionDep, settings: SettingsDep,
+) -> RecognitionPublic:
+    """Which work of the collection is in a visitor's photo (multipart field `photo`).
+
+    Verified with local features when the collection has a region index, else the global search
+    alone (`method` and `note` say so). A photo of no work of the collection gives `matched: false`.
+    """
+    form = await read_form(request, settings.web.max_upload_bytes)
+    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
+    result = await run_in_threadpool(recognize_photo, collection, image)
+    return recognition_public(collection, result)
+
+
 def _results(request: Request, templates: TemplatesDep, collection: Collection, token: str,
              image: Image.Image) -> Response:
     # The page shows a handful of works: ranking a few more than that is enough, and cheaper.
-    found = search_by_image(collection, image, per_page=_RESULTS, max_results=_RESULTS * 4)
+    found = search_by_image(collection, image, per_page=_RESULTS + 1, max_results=_RESULTS * 4)
     page = page_public(collection, found)
-    best = page.hits[0] if page.hits else None
+    recognition = _recognise(collection, image)
+    best: HitPublic | None = page.hits[0] if page.hits else None
+    others = page.hits[1:_RESULTS]
+    if recognition is not None and recognition.record is not None:
+        best = _recognised_hit(record_public(collection, recognition.record), recognition)
+        others = [h for h in page.hits if h.identifier != best.identifier][: _RESULTS - 1]
     record = record_public(collection, collection.catalog.get(best.identifier)) if best else None
     return templates.TemplateResponse(request, "share_result.html", {
         "collection": collection, "token": token, "page": page, "best": best, "record": record,
-        "others": page.hits[1:], "alt_text": alt_text})
+        "others": others, "alt_text": alt_text, "recognition": recognition,
+        "quad_points": quad_points(recognition) if recognition else None})
+
+
+def _recognise(collection: Collection, image: Image.Image) -> Recognition | None:
+    """The verified recognition, only where the collection has local features.
+
+    Without them the page keeps to look-alikes: a global similarity is not evidence enough to
+    tell a visitor "this is" a work.
+    """
+    if not has_local_index(collection):
+        return None
+    return recognize_photo(collection, image, method="local")
+
+
+def _recognised_hit(record: RecordPublic, recognition: Recognition) -> HitPublic:
+    image_id = recognition.image_id
+    return HitPublic(
+        identifier=record.identifier, score=round(recognition.similarity, 4), strength="recognised",
+        title=record.title, creators=record.creators, date=record.date_text, image_id=image_id,
+        thumbnail_url=f"/images/{image_id}/thumbnail", url=record_url(record.identifier),
+        matched_by=["local"])
 
 
 def _held(held: HeldPhoto | None) -> HeldPhoto:
