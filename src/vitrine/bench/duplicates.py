@@ -198,24 +198,29 @@ def grid(
     out = []
     for t in thresholds:
         pool = [p for p in candidates if p.kind == "exact" or p.score >= t]
+        log.info("t=%.2f: %d candidate pairs to check", t, sum(p.kind != "exact" for p in pool))
         out.append(score(f"t={t:.2f} no check", record_groups(pool, identifier_of), truth, planted))
         for s in sures:
             if s < t:
                 continue
-            kept = [p for p in pool if p.kind == "exact" or p.score >= s
-                    or inliers.get((p.a, p.b), 0) >= MIN_INLIERS]
+            kept = [p for p in pool if p.kind == "exact" or _passes(p, inliers.get((p.a, p.b)), s)]
             out.append(score(f"t={t:.2f} sure={s:.2f} check", record_groups(kept, identifier_of),
                              truth, planted))
     return out
 
 
-def _inliers(candidates: Sequence[Pair], checker: ThumbnailChecker) -> dict[tuple[int, int], int]:
+def _passes(pair: Pair, inliers: int | None, sure: float) -> bool:
+    """find_duplicates' rule: verified by the check, or the check could not run and cosine >= sure."""
+    return pair.score >= sure if inliers is None else inliers >= MIN_INLIERS
+
+
+def _inliers(candidates: Sequence[Pair], checker: ThumbnailChecker) -> dict[tuple[int, int], int | None]:
     started = time.perf_counter()
-    out = {}
+    out: dict[tuple[int, int], int | None] = {}
     for p in candidates:
         if p.kind != "exact":
             verdict = checker.check(p.a, p.b)
-            out[(p.a, p.b)] = verdict.inliers if verdict else 0
+            out[(p.a, p.b)] = verdict.inliers if verdict else None
     log.info("checked %d candidate pairs in %.1fs", len(out), time.perf_counter() - started)
     return out
 
@@ -242,7 +247,7 @@ def unplanted_groups(collection: Collection, planted: set[str], out: Path | None
         reasons[reason] += 1
         sheet.append((group, reason))
     if out is not None and sheet:
-        contact_sheet(collection, sheet, out / "unplanted.jpg")
+        contact_sheet(collection, sheet, out / "unplanted.png")
     return dict(reasons)
 
 
@@ -267,7 +272,7 @@ def contact_sheet(collection: Collection, groups: list[tuple[Any, str]], path: P
         names = ", ".join(m.identifier for m in group.members)[:40]
         draw.text((width - 255, r * size + 18), names, fill="black")
     path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(path, quality=85)
+    sheet.save(path)
 
 
 # -- the run --------------------------------------------------------------------------------
