@@ -78,3 +78,22 @@ def test_bad_options_are_refused(collection: Collection) -> None:
         recognize_photo(collection, textured(1), candidates=0)
     with pytest.raises(RecognitionError):
         recognize_photo(collection, textured(1), min_inliers=0)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_a_small_public_art_benchmark(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from vitrine.bench import recognition
+
+    data = shared_dir / "data" / "public-art"
+    if not (data / "records.csv").is_file():
+        pytest.skip("../shared/data/public-art is absent: this test reads it in place")
+    report = recognition.main([
+        "--data", str(data), "--limit", "60", "--per-family", "4", "--outsiders", "2", "--calibration", "4",
+        "--families", "perspective,crop", "--upscale", "1", "--query-side", "800", "--max-words", "512"])
+    rows = {r.family: r for r in report.rows}
+    assert rows["all"].photos == 8 and rows["all"].outsiders == 4
+    assert rows["all"].local_recall >= 0.75
+    assert rows["all"].local_recall >= rows["all"].global_accepted_recall
+    assert report.latency_ms["local_p50"] > report.latency_ms["global_p50"]
+    assert "calibrated min_inliers" in capsys.readouterr().out
