@@ -42,7 +42,7 @@ from vitrine.duplicate_report import (
 )
 from vitrine.errors import IndexError_
 from vitrine.index.base import VectorIndex
-from vitrine.records import StoredImage
+from vitrine.records import Record, StoredImage
 
 __all__ = [
     "DuplicateMatch", "DuplicateReport", "DuplicatesError", "Group", "Member", "Pair",
@@ -308,14 +308,14 @@ def group_pairs(
     return groups
 
 
-def _group(pairs: list[Pair], images: Mapping[int, StoredImage], records: Mapping[int, object]) -> Group:
+def _group(pairs: list[Pair], images: Mapping[int, StoredImage], records: Mapping[int, Record]) -> Group:
     ids = sorted({i for p in pairs for i in (p.a, p.b)})
     members = []
     for image_id in ids:
         image = images.get(image_id)
         record = records.get(image.record_id) if image else None
         members.append(Member(image_id, image.identifier if image else f"image {image_id}",
-                              getattr(record, "title", None)))
+                              record.title if record else None))
     kinds = {p.kind for p in pairs}
     kind: Kind = "exact" if kinds == {"exact"} else "crop" if "crop" in kinds else "near"
     return Group(0, kind, members, sorted(pairs, key=lambda p: -p.score))

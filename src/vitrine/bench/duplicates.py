@@ -281,6 +281,10 @@ def contact_sheet(collection: Collection, groups: list[tuple[Any, str]], path: P
 def run(args: argparse.Namespace) -> Report:
     temp = Path(tempfile.mkdtemp(prefix="vitrine-duplicates-"))
     try:
+        if args.only_scale:
+            from vitrine.bench.duplicate_scale import measure
+
+            return Report(0, 0, args.seed, 0.0, 0.0, scale=measure(args.scale, seed=args.seed, folder=temp))
         return _run(args, temp)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
@@ -361,6 +365,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--thresholds", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
     p.add_argument("--sures", type=float, nargs="+", default=[0.9, 0.95, 0.98, 1.01])
     p.add_argument("--scale", type=int, default=0, help="Synthetic vectors for the scale part (0: skip).")
+    p.add_argument("--only-scale", action="store_true", help="Skip part 1 (needs --scale).")
     p.add_argument("--out", type=Path, help="Folder for the contact sheet of unplanted groups.")
     p.add_argument("--json", type=Path, help="Write the report as JSON here.")
     return p.parse_args(argv)
@@ -370,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> Report:
     """Run the benchmark, print the table, optionally write JSON; returns the report."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parse(argv)
-    if not (args.data / "records.csv").is_file():
+    if not args.only_scale and not (args.data / "records.csv").is_file():
         raise SystemExit(f"{args.data}/records.csv not found: point --data at public-art")
     report = run(args)
     print(table(report))
