@@ -7,7 +7,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,17 @@ CREATE TABLE IF NOT EXISTS import_errors (
     item TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS saved_sets (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    query TEXT,
+    method TEXT,
+    positives TEXT NOT NULL DEFAULT '[]',
+    negatives TEXT NOT NULL DEFAULT '[]',
+    identifiers TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
 """
 
 _CORE_FIELDS = (
@@ -148,6 +159,12 @@ class Catalog:
     def transaction(self) -> _Transaction:
         """A write transaction: `with catalog.transaction(): ...` commits or rolls back whole."""
         return _Transaction(self)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Run one statement under the write lock; for stores keeping their SQL beside their
+        use-cases (saved sets: vitrine.sets)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     # -- records ----------------------------------------------------------------------------
 

@@ -1,0 +1,217 @@
+"""Saved sets: a named selection of works, with the search session that made it.
+
+A set keeps its name, a description, the query (`SetQuery`), the works marked relevant and not
+relevant, the feedback method, and the identifiers of its works in order (usually the relevant
+works followed by the results shown when it was saved). It lives in the collection's catalogue
+(table `saved_sets`), so it travels with the collection folder. Identifiers are kept as text:
+a record deleted later is skipped when the set is shown or exported, not an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, TextIO
+
+from vitrine.collection import Collection
+from vitrine.errors import CatalogError
+from vitrine.export import CORE_COLUMNS, csv_row
+from vitrine.records import Record
+
+QueryKind = Literal["record", "text", "image"]
+_NAME = re.compile(r"^\w[\w .'()-]{0,79}$")
+_COLUMNS = "name, description, query, method, positives, negatives, identifiers, created_at, updated_at"
+
+
+class SetError(CatalogError):
+    """A saved set cannot be stored as asked (bad name, name taken...)."""
+
+
+class SetNotFound(SetError):
+    """No saved set has this name."""
+
+
+@dataclass(frozen=True)
+class SetQuery:
+    """What the session searched for: a record ("more like this"), words, or an uploaded image
+    (which is not kept: `value` is empty)."""
+
+    kind: QueryKind
+    value: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "value": self.value}
+
+
+@dataclass(frozen=True)
+class SavedSet:
+    """A named set of works and the session that made it; times are Unix seconds."""
+
+    name: str
+    description: str = ""
+    query: SetQuery | None = None
+    method: str | None = None
+    positives: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    created_at: float = field(default_factory=time.time)
+    updated_at: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "description": self.description,
+            "query": self.query.to_dict() if self.query else None, "method": self.method,
+            "positives": list(self.positives), "negatives": list(self.negatives),
+            "identifiers": list(self.identifiers), "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+# -- use-cases ------------------------------------------------------------------------------------
+
+
+def save_set(collection: Collection, saved: SavedSet, *, replace_existing: bool = False) -> SavedSet:
+    """Store a new set; an existing name is refused unless `replace_existing` (then it keeps its
+    creation time)."""
+    name = check_name(saved.name)
+    catalog = collection.catalog
+    unknown = [i for i in _unique([*saved.identifiers, *saved.positives]) if not _exists(collection, i)]
+    if unknown:
+        raise SetError(f"no record with identifier {', '.join(map(repr, unknown))}")
+    with catalog.transaction():
+        old = catalog.query("SELECT created_at FROM saved_sets WHERE name = ?", (name,))
+        if old and not replace_existing:
+            raise SetError(f"a set named {name!r} exists already; choose another name or replace it")
+        now = time.time()
+        stored = replace(saved, name=name, identifiers=_unique(saved.identifiers),
+                         positives=_unique(saved.positives), negatives=_unique(saved.negatives),
+                         created_at=float(old[0][0]) if old else now, updated_at=now)
+        catalog.query(f"INSERT OR REPLACE INTO saved_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      _row(stored))
+    return stored
+
+
+def session_set(
+    name: str, *, shown: Sequence[str], positives: Sequence[str] = (), negatives: Sequence[str] = (),
+    query: SetQuery | None = None, method: str | None = None, description: str = "",
+    only_positives: bool = False,
+) -> SavedSet:
+    """A set from a search session: the relevant works, then the results shown (unless
+    `only_positives`); works marked not relevant are never in it."""
+    rejected = set(negatives)
+    works = [*positives, *([] if only_positives else shown)]
+    return SavedSet(name=name, description=description.strip(), query=query, method=method,
+                    positives=tuple(positives), negatives=tuple(negatives),
+                    identifiers=tuple(i for i in _unique(works) if i not in rejected))
+
+
+def list_sets(collection: Collection) -> list[SavedSet]:
+    """Every saved set, most recently updated first."""
+    rows = collection.catalog.query(f"SELECT {_COLUMNS} FROM saved_sets ORDER BY updated_at DESC, name")
+    return [_from_row(r) for r in rows]
+
+
+def get_set(collection: Collection, name: str) -> SavedSet:
+    rows = collection.catalog.query(f"SELECT {_COLUMNS} FROM saved_sets WHERE name = ?", (name.strip(),))
+    if not rows:
+        raise SetNotFound(f"no saved set named {name!r}; 'vitrine set list' shows the saved sets")
+    return _from_row(rows[0])
+
+
+def update_set(
+    collection: Collection, name: str, *, description: str | None = None, new_name: str | None = None,
+    add: Sequence[str] = (), remove: Sequence[str] = (),
+) -> SavedSet:
+    """Change a set's description or name, add works (at the end) or remove works."""
+    catalog = collection.catalog
+    with catalog.transaction():
+        current = get_set(collection, name)
+        target = check_name(new_name) if new_name is not None else current.name
+        if target != current.name and catalog.query("SELECT 1 FROM saved_sets WHERE name = ?", (target,)):
+            raise SetError(f"a set named {target!r} exists already")
+        unknown = [i for i in add if not _exists(collection, i)]
+        if unknown:
+            raise SetError(f"no record with identifier {', '.join(map(repr, unknown))}")
+        gone = set(remove)
+        identifiers = tuple(i for i in _unique([*current.identifiers, *add]) if i not in gone)
+        updated = replace(current, name=target, identifiers=identifiers, updated_at=time.time(),
+                          description=current.description if description is None else description.strip())
+        catalog.query("DELETE FROM saved_sets WHERE name = ?", (current.name,))
+        catalog.query(f"INSERT INTO saved_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      _row(updated))
+    return updated
+
+
+def delete_set(collection: Collection, name: str) -> None:
+    with collection.catalog.transaction():
+        get_set(collection, name)
+        collection.catalog.query("DELETE FROM saved_sets WHERE name = ?", (name.strip(),))
+
+
+def set_records(collection: Collection, saved: SavedSet) -> list[Record]:
+    """The set's records that still exist, in the set's order."""
+    records = []
+    for identifier in saved.identifiers:
+        try:
+            records.append(collection.catalog.get(identifier))
+        except CatalogError:
+            continue
+    return records
+
+
+def export_set(collection: Collection, name: str, out: TextIO) -> int:
+    """Write the set's records as CSV (the columns of `vitrine export`); returns the row count."""
+    records = set_records(collection, get_set(collection, name))
+    extra = sorted({key for r in records for key in r.extra} - set(CORE_COLUMNS))
+    writer = csv.DictWriter(out, fieldnames=[*CORE_COLUMNS, *extra], extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(csv_row(record))
+    return len(records)
+
+
+def check_name(name: str) -> str:
+    """A set name: 1-80 characters, letters, digits, spaces and . _ - ' ( ), not starting with one."""
+    clean = (name or "").strip()
+    if not _NAME.match(clean):
+        raise SetError(
+            f"set name {name!r} is not allowed: use 1 to 80 letters, digits, spaces or . _ - ' ( ),"
+            " starting with a letter or digit")
+    return clean
+
+
+# -- storage --------------------------------------------------------------------------------------
+
+
+def _row(saved: SavedSet) -> tuple[Any, ...]:
+    query = json.dumps(saved.query.to_dict()) if saved.query else None
+    return (saved.name, saved.description, query, saved.method, json.dumps(list(saved.positives)),
+            json.dumps(list(saved.negatives)), json.dumps(list(saved.identifiers)),
+            saved.created_at, saved.updated_at)
+
+
+def _from_row(row: sqlite3.Row) -> SavedSet:
+    query = json.loads(row["query"]) if row["query"] else None
+    return SavedSet(
+        name=row["name"], description=row["description"],
+        query=SetQuery(query["kind"], query.get("value", "")) if query else None, method=row["method"],
+        positives=tuple(json.loads(row["positives"])), negatives=tuple(json.loads(row["negatives"])),
+        identifiers=tuple(json.loads(row["identifiers"])), created_at=float(row["created_at"]),
+        updated_at=float(row["updated_at"]))
+
+
+def _exists(collection: Collection, identifier: str) -> bool:
+    try:
+        collection.catalog.record_id(identifier)
+    except CatalogError:
+        return False
+    return True
+
+
+def _unique(identifiers: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i.strip() for i in identifiers if i and i.strip()))
