@@ -28,6 +28,8 @@ from vitrine.regions import local_index
 log = logging.getLogger(__name__)
 
 GROUP_MIN_INLIERS = 20
+GROUP_MIN_COVERAGE = 0.4  # the inliers must span this share of the box: the whole picture matched,
+# not a line of the printer's imprint that happened to fall inside the box
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def link_matches(
     """Record that the region `box` of `image_id` was found, verified, in each hit's region."""
     node = graph.add(Region(image_id, box))
     for hit in hits:
-        if hit.image_id != image_id and hit.inliers >= min_inliers:
+        if hit.image_id != image_id and hit.inliers >= min_inliers and hit.coverage >= GROUP_MIN_COVERAGE:
             graph.link(node, graph.add(Region(hit.image_id, hit.region)))
 
 

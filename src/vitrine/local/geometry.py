@@ -30,6 +30,16 @@ class Verification:
     region: tuple[float, float, float, float]
     quad: tuple[tuple[float, float], ...]
     score: float = 0.0  # the bag-of-words score that shortlisted it
+    coverage: float = 0.0  # share of the query box spanned by the inliers' bounding box
+
+
+def coverage(points: NDArray[np.float32], frame: Box) -> float:
+    """Share of `frame` covered by the bounding box of `points` (inlier query keypoints)."""
+    if len(points) == 0:
+        return 0.0
+    area = (frame[2] - frame[0]) * (frame[3] - frame[1])
+    spread = float(np.ptp(points[:, 0]) * np.ptp(points[:, 1]))
+    return min(1.0, spread / area) if area > 0 else 0.0
 
 
 def estimate(
@@ -63,6 +73,8 @@ def estimate(
 
 def plausible(transform: NDArray[np.float64]) -> bool:
     """Refuse reflections, collapses and extreme stretches (what RANSAC finds in noise)."""
+    if not np.all(np.isfinite(transform)):
+        return False
     linear = transform[:2, :2] / (transform[2, 2] if abs(transform[2, 2]) > 1e-12 else 1.0)
     if np.linalg.det(linear) <= 0:
         return False

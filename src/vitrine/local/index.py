@@ -18,7 +18,15 @@ from numpy.typing import NDArray
 
 from vitrine.errors import IndexError_
 from vitrine.local.features import Box, LocalFeatures
-from vitrine.local.geometry import MIN_INLIERS, Model, Verification, estimate, map_box, unique_inliers
+from vitrine.local.geometry import (
+    MIN_INLIERS,
+    Model,
+    Verification,
+    coverage,
+    estimate,
+    map_box,
+    unique_inliers,
+)
 from vitrine.local.segments import ImageEntry, Quantised, Segment, build_segment, decode_keypoints, quantise
 from vitrine.local.store import FolderStore, SegmentStore
 from vitrine.local.vocabulary import Vocabulary
@@ -202,7 +210,7 @@ class LocalIndex:
             if hit is not None and hit.inliers >= min_inliers:
                 score = float(scores[row]) if scores is not None else 0.0
                 hits.append(Verification(
-                    hit.image_id, hit.inliers, hit.transform, hit.region, hit.quad, score))
+                    hit.image_id, hit.inliers, hit.transform, hit.region, hit.quad, score, hit.coverage))
         hits.sort(key=lambda h: (-h.inliers, -h.score))
         return hits
 
@@ -226,7 +234,8 @@ class LocalIndex:
         transform, inlier_mask = fitted
         inliers = unique_inliers(pairs.query, local, inlier_mask)
         region, quad = map_box(transform, frame, size)
-        return Verification(int(self.image_ids[row]), inliers, transform, region, quad)
+        spread = coverage(q.keypoints[pairs.query[inlier_mask], :2], frame)
+        return Verification(int(self.image_ids[row]), inliers, transform, region, quad, 0.0, spread)
 
     def _gather(self, segments: Sequence[Segment]) -> None:
         """Keep, for each image, its entry from the newest segment that mentions it."""
