@@ -159,3 +159,70 @@ def test_switching_embedder_re_embeds(run: Run, demo_coll: str) -> None:
 def test_bench_forwards_or_says_it_is_missing(run: Run) -> None:
     result = run("bench", "nosuch", expect=2)
     assert "No such command" in result.output
+
+
+# -- relevance feedback and saved sets ------------------------------------------------------------
+
+
+def _ids(result: Result) -> list[str]:
+    return [h["identifier"] for h in json.loads(result.stdout)]
+
+
+def test_refine_with_one_relevant_work_and_rocchio_is_more_like_this(run: Run, demo_coll: str) -> None:
+    like = _ids(run("search", "record", demo_coll, "img003", "--json", "-k", "7"))
+    refined = _ids(run("search", "refine", demo_coll, "--pos", "img003", "--method", "rocchio",
+                       "--json", "-k", "7"))
+    assert refined == like and "img003" not in refined
+
+
+def test_refine_leaves_marked_works_out_and_saves_a_set(run: Run, demo_coll: str, tmp_path: Path) -> None:
+    result = run("search", "refine", demo_coll, "--pos", "img001", "--pos", "img002", "--neg", "img005",
+                 "--query-record", "img000", "--json", "-k", "3", "--save", "first picks",
+                 "--description", "a try")
+    shown = _ids(result)
+    assert len(shown) == 3 and not {"img000", "img001", "img002", "img005"} & set(shown)
+    assert "saved set 'first picks' (5 works)" in result.stderr
+    listed = json.loads(run("set", "list", demo_coll, "--json").stdout)
+    assert [s["name"] for s in listed] == ["first picks"]
+    saved = json.loads(run("set", "show", demo_coll, "first picks", "--json").stdout)
+    assert saved["identifiers"] == ["img001", "img002", *shown] and saved["negatives"] == ["img005"]
+    assert saved["query"] == {"kind": "record", "value": "img000"} and saved["method"] == "svm"
+    assert [r["identifier"] for r in saved["records"]] == saved["identifiers"]
+    assert "first picks: 5 works" in run("set", "show", demo_coll, "first picks").output
+    run("set", "update", demo_coll, "first picks", "--remove", "img001", "--rename", "kept")
+    target = tmp_path / "kept.csv"
+    run("set", "export", demo_coll, "kept", "-o", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert [r["identifier"] for r in rows] == ["img002", *shown]
+    assert "deleted set 'kept'" in run("set", "delete", demo_coll, "kept").output
+    assert "No saved sets" in run("set", "list", demo_coll).output
+
+
+def test_refine_only_relevant_and_a_taken_name(run: Run, demo_coll: str) -> None:
+    args = ("search", "refine", demo_coll, "--pos", "img004", "--save", "s", "--only-relevant")
+    run(*args)
+    assert json.loads(run("set", "show", demo_coll, "s", "--json").stdout)["identifiers"] == ["img004"]
+    assert "exists already" in run(*args, expect=1).output
+    run(*args, "--replace")
+
+
+def test_refine_and_set_errors_are_clear(run: Run, demo_coll: str, tmp_path: Path) -> None:
+    assert "no feedback" in run("search", "refine", demo_coll, expect=1).output
+    out = run("search", "refine", demo_coll, "--pos", "img001", "--neg", "ghost", expect=1).output
+    assert "no record with identifier 'ghost'" in out
+    both = run("search", "refine", demo_coll, "--pos", "img001", "--text", "x", "--query-record", "img002",
+               expect=2).output
+    assert "at most one of" in both
+    assert "no saved set named 'nope'" in run("set", "show", demo_coll, "nope", expect=1).output
+    target = tmp_path / "never.csv"
+    run("set", "export", demo_coll, "nope", "-o", str(target), expect=1)
+    assert not target.exists() and not list(tmp_path.glob("never.csv*"))
+
+
+def test_refine_from_an_image_or_words(run: Run, demo_coll: str, tmp_path: Path) -> None:
+    picture = str(tmp_path / "pictures" / "img006.png")
+    shown = _ids(run("search", "refine", demo_coll, "--image", picture, "--neg", "img001", "--json"))
+    assert shown[0] == "img006" and "img001" not in shown
+    run("search", "refine", demo_coll, "--text", "harbour", "--pos", "img002", "--save", "words")
+    saved = json.loads(run("set", "show", demo_coll, "words", "--json").stdout)
+    assert saved["query"] == {"kind": "text", "value": "harbour"}

@@ -16,6 +16,7 @@ BENCHMARKS = {
     "duplicates": "Near-duplicate precision/recall on public-art with planted copies; k-NN vs all pairs.",
     "map": "Similarity map: layout time at 100k, first paint and frame rate in Chromium.",
     "recognition": "Artworks in synthetic gallery photos: recall@1, no-match rate, global vs local.",
+    "feedback": "Relevance feedback on public-art (artist as label): precision@20 by round, latency.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
 

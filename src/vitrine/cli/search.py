@@ -1,10 +1,10 @@
-"""vitrine search image|text|record: ranked records, as a table or as JSON."""
+"""vitrine search image|text|record|refine: ranked records, as a table or as JSON."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,7 +18,12 @@ from vitrine.cli._common import (
     pass_app,
     shorten,
 )
+from vitrine.collection import Collection
+from vitrine.feedback import DEFAULT_METHOD, METHODS, Query
 from vitrine.search import SearchPage
+
+if TYPE_CHECKING:
+    from vitrine.sets import SetQuery
 
 F = Callable[..., Any]
 
@@ -84,6 +89,76 @@ def record(app: App, /, name: str, identifier: str, per_page: int, page: int, as
         result = use_cases.search_by_record(coll, identifier, filters=build_filters(**filters),
                                             page=page, per_page=per_page)
     show(result, as_json)
+
+
+@search.command("refine")
+@collection_argument()
+@click.option("--pos", "positives", multiple=True, metavar="ID", help="A work marked relevant; repeatable.")
+@click.option("--neg", "negatives", multiple=True, metavar="ID",
+              help="A work marked not relevant; repeatable.")
+@click.option("--query-record", metavar="ID", help="The record the search started from (more like this).")
+@click.option("--text", "query_text", metavar="WORDS",
+              help="The words the search started from (used by embedders with a text tower).")
+@click.option("--image", "query_image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The image the search started from.")
+@click.option("--method", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
+              help="Linear SVM over the vectors, or Rocchio's query move.")
+@click.option("--include-marked", is_flag=True,
+              help="Rank the relevant works among the results (they are left out by default).")
+@click.option("--save", "save_as", metavar="SETNAME",
+              help="Save the session as a named set: the relevant works, then the results shown.")
+@click.option("--only-relevant", is_flag=True, help="With --save: keep only the works marked relevant.")
+@click.option("--description", default="", help="With --save: a description of the set.")
+@click.option("--replace", is_flag=True, help="With --save: replace a set of the same name.")
+@filter_options
+@_output_options
+@pass_app
+def refine(app: App, /, name: str, positives: tuple[str, ...], negatives: tuple[str, ...],
+           query_record: str | None, query_text: str | None, query_image: Path | None, method: str,
+           include_marked: bool, save_as: str | None, only_relevant: bool, description: str,
+           replace: bool, per_page: int, page: int, as_json: bool, **filters: Any) -> None:
+    """Re-rank with works marked relevant (--pos) and not relevant (--neg); repeat with more marks.
+
+    The marked works and the query record are left out of the results, so each page holds works
+    still to judge.
+    """
+    from vitrine import feedback, sets
+
+    if sum(x is not None for x in (query_record, query_text, query_image)) > 1:
+        raise click.UsageError("give at most one of --query-record, --text and --image")
+    with app.open(name) as coll:
+        query, set_query = _refine_query(app, coll, query_record, query_text, query_image)
+        result = feedback.refine(
+            coll, positives=positives, negatives=negatives, query=query,
+            filters=build_filters(**filters), page=page, per_page=per_page,
+            method=method, include_positives=include_marked)  # type: ignore[arg-type]
+        if save_as:
+            saved = sets.save_set(coll, sets.session_set(
+                save_as, shown=[h.identifier for h in result.hits], positives=positives,
+                negatives=negatives, query=set_query, method=method, description=description,
+                only_positives=only_relevant), replace_existing=replace)
+    show(result, as_json)
+    if save_as:
+        click.echo(f"saved set {saved.name!r} ({len(saved.identifiers)} works)", err=as_json)
+
+
+def _refine_query(
+    app: App, coll: Collection, record: str | None, text: str | None, image: Path | None,
+) -> tuple[Query, SetQuery | None]:
+    """The query for `refine`, and how a saved set remembers it."""
+    from vitrine.sets import SetQuery
+
+    if record is not None:
+        return coll.catalog.get(record), SetQuery("record", record)
+    if text is not None:
+        return text, SetQuery("text", text)
+    if image is not None:
+        from vitrine.images import read_image
+        from vitrine.indexing import embed_query_image
+
+        picture, _ = read_image(image, max_pixels=app.settings.max_image_pixels)
+        return embed_query_image(coll, picture), SetQuery("image", "")
+    return None, None
 
 
 def show(result: SearchPage, as_json: bool) -> None:
