@@ -49,6 +49,7 @@ class Outcome:
     """What both methods answered for one photo (truth: the image id, or None for an outsider)."""
 
     family: str
+    work: str
     truth: int | None
     global_top: int | None
     global_similarity: float
@@ -86,6 +87,7 @@ class Report:
     rows: list[FamilyRow] = field(default_factory=list)
     sweep: list[dict[str, float]] = field(default_factory=list)
     latency_ms: dict[str, float] = field(default_factory=dict)
+    accepted_outsiders: list[dict[str, object]] = field(default_factory=list)
 
 
 # -- the collection --------------------------------------------------------------------------
@@ -152,16 +154,16 @@ def photos_of(data: Path, rows: Sequence[dict[str, str]], family: str, seed: int
     return out
 
 
-def run_photos(collection: Collection, local: object, photos: Sequence[Image.Image],
+def run_photos(collection: Collection, local: object, photos: Sequence[Image.Image], works: Sequence[str],
                truths: Sequence[int | None], family: str, args: argparse.Namespace) -> list[Outcome]:
     out = []
-    for photo, truth in zip(photos, truths, strict=True):
+    for photo, work, truth in zip(photos, works, truths, strict=True):
         g = recognize_photo(collection, photo, candidates=args.candidates, method="global")
         r = recognize_photo(collection, photo, candidates=args.candidates, min_inliers=1,
                             query_side=args.query_side, local=local)  # type: ignore[arg-type]
         top = g.candidates[0] if g.candidates else None
         out.append(Outcome(
-            family, truth, top.image_id if top else None, top.similarity if top else 0.0,
+            family, work, truth, top.image_id if top else None, top.similarity if top else 0.0,
             r.image_id, r.inliers, g.timings.global_ms, r.timings.local_ms))
     return out
 
@@ -203,6 +205,17 @@ def sweep(inside: Sequence[Outcome], outside: Sequence[Outcome]) -> list[dict[st
     return rows
 
 
+def _accepted(collection: Collection, outcomes: Sequence[Outcome], t: int) -> list[dict[str, object]]:
+    """Held-out works answered with a record anyway: which, with what, and how many inliers."""
+    out: list[dict[str, object]] = []
+    for o in outcomes:
+        if o.truth is None and o.local_top is not None and o.inliers >= min(t, 15):
+            stored = collection.catalog.images_by_id([o.local_top])[o.local_top]
+            out.append({"photo_of": o.work, "answered": stored.identifier, "inliers": o.inliers,
+                        "family": o.family})
+    return out
+
+
 def latency(outcomes: Sequence[Outcome]) -> dict[str, float]:
     g = np.array([o.global_ms for o in outcomes])
     loc = np.array([o.local_ms for o in outcomes])
@@ -240,9 +253,9 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         part_in = calib_in[k::len(args.families)]
         part_out = calibration_out[k::len(args.families)][: max(1, args.calibration // len(args.families))]
         calib += run_photos(collection, local, photos_of(data, part_in, family, args.seed + 1000),
-                            [ids[r["id"]] for r in part_in], family, args)
+                            [r["id"] for r in part_in], [ids[r["id"]] for r in part_in], family, args)
         calib += run_photos(collection, local, photos_of(data, part_out, family, args.seed + 2000),
-                            [None] * len(part_out), family, args)
+                            [r["id"] for r in part_out], [None] * len(part_out), family, args)
     report.min_inliers = calibrate([o for o in calib if o.truth is None], args.max_false_accept)
     test: list[Outcome] = []
     for family in args.families:
@@ -251,9 +264,9 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         chosen = rng.choice(len(test_out), min(args.outsiders, len(test_out)), replace=False)
         outs = [test_out[i] for i in chosen]
         test += run_photos(collection, local, photos_of(data, picks, family, args.seed),
-                           [ids[r["id"]] for r in picks], family, args)
+                           [r["id"] for r in picks], [ids[r["id"]] for r in picks], family, args)
         test += run_photos(collection, local, photos_of(data, outs, family, args.seed + 500),
-                           [None] * len(outs), family, args)
+                           [r["id"] for r in outs], [None] * len(outs), family, args)
     for name in [*args.families, "all"]:
         chosen = [o for o in test if name in ("all", o.family)]
         report.rows.append(family_row(
@@ -261,6 +274,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
             report.min_inliers, report.match_threshold))
     report.sweep = sweep([o for o in test if o.truth is not None], [o for o in test if o.truth is None])
     report.latency_ms = latency(test)
+    report.accepted_outsiders = _accepted(collection, [*calib, *test], report.min_inliers)
     collection.close()
     return report
 
