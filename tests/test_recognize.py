@@ -97,3 +97,24 @@ def test_a_small_public_art_benchmark(shared_dir: Path, capsys: pytest.CaptureFi
     assert rows["all"].local_recall >= rows["all"].global_accepted_recall
     assert report.latency_ms["local_p50"] > report.latency_ms["global_p50"]
     assert "calibrated min_inliers" in capsys.readouterr().out
+
+
+def test_the_cli_names_the_work_or_says_no_match(collection: Collection, tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from vitrine.cli import cli
+
+    seen, unseen = tmp_path / "seen.jpg", tmp_path / "unseen.jpg"
+    family_photo(textured(5), "mild", 2).image.save(seen)
+    family_photo(textured(123), "mild", 2).image.save(unseen)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["recognize", str(collection.root), str(seen)], catch_exceptions=False)
+    assert result.exit_code == 0 and "This is Work 5 by A. Painter (r5)" in result.output
+    result = runner.invoke(cli, ["recognize", str(collection.root), str(unseen), "--json"],
+                           catch_exceptions=False)
+    body = json.loads(result.output)
+    assert result.exit_code == 0 and body["matched"] is False and body["method"] == "local"
+    result = runner.invoke(cli, ["recognize", str(collection.root), str(seen), "--candidates", "0"])
+    assert result.exit_code == 2
