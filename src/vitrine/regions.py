@@ -92,6 +92,15 @@ class RegionResults:
 # -- indexing -------------------------------------------------------------------------------
 
 
+def pending_count(collection: Collection) -> int:
+    """How many images `index_regions` would (re)extract now."""
+    _, segments = open_store(collection.root).load()
+    known = live_entries(segments)
+    catalog = collection.catalog
+    stored = catalog.images_by_id(catalog.all_image_ids().tolist())
+    return sum(_needs_features(image, known.get(image.id)) for image in stored.values())
+
+
 def index_regions(
     collection: Collection, *, workers: int | None = None, progress: Progress | None = None,
     options: ExtractOptions | None = None, writer_options: WriterOptions | None = None,
@@ -201,7 +210,8 @@ def search_regions_by_box(
 ) -> RegionResults:
     """Images showing what lies inside `box` (source pixels) on a record's image; stored features."""
     started = time.perf_counter()
-    images = collection.catalog.images_of(identifier)  # raises RecordNotFound
+    collection.catalog.record_id(identifier)  # raises RecordNotFound
+    images = collection.catalog.images_of(identifier)
     if not 0 <= image_index < len(images):
         raise RegionSearchError(
             f"record {identifier!r} has {len(images)} image(s); image index {image_index} does not exist")
@@ -269,3 +279,14 @@ def _to_hits(
             record.identifier, record.title, image.id, position, size, v.inliers, v.score, v.region,
             v.quad, is_query_image=image.id == query_image))
     return hits
+
+
+def hit_dict(hit: RegionHit) -> dict[str, object]:
+    """A JSON-ready hit (CLI --json; the web API has its own schema)."""
+    return {
+        "identifier": hit.identifier, "title": hit.title, "image_id": hit.image_id,
+        "image_index": hit.image_index, "image_size": list(hit.image_size), "inliers": hit.inliers,
+        "score": round(hit.score, 6), "region": [round(v, 1) for v in hit.region],
+        "quad": [[round(x, 1), round(y, 1)] for x, y in hit.quad],
+        "is_query_image": hit.is_query_image,
+    }
