@@ -107,7 +107,9 @@ def test_draws_zooms_lassos_and_exports(map_page: Any, tmp_path: Path) -> None:
 
 
 def test_focus_centres_and_shows_the_work(map_page: Any) -> None:
-    open_map(map_page, "?focus=acc%2F1850%2F5")
+    open_map(map_page, "?focus=acc%2F1850%2F5&renderer=webgl")
+    webgl = map_page.evaluate("!!document.createElement('canvas').getContext('webgl')")
+    assert map_page.evaluate("window.vitrineMap.state.renderer.name") == ("webgl" if webgl else "canvas")
     map_page.wait_for_selector("#map-work-link")
     assert map_page.get_attribute("#map-work-link", "href") == "/records/acc%2F1850%2F5"
     row = map_page.evaluate("window.vitrineMap.state.focus[0]")

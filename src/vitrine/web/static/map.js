@@ -252,6 +252,16 @@
     };
   }
 
+  function softwareWebGL() {  // WebGL emulated on the CPU (SwiftShader, llvmpipe) is slower than canvas 2D here
+    const gl = document.createElement('canvas').getContext('webgl');
+    if (!gl) return true;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    const lose = gl.getExtension('WEBGL_lose_context');
+    if (lose) lose.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+  }
+
   function canvasRenderer() {  // writes pixels straight into an ImageData: ~2 ms per 100k points
     const ctx = pointsCanvas.getContext('2d');
     let image = null;
@@ -678,8 +688,8 @@
   async function start() {
     await load();
     resize();
-    const wanted = params.get('renderer');
-    map.renderer = (wanted !== 'canvas' && webglRenderer()) || canvasRenderer();
+    const wanted = params.get('renderer') || (softwareWebGL() ? 'canvas' : 'webgl');
+    map.renderer = (wanted === 'webgl' && webglRenderer()) || canvasRenderer();
     map.renderer.resize();
     map.renderer.setColors(map.colors);
     $('map-renderer').textContent = `${map.n.toLocaleString()} points · ${map.renderer.name === 'webgl' ? 'WebGL' : 'canvas'}`;
