@@ -36,6 +36,10 @@ class SetNotFound(SetError):
     """No saved set has this name."""
 
 
+class SetExists(SetError):
+    """Another saved set has this name already."""
+
+
 @dataclass(frozen=True)
 class SetQuery:
     """What the session searched for: a record ("more like this"), words, or an uploaded image
@@ -86,7 +90,7 @@ def save_set(collection: Collection, saved: SavedSet, *, replace_existing: bool 
     with catalog.transaction():
         old = catalog.query("SELECT created_at FROM saved_sets WHERE name = ?", (name,))
         if old and not replace_existing:
-            raise SetError(f"a set named {name!r} exists already; choose another name or replace it")
+            raise SetExists(f"a set named {name!r} exists already; choose another name or replace it")
         now = time.time()
         stored = replace(saved, name=name, identifiers=_unique(saved.identifiers),
                          positives=_unique(saved.positives), negatives=_unique(saved.negatives),
@@ -133,7 +137,7 @@ def update_set(
         current = get_set(collection, name)
         target = check_name(new_name) if new_name is not None else current.name
         if target != current.name and catalog.query("SELECT 1 FROM saved_sets WHERE name = ?", (target,)):
-            raise SetError(f"a set named {target!r} exists already")
+            raise SetExists(f"a set named {target!r} exists already")
         unknown = [i for i in add if not _exists(collection, i)]
         if unknown:
             raise SetError(f"no record with identifier {', '.join(map(repr, unknown))}")

@@ -1,12 +1,15 @@
-"""The research search page: text, image or "more like this", with facets and pagination."""
+"""The research search page: text, image or "more like this", facets, pagination, relevance feedback."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
+from vitrine.feedback import METHODS, refine
 from vitrine.images import decode
 from vitrine.records import Filters
 from vitrine.search import SearchPage, browse, facets, search_by_image, search_by_record, search_by_text
@@ -21,6 +24,7 @@ from vitrine.web.deps import (
     SettingsDep,
     TemplatesDep,
 )
+from vitrine.web.marks import Marks, feedback_query, marked_works
 from vitrine.web.photos import PhotoCache
 from vitrine.web.present import alt_text, page_public
 from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
@@ -33,17 +37,30 @@ PER_PAGE = 20
 def search_page(
     request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
     photos: PhotosDep, active: ActiveFiltersDep, filters: FiltersDep, page: PageDep = 1,
-    q: str = "", like: str = "", photo: str = "",
+    q: str = "", like: str = "", photo: str = "", mark: str = "",
 ) -> Response:
-    """Search by text (q), by a held photo (photo) or by a record (like); browse otherwise."""
-    results = run_search(collection, photos, filters, page, q=q, like=like, photo=photo)
+    """Search by text (q), by a held photo (photo) or by a record (like); browse otherwise.
+
+    Works marked relevant (pos) and not relevant (neg) leave the grid for the marked lists;
+    with `refined=1` the marks re-rank the results (relevance feedback). A `mark` parameter
+    (pos:ID or neg:ID, from the page's buttons without JavaScript) toggles one mark and
+    redirects to the page's new address.
+    """
+    marks = Marks.from_params(request.query_params)
+    base = {"q": q, "like": like, "photo": photo}
+    if mark:
+        toggled = marks.toggled(mark)
+        target = filtering.query_string(active, **base) + toggled.suffix()
+        return RedirectResponse("/search?" + target.lstrip("&") + "#results", status_code=303)
+    results = run_research(collection, photos, filters, page, marks, q=q, like=like, photo=photo)
     fields = (*filtering.BASE_FACETS, *settings.web.facet_fields)
     counts = facets(collection, filters, fields=fields)
-    base = {"q": q, "like": like, "photo": photo}
     return templates.TemplateResponse(request, "search.html", {
         "collection": collection, "results": page_public(collection, results), "facets": counts,
         "active": active, "query": base, "filtering": filtering, "alt_text": alt_text,
-        "like_record": collection.catalog.get(like) if like else None,
+        "like_record": collection.catalog.get(like) if like else None, "marks": marks,
+        "relevant": marked_works(collection, marks.pos), "rejected": marked_works(collection, marks.neg),
+        "methods": METHODS,
     })
 
 
@@ -55,6 +72,22 @@ async def search_upload(request: Request, settings: SettingsDep, photos: PhotosD
     token = photos.put(await run_in_threadpool(clean_jpeg, image))
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
+
+
+def run_research(
+    collection: Collection, photos: PhotoCache, filters: Filters, page: int, marks: Marks, *,
+    q: str = "", like: str = "", photo: str = "", per_page: int = PER_PAGE,
+) -> SearchPage:
+    """The refined ranking once the marks are applied; before, the search without the marked works."""
+    if marks.refined and marks:
+        query, _ = feedback_query(collection, photos, q=q, like=like, photo=photo)
+        return refine(collection, positives=marks.pos, negatives=marks.neg, query=query, filters=filters,
+                      page=page, per_page=per_page, method=marks.method)  # type: ignore[arg-type]
+    result = run_search(collection, photos, filters, page, q=q, like=like, photo=photo, per_page=per_page)
+    if not marks:
+        return result
+    marked = {*marks.pos, *marks.neg}
+    return replace(result, hits=[h for h in result.hits if h.identifier not in marked])
 
 
 def run_search(
