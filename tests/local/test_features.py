@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from motifs import scene
+from vitrine.local.features import LocalFeatures, extract, rescale, root_sift
+
+
+def test_keypoints_are_in_source_pixels_whatever_the_detection_size() -> None:
+    image, _ = scene(11, (40, 30, 1.0))
+    big = image.resize((image.width * 3, image.height * 3), Image.Resampling.BICUBIC)
+    full = extract(image)
+    reduced = extract(big, max_side=image.width)  # detected at the small size, reported in big's pixels
+    assert reduced.image_size == big.size
+    assert reduced.keypoints[:, 0].max() > image.width  # not left in the reduced frame
+    assert (reduced.keypoints[:, 0] < big.width).all() and (reduced.keypoints[:, 1] < big.height).all()
+    # the same corners are found: each reduced keypoint / 3 lies near a full-size keypoint
+    small = reduced.keypoints[:, :2] / 3
+    nearest = np.min(np.linalg.norm(small[:, None, :] - full.keypoints[None, :, :2], axis=2), axis=1)
+    assert np.median(nearest) < 1.5
+
+
+def test_descriptors_are_rootsift_with_unit_norm_and_capped_in_number() -> None:
+    image, _ = scene(12, None)
+    features = extract(image, max_features=100)
+    assert len(features) == 100
+    assert features.descriptors.shape == (100, 128) and features.descriptors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(features.descriptors, axis=1), 1.0, atol=1e-4)
+    assert (features.descriptors >= 0).all()
+
+
+def test_root_sift_is_the_hellinger_map() -> None:
+    sift = np.array([[4.0, 0.0, 12.0, 0.0]], np.float32)
+    assert np.allclose(root_sift(sift), [[0.5, 0.0, np.sqrt(0.75), 0.0]])
+
+
+def test_blank_image_has_no_features() -> None:
+    features = extract(Image.new("RGB", (200, 100), "white"))
+    assert len(features) == 0 and features.descriptors.shape == (0, 128)
+    assert features.image_size == (200, 100)
+
+
+def test_crop_keeps_the_features_inside_the_box() -> None:
+    image, _ = scene(13, None)
+    features = extract(image)
+    inside = features.crop((100, 50, 300, 200))
+    assert 0 < len(inside) < len(features)
+    assert (inside.keypoints[:, 0] >= 100).all() and (inside.keypoints[:, 1] < 200).all()
+
+
+def test_rescale_maps_keypoints_to_the_source_size() -> None:
+    features = LocalFeatures(np.array([[9.5, 4.5, 2.0, 30.0]], np.float32), np.zeros((1, 128), np.float32), (20, 10))
+    scaled = rescale(features, (40, 20))
+    assert scaled.image_size == (40, 20)
+    assert np.allclose(scaled.keypoints[0], [19.5, 9.5, 4.0, 30.0])
