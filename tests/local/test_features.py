@@ -50,7 +50,8 @@ def test_crop_keeps_the_features_inside_the_box() -> None:
 
 
 def test_rescale_maps_keypoints_to_the_source_size() -> None:
-    features = LocalFeatures(np.array([[9.5, 4.5, 2.0, 30.0]], np.float32), np.zeros((1, 128), np.float32), (20, 10))
+    keypoints = np.array([[9.5, 4.5, 2.0, 30.0]], np.float32)
+    features = LocalFeatures(keypoints, np.zeros((1, 128), np.float32), (20, 10))
     scaled = rescale(features, (40, 20))
     assert scaled.image_size == (40, 20)
     assert np.allclose(scaled.keypoints[0], [19.5, 9.5, 4.0, 30.0])
