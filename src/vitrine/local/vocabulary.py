@@ -102,9 +102,14 @@ def train(
 
 def _random_rotation(rows: int, dim: int, seed: int) -> NDArray[np.float32]:
     """`rows` orthonormal random directions in `dim` dimensions."""
-    gaussian = np.random.default_rng(seed).standard_normal((dim, dim))
-    q, _ = np.linalg.qr(gaussian)
-    return np.ascontiguousarray(q[:rows], np.float32)
+    # Gram-Schmidt by hand: LAPACK's QR of this tiny matrix can take seconds on a busy machine
+    # (threaded BLAS spinning), this takes a millisecond.
+    gaussian = np.random.default_rng(seed).standard_normal((rows, dim))
+    basis = np.zeros((rows, dim))
+    for i, v in enumerate(gaussian):
+        v = v - basis[:i].T @ (basis[:i] @ v)
+        basis[i] = v / np.linalg.norm(v)
+    return np.ascontiguousarray(basis, np.float32)
 
 
 def _median_thresholds(
