@@ -7,6 +7,8 @@ The box the motif occupies is returned with the image, so tests can check the ma
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -51,3 +53,34 @@ def scene(
     pasted = motif().resize((round(w * scale), round(h * scale)), Image.Resampling.BICUBIC)
     image.paste(pasted, (x, y))
     return image, (float(x), float(y), float(x + pasted.width), float(y + pasted.height))
+
+
+SCENES: dict[str, tuple[int, int, float] | None] = {
+    "a": (30, 40, 1.0), "b": (200, 150, 0.8), "c": (120, 60, 1.3), "d": None, "e": None}
+
+
+def motif_box(name: str) -> tuple[float, float, float, float]:
+    """Where the motif lies in scene `name` of SCENES."""
+    box = scene(list(SCENES).index(name) + 1, SCENES[name])[1]
+    assert box is not None
+    return box
+
+
+def make_collection(folder: Path, *, index: bool = True) -> Path:
+    """A collection of the SCENES (c is a drawing, the rest prints), with its region index built."""
+    from vitrine import regions
+    from vitrine.collection import create_collection
+    from vitrine.local.builder import WriterOptions
+    from vitrine.records import ImageRef, Record
+
+    coll = create_collection(folder / "coll", embedder="fake", index="memory", title="Motifs")
+    for n, (name, where) in enumerate(SCENES.items(), 1):
+        path = folder / f"{name}.png"
+        scene(n, where)[0].save(path)
+        coll.catalog.upsert(Record(identifier=name, title=f"Scene {name}",
+                                   object_type="drawing" if name == "c" else "print",
+                                   images=[ImageRef(location=str(path))]))
+    if index:
+        regions.index_regions(coll, workers=1, writer_options=WriterOptions(train_images=4))
+    coll.close()
+    return folder / "coll"
