@@ -142,6 +142,7 @@ def public_art_rows(folder: Path, args: argparse.Namespace) -> list[dict[str, An
     rows: list[dict[str, Any]] = [{"case": f"public-art: classic embedding of {len(x)} images",
                                    "seconds": round(embed_s, 1),
                                    "agreement@10": round(neighbour_agreement(x, labels), 3)}]
+    rows.append(atlas_row(folder, [folder / r["file"] for r in records]))
     layouts: list[tuple[str, Any]] = [("PCA", PCALayout())]
     if args.umap:
         layouts.append(("UMAP", UMAPLayout(neighbors=args.neighbors)))
@@ -155,6 +156,22 @@ def public_art_rows(folder: Path, args: argparse.Namespace) -> list[dict[str, An
                      "agreement@10": round(neighbour_agreement(coords, labels), 3),
                      "knn_kept@10": round(knn_kept(x, coords), 3)})
     return rows
+
+
+def atlas_row(folder: Path, files: list[Path]) -> dict[str, Any]:
+    """Atlas sheets (32 and 64 px cells) from real JPEGs, as `vitrine map build` makes them."""
+    from vitrine.maps import atlas
+
+    def cells(ids: NDArray[np.int64]) -> Iterator[Image.Image | None]:
+        return (atlas.open_cell(files[int(i)]) for i in ids)
+
+    with tempfile.TemporaryDirectory(prefix="map-bench-atlas-") as tmp:
+        start = time.perf_counter()
+        atlas.write_sheets(Path(tmp), np.arange(len(files), dtype=np.int64), cells)
+        seconds = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+    return {"case": f"public-art atlas of {len(files)} images (200 px JPEGs)", "seconds": round(seconds, 1),
+            "images_per_s": round(len(files) / seconds), "bytes_per_image": round(size / len(files))}
 
 
 # -- the browser half -------------------------------------------------------------------------

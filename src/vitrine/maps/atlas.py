@@ -56,12 +56,13 @@ def thumbnails(collection: Collection) -> CellSource:
         for image_id in image_ids:
             image = stored.get(int(image_id))
             path = collection.thumbnail_path(image.sha256) if image and image.sha256 else None
-            yield _open(path) if path is not None else None
+            yield open_cell(path) if path is not None else None
 
     return source
 
 
-def _open(path: Path) -> Image.Image | None:
+def open_cell(path: Path) -> Image.Image | None:
+    """A picture decoded at (about) cell size, or None when it cannot be read."""
     try:
         with Image.open(path) as image:
             image.draft("RGB", (CELL_SIZES[-1], CELL_SIZES[-1]))  # JPEG decodes at 1/2..1/8 scale
