@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vitrine import feedback
 from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.feedback import METHODS, refine
 from vitrine.importers.base import run_import
@@ -69,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--index", default="faiss")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--svm-c", type=float, default=feedback.SVM_C, help="the SVM's C (tuning)")
+    parser.add_argument("--svm-scale-power", type=float, default=feedback.SCALE_POWER,
+                        help="0: raw vectors, 0.5: divide by sqrt(spread) (default), 1: standardise")
     args = parser.parse_args(argv)
+    feedback.SVM_C, feedback.SCALE_POWER = args.svm_c, args.svm_scale_power
     csv_path = args.data / "records.csv"
     if not csv_path.is_file():
         print(f"no records.csv under {args.data}: pass --data", file=sys.stderr)
@@ -83,11 +88,15 @@ def main(argv: list[str] | None = None) -> int:
         with collection:
             print(f"collection: {collection.catalog.count()} works, embedder {collection.embedder.key}, "
                   f"index {collection.config.index}; {len(queries)} queries "
-                  f"(artists with >= {args.min_works} works), k={args.k}, {args.rounds} rounds")
+                  f"(artists with >= {args.min_works} works), k={args.k}, {args.rounds} rounds; "
+                  f"svm C={feedback.SVM_C}, scale power {feedback.SCALE_POWER}")
             curves = {m: Curve() for m in methods}
             for identifier in queries:
                 simulate(collection, identifier, labels, curves, args.k, args.rounds)
     report(curves, args.k)
+    counts = Counter(labels.values())
+    chance = statistics.fmean((counts[labels[q]] - 1) / (len(labels) - 1) for q in queries)
+    print(f"\nchance level (same-artist share among the other labelled works): {chance:.3f}")
     return 0
 
 
@@ -150,6 +159,13 @@ def report(curves: dict[str, Curve], k: int) -> None:
             print(f"{method:<26}" + "".join(
                 f"{statistics.fmean(v) / max(statistics.fmean(b), 1e-9):>10.2f}"
                 for v, b in zip(curve.seen, baseline.seen, strict=True)))
+        print("\nminus rocchio, paired over queries: mean difference ± 95% interval (as seen / new)")
+        for method, curve in curves.items():
+            if curve is not baseline:
+                pairs = (("seen", curve.seen, baseline.seen), ("new", curve.new, baseline.new))
+                for view, mine, base in pairs:
+                    print(f"{method + ' (' + view + ')':<26}" + "".join(
+                        _paired(v, b) for v, b in zip(mine, base, strict=True)))
     print("\nlatency per call, ms: mean / p95 (round 0 is the 'more like this' search)")
     for method, curve in curves.items():
         print(f"{method:<26}" + "".join(
@@ -173,6 +189,12 @@ def pick_queries(labels: dict[str, str], min_works: int, n: int, seed: int) -> l
 def _precision(identifiers: list[str], relevant: object, k: int) -> float:
     assert callable(relevant)
     return sum(1 for i in identifiers[:k] if relevant(i)) / k
+
+
+def _paired(mine: list[float], base: list[float]) -> str:
+    diffs = [a - b for a, b in zip(mine, base, strict=True)]
+    half = 1.96 * statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else 0.0
+    return f"{statistics.fmean(diffs):>+7.3f}±{half:.3f}"
 
 
 def _p95(values: list[float]) -> float:
