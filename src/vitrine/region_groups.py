@@ -28,8 +28,8 @@ from vitrine.regions import local_index
 log = logging.getLogger(__name__)
 
 GROUP_MIN_INLIERS = 20
-GROUP_MIN_COVERAGE = 0.4  # the inliers must span this share of the box: the whole picture matched,
-# not a line of the printer's imprint that happened to fall inside the box
+GROUP_MIN_COVERAGE = 0.5  # inliers in at least half the cells of a 4x4 grid over the box: the whole
+# picture matched, not a line of the printer's imprint or a library stamp that fell inside the box
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     tmp = Path(tempfile.mkdtemp(prefix="regions-bench-"))
     try:
-        collection = _build(args, tmp / "pages")
+        if args.collection and (args.collection / "local" / "manifest.json").exists():
+            collection = open_collection(args.collection)
+            print(f"reusing the indexed collection {args.collection} (no indexing figures)")
+        else:
+            collection = _build(args, args.collection or tmp / "pages")
         index = open_local_index(collection.root)
         queries = _boxes(collection, index, args.max_boxes)
         latencies, results = _recall(index, queries)
@@ -82,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="boxes also queried as uploaded crops, re-extracted (0: skip)")
     parser.add_argument("--min-inliers", type=int, default=20, help="verified inliers to link two regions")
     parser.add_argument("--sheets", type=Path, default=Path("artifacts/regions-groups"))
+    parser.add_argument("--collection", type=Path,
+                        help="build the collection here and keep it; reuse it when already indexed")
     parser.add_argument("--grow", type=int, default=10_000, help="pages in the grown index (0: skip)")
     return parser
 
@@ -98,7 +104,7 @@ def _build(args: argparse.Namespace, root: Path) -> Collection:
     if args.limit:
         files = files[: args.limit]
     first, later = files[: len(files) - args.incremental], files[len(files) - args.incremental:]
-    staging = root.parent / "staging"
+    staging = root.parent / f"{root.name}-staging"
     staging.mkdir(parents=True)
     for f in first:
         (staging / f.name).symlink_to(f.resolve())

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from vitrine.local.features import Box
 
 Model = Literal["affine", "homography"]
-MIN_INLIERS = 8
+MIN_INLIERS = 10
 _MIN_SCALE, _MAX_SCALE, _MAX_ANISOTROPY = 0.05, 20.0, 4.0
 
 
@@ -30,16 +30,21 @@ class Verification:
     region: tuple[float, float, float, float]
     quad: tuple[tuple[float, float], ...]
     score: float = 0.0  # the bag-of-words score that shortlisted it
-    coverage: float = 0.0  # share of the query box spanned by the inliers' bounding box
+    coverage: float = 0.0  # share of a 4x4 grid over the query box holding inliers
 
 
-def coverage(points: NDArray[np.float32], frame: Box) -> float:
-    """Share of `frame` covered by the bounding box of `points` (inlier query keypoints)."""
-    if len(points) == 0:
+def coverage(points: NDArray[np.float32], frame: Box, cells: int = 4) -> float:
+    """Share of a cells x cells grid over `frame` holding at least one of `points` (inliers).
+
+    A whole picture matched fills most cells; a line of text or a library stamp that happens to
+    match fills one row or one corner, whatever its bounding box.
+    """
+    x0, y0, x1, y1 = frame
+    if len(points) == 0 or x1 <= x0 or y1 <= y0:
         return 0.0
-    area = (frame[2] - frame[0]) * (frame[3] - frame[1])
-    spread = float(np.ptp(points[:, 0]) * np.ptp(points[:, 1]))
-    return min(1.0, spread / area) if area > 0 else 0.0
+    gx = np.clip(((points[:, 0] - x0) / (x1 - x0) * cells).astype(int), 0, cells - 1)
+    gy = np.clip(((points[:, 1] - y0) / (y1 - y0) * cells).astype(int), 0, cells - 1)
+    return len(np.unique(gy * cells + gx)) / cells**2
 
 
 def estimate(
