@@ -107,3 +107,12 @@ def test_box_without_features_gives_no_hits(built: Built) -> None:
     index = open_local_index(store=built.store)
     result = index.search(index.features_of(1), box=(0, 0, 1, 1))
     assert result.hits == [] and result.candidates == []
+
+
+def test_plain_bag_of_words_baseline_still_works(built: Built) -> None:
+    from vitrine.local.index import LocalIndex
+
+    assert built.store.vocabulary is not None
+    plain = LocalIndex(built.store.vocabulary, built.store.segments, hamming=False)
+    hits = plain.search(plain.features_of(1), box=built.boxes[1], exclude=(1,)).hits
+    assert {h.image_id for h in hits} == {2, 3}

@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         queries = _boxes(collection, index, args.max_boxes)
         latencies, results = _recall(index, queries)
         _latency(f"box query latency ({len(index)} pages, stored features)", latencies)
-        _crop_recall(collection, index, queries[:: max(1, len(queries) // args.crops)] if args.crops else [])
+        crops = queries[:: max(1, len(queries) // args.crops)] if args.crops else []
+        _crop_recall(collection, index, crops, "Hamming embedding (default)")
+        _crop_recall(collection, _without_hamming(collection), crops, "visual words only (baseline)")
         graph = _groups(queries, results, args.min_inliers)
         _report_groups(collection, graph, args.sheets)
         if args.grow:
@@ -175,24 +177,36 @@ def _recall(index: LocalIndex, queries: list[_BoxQuery]) -> tuple[list[float], l
     return latencies, results
 
 
-def _crop_recall(collection: Collection, index: LocalIndex, queries: list[_BoxQuery]) -> None:
+def _without_hamming(collection: Collection) -> LocalIndex:
+    vocabulary, segments = open_store(collection.root).load()
+    assert vocabulary is not None
+    return LocalIndex(vocabulary, segments, hamming=False)
+
+
+def _crop_recall(collection: Collection, index: LocalIndex, queries: list[_BoxQuery], label: str) -> None:
     """The box cut out of the page and uploaded: features extracted afresh from the crop."""
     from vitrine.local.features import extract
     from vitrine.region_groups import load_image
 
     if not queries:
         return
-    ranks, latencies = [], []
+    ranks, latencies, others, own_inliers = [], [], 0, []
     for image_id, box in queries:
         x0, y0, x1, y1 = (round(v) for v in box)
         crop = load_image(collection, image_id).crop((x0, y0, x1, y1))
         started = time.perf_counter()
-        hits = [h.image_id for h in index.search(extract(crop), k=20).hits]
+        hits = index.search(extract(crop), k=20).hits
         latencies.append(time.perf_counter() - started)
-        ranks.append(hits.index(image_id) + 1 if image_id in hits else None)
+        ids = [h.image_id for h in hits]
+        ranks.append(ids.index(image_id) + 1 if image_id in ids else None)
+        own_inliers += [h.inliers for h in hits if h.image_id == image_id]
+        others += sum(h.image_id != image_id for h in hits)
     recall = sum(r == 1 for r in ranks) / len(ranks)
-    print(f"crops uploaded as images: {len(queries)}; recall@1 {recall:.4f}; ranks: {_distribution(ranks)}")
-    _latency("crop query latency (extraction included)", latencies)
+    print(f"crops uploaded as images, {label}: {len(queries)}; recall@1 {recall:.4f}; "
+          f"ranks: {_distribution(ranks)}; median inliers on the own page "
+          f"{np.median(own_inliers) if own_inliers else 0:.0f}; other pages returned per query "
+          f"{others / len(queries):.2f}")
+    _latency(f"crop query latency, {label} (extraction included)", latencies)
 
 
 def _distribution(ranks: list[int | None]) -> str:

@@ -63,8 +63,12 @@ class _Pairs:
 class LocalIndex:
     """Every live image's quantised features, with an inverted file over visual words."""
 
-    def __init__(self, vocabulary: Vocabulary, segments: Sequence[Segment]) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary, segments: Sequence[Segment], *, hamming: bool = True,
+    ) -> None:
+        """hamming=False matches on visual words alone (plain bag of words), for comparison."""
         self.vocabulary = vocabulary
+        self.hamming = hamming
         self._gather(segments)
         self._invert()
 
@@ -181,7 +185,7 @@ class LocalIndex:
         first = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
         hamming = np.bitwise_count(self._inv_signatures[positions] ^ q.signatures[query]).astype(np.int64)
-        keep = hamming <= HAMMING_THRESHOLD
+        keep = hamming <= (HAMMING_THRESHOLD if self.hamming else 64)
         feature = self._inv_feature[positions[keep]]
         pairs = _Pairs(query[keep], feature, self.feature_row[feature], hamming[keep])
         return pairs if mask is None else pairs.take(mask[pairs.row])
@@ -189,7 +193,9 @@ class LocalIndex:
     def _scores(self, q: Quantised, pairs: _Pairs) -> NDArray[np.float64]:
         """Hamming-weighted tf-idf cosine of the query with every image."""
         idf = self.idf[q.words[pairs.query]]
-        weights = idf * idf * np.exp(-(pairs.hamming**2) / _HAMMING_SIGMA2)
+        weights = idf * idf
+        if self.hamming:
+            weights = weights * np.exp(-(pairs.hamming**2) / _HAMMING_SIGMA2)
         raw = np.bincount(pairs.row, weights=weights, minlength=len(self))
         q_norm = float(np.sqrt(np.sum(self.idf[q.words] ** 2))) or 1.0
         return np.asarray(raw / (self.norms * q_norm), np.float64)
