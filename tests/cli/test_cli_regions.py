@@ -31,11 +31,13 @@ def test_index_search_and_groups(run: Run, tmp_path: Path) -> None:
     table = run("regions", "search", "motifs", "--image", str(folder / "c.png"), "--include-self").output
     assert "verified" in table and "inliers" in table
     assert "added 0 images" in run("regions", "index", "motifs").output
-    assert "groups found" in run("regions", "groups", "motifs", "--contact-sheets", str(tmp_path / "sheets")).output
+    sheets = str(tmp_path / "sheets")
+    assert "groups found" in run("regions", "groups", "motifs", "--contact-sheets", sheets).output
 
 
 def test_usage_errors(run: Run, tmp_path: Path) -> None:
     run("collection", "create", "empty", "--embedder", "fake", "--index", "memory")
     assert "either --image" in run("regions", "search", "empty", expect=2).output
     assert "needs --box" in run("regions", "search", "empty", "--record", "a", expect=2).output
-    assert "x0,y0,x1,y1" in run("regions", "search", "empty", "--record", "a", "--box", "1,2", expect=2).output
+    bad = run("regions", "search", "empty", "--record", "a", "--box", "1,2", expect=2)
+    assert "x0,y0,x1,y1" in bad.output
