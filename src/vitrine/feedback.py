@@ -31,13 +31,13 @@ from vitrine.collection import Collection
 from vitrine.errors import EmbedderMismatch, RecordNotFound, SearchError
 from vitrine.records import Filters, Record
 from vitrine.search import (
+    Ranked,
     SearchPage,
-    _allowed_images,
-    _check_page,
-    _page,
-    _Ranked,
-    _stored_vectors,
-    _unit,
+    allowed_images,
+    check_page,
+    ranked_page,
+    record_vectors,
+    unit_score,
 )
 
 log = logging.getLogger(__name__)
@@ -115,16 +115,16 @@ def refine(
             embedder has a text tower; an image-only embedder ranks from the marks alone).
         include_positives: rank the relevant works among the results instead of leaving them out.
     """
-    _check_page(page, per_page, max_results)
+    check_page(page, per_page, max_results)
     if method not in METHODS:
         raise FeedbackError(f"unknown feedback method {method!r}: use {' or '.join(METHODS)}")
     examples = gather(collection, positives, negatives, query)
     hidden = examples.hidden if include_positives else examples.hidden | examples.positive_ids
     scorer = _score_svm if method == "svm" else _score_rocchio
     want = max_results + len(hidden)
-    scores = scorer(collection, examples, _allowed_images(collection, filters), want)
+    scores = scorer(collection, examples, allowed_images(collection, filters), want)
     ranked = _per_record(collection, scores, hidden, examples.positive_ids, max_results)
-    return _page(collection, ranked, page, per_page, "refine", not ranked)
+    return ranked_page(collection, ranked, page, per_page, "refine", not ranked)
 
 
 def gather(
@@ -147,8 +147,8 @@ def gather(
                                      f"; the {collection.embedder.name!r} embedder cannot embed text") + ")")
     hidden = {ids[i] for i in neg} | ({query_record} if query_record is not None else set())
     return Examples(
-        positives=[_stored_vectors(collection, i) for i in pos],
-        negatives=[_stored_vectors(collection, i) for i in neg],
+        positives=[record_vectors(collection, i) for i in pos],
+        negatives=[record_vectors(collection, i) for i in neg],
         query=query_vector, positive_ids=frozenset(ids[i] for i in pos), hidden=frozenset(hidden))
 
 
@@ -162,7 +162,7 @@ def _score_rocchio(
         return {}
     k = want * _IMAGES_PER_RECORD if allowed is None else min(want * _IMAGES_PER_RECORD, int(allowed.size))
     scores, ids = collection.index.search(examples.rocchio_query()[None, :], k, allowed=allowed)
-    return {int(i): _unit(float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
+    return {int(i): unit_score(float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
 
 
 def _score_svm(
@@ -253,10 +253,10 @@ def _background(collection: Collection) -> Vectors:
 def _per_record(
     collection: Collection, scores: dict[int, float], hidden: frozenset[int],
     positive_ids: frozenset[int], max_results: int,
-) -> list[_Ranked]:
+) -> list[Ranked]:
     """Records by their best image's score, hidden ones left out."""
     order = sorted(scores, key=lambda i: -scores[i])
-    out: dict[int, _Ranked] = {}
+    out: dict[int, Ranked] = {}
     chunk = max_results + len(hidden)  # most records have one image: one lookup usually does
     for start in range(0, len(order), chunk):
         images = collection.catalog.images_by_id(order[start:start + chunk])
@@ -265,7 +265,7 @@ def _per_record(
             if image is None or image.record_id in hidden or image.record_id in out:
                 continue
             tag = ("relevant",) if image.record_id in positive_ids else ("feedback",)
-            out[image.record_id] = _Ranked(image.record_id, _unit(scores[image_id]), image_id, tag)
+            out[image.record_id] = Ranked(image.record_id, unit_score(scores[image_id]), image_id, tag)
             if len(out) >= max_results:
                 return list(out.values())
     return list(out.values())
@@ -277,7 +277,7 @@ def _query_vector(collection: Collection, query: Query) -> tuple[Vectors | None,
         return None, None
     if isinstance(query, Record):
         record_id = collection.catalog.record_id(query.identifier)
-        return _normalised(_stored_vectors(collection, query.identifier).mean(axis=0)), record_id
+        return _normalised(record_vectors(collection, query.identifier).mean(axis=0)), record_id
     if isinstance(query, str):
         if not query.strip() or not collection.embedder.has_text:
             return None, None

@@ -57,7 +57,7 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
-class _Ranked:
+class Ranked:
     """A record in a ranking before its metadata is loaded."""
 
     record_id: int
@@ -74,10 +74,10 @@ def search_by_image(
     page: int = 1, per_page: int = 20, max_results: int = 500,
 ) -> SearchPage:
     """Records whose images look most like `image`."""
-    _check_page(page, per_page, max_results)
+    check_page(page, per_page, max_results)
     query = embed_query_image(collection, image)
     ranked = _visual_ranking(collection, query[None, :], filters, max_results)
-    return _page(collection, ranked, page, per_page, "image", _below_cutoff(collection, ranked))
+    return ranked_page(collection, ranked, page, per_page, "image", _below_cutoff(collection, ranked))
 
 
 def search_by_record(
@@ -85,12 +85,12 @@ def search_by_record(
     page: int = 1, per_page: int = 20, max_results: int = 500,
 ) -> SearchPage:
     """"More like this": records whose images look like this record's images (itself excluded)."""
-    _check_page(page, per_page, max_results)
+    check_page(page, per_page, max_results)
     collection.check_embedder(collection.embedder)
     record_id = collection.catalog.record_id(identifier)
-    queries = _stored_vectors(collection, identifier)
+    queries = record_vectors(collection, identifier)
     ranked = _visual_ranking(collection, queries, filters, max_results, exclude=record_id)
-    return _page(collection, ranked, page, per_page, "record", _below_cutoff(collection, ranked))
+    return ranked_page(collection, ranked, page, per_page, "record", _below_cutoff(collection, ranked))
 
 
 def search_by_text(
@@ -98,7 +98,7 @@ def search_by_text(
     per_page: int = 20, mode: TextMode = "hybrid", max_results: int = 500,
 ) -> SearchPage:
     """Records matching `text`: full text, semantic (text tower), or both fused into one ranking."""
-    _check_page(page, per_page, max_results)
+    check_page(page, per_page, max_results)
     if not text or not text.strip():
         raise SearchError("the text query is empty; type a few words")
     if mode not in ("hybrid", "fulltext", "semantic"):
@@ -109,7 +109,7 @@ def search_by_text(
             f"the {collection.embedder.name!r} embedder has no text tower, so semantic search is "
             "unavailable; use --mode fulltext, or re-index with a text-capable embedder (clip)")
     full = _fulltext_ranking(collection, text, filters, max_results) if mode != "semantic" else []
-    semantic: list[_Ranked] = []
+    semantic: list[Ranked] = []
     if mode != "fulltext" and has_text:
         semantic = _semantic_ranking(collection, text, filters, max_results)
     ranked = _fuse([full, semantic], max_results) if mode == "hybrid" and semantic else full or semantic
@@ -119,17 +119,17 @@ def search_by_text(
         # Without a calibrated text threshold only full-text matches count as good ones.
         semantic_good = semantic_good and threshold is not None
     no_good = not full and not semantic_good if mode != "semantic" else not semantic_good
-    return _page(collection, ranked, page, per_page, "text", no_good)
+    return ranked_page(collection, ranked, page, per_page, "text", no_good)
 
 
 def browse(
     collection: Collection, *, filters: Filters | None = None, page: int = 1, per_page: int = 20,
 ) -> SearchPage:
     """Records passing `filters`, in catalogue order, with no query (scores are 0)."""
-    _check_page(page, per_page, 1)
+    check_page(page, per_page, 1)
     ids = sorted(collection.catalog.filter_record_ids(filters or Filters()))
-    ranked = [_Ranked(record_id=i, score=0.0, matched_by=("browse",)) for i in ids]
-    return _page(collection, ranked, page, per_page, "browse", not ranked)
+    ranked = [Ranked(record_id=i, score=0.0, matched_by=("browse",)) for i in ids]
+    return ranked_page(collection, ranked, page, per_page, "browse", not ranked)
 
 
 def facets(
@@ -146,9 +146,9 @@ def facets(
 def _visual_ranking(
     collection: Collection, queries: NDArray[np.float32], filters: Filters | None,
     max_results: int, exclude: int | None = None,
-) -> list[_Ranked]:
+) -> list[Ranked]:
     """Records by their best image's similarity to any of `queries`."""
-    allowed = _allowed_images(collection, filters)
+    allowed = allowed_images(collection, filters)
     if allowed is not None and allowed.size == 0:
         return []
     k = (max_results + (1 if exclude is not None else 0)) * _IMAGES_PER_RECORD
@@ -157,12 +157,12 @@ def _visual_ranking(
     scores, ids = collection.index.search(queries, k, allowed=allowed)
     best = _best_per_image(scores, ids)
     images = collection.catalog.images_by_id(best)  # drops vectors with no catalogue image
-    per_record: dict[int, _Ranked] = {}
+    per_record: dict[int, Ranked] = {}
     for image_id, score in sorted(best.items(), key=lambda kv: -kv[1]):
         image = images.get(image_id)
         if image is None or image.record_id == exclude or image.record_id in per_record:
             continue
-        per_record[image.record_id] = _Ranked(image.record_id, _unit(score), image_id, ("image",))
+        per_record[image.record_id] = Ranked(image.record_id, unit_score(score), image_id, ("image",))
         if len(per_record) >= max_results:
             break
     return list(per_record.values())
@@ -180,26 +180,26 @@ def _best_per_image(scores: NDArray[np.float32], ids: NDArray[np.int64]) -> dict
 
 def _fulltext_ranking(
     collection: Collection, text: str, filters: Filters | None, max_results: int,
-) -> list[_Ranked]:
+) -> list[Ranked]:
     rows = collection.catalog.full_text(text, max_results, filters)
     if not rows:
         return []
     # bm25() in SQLite is negative, lower is better; flip it and scale by the best match.
     top = max(-rows[0][1], 1e-9)
-    return [_Ranked(rid, _unit(-rank / top), None, ("fulltext",)) for rid, rank in rows]
+    return [Ranked(rid, unit_score(-rank / top), None, ("fulltext",)) for rid, rank in rows]
 
 
 def _semantic_ranking(
     collection: Collection, text: str, filters: Filters | None, max_results: int,
-) -> list[_Ranked]:
+) -> list[Ranked]:
     embedder = collection.embedder
     collection.check_embedder(embedder)
     query = embedder.embed_texts([text])
     ranked = _visual_ranking(collection, query, filters, max_results)
-    return [_Ranked(r.record_id, r.score, r.image_id, ("semantic",)) for r in ranked]
+    return [Ranked(r.record_id, r.score, r.image_id, ("semantic",)) for r in ranked]
 
 
-def _fuse(rankings: Sequence[list[_Ranked]], max_results: int) -> list[_Ranked]:
+def _fuse(rankings: Sequence[list[Ranked]], max_results: int) -> list[Ranked]:
     """Reciprocal rank fusion, normalised so that first place in every ranking scores 1."""
     fused: dict[int, float] = {}
     image: dict[int, int | None] = {}
@@ -212,19 +212,20 @@ def _fuse(rankings: Sequence[list[_Ranked]], max_results: int) -> list[_Ranked]:
             matched[item.record_id] = matched.get(item.record_id, ()) + item.matched_by
     top = len(rankings) / (RRF_K + 1)
     order = sorted(fused, key=lambda rid: -fused[rid])[:max_results]
-    return [_Ranked(rid, _unit(fused[rid] / top), image.get(rid), matched[rid]) for rid in order]
+    return [Ranked(rid, unit_score(fused[rid] / top), image.get(rid), matched[rid]) for rid in order]
 
 
-# -- helpers --------------------------------------------------------------------------------
+# -- helpers (public ones are shared with feedback.py) -----------------------------------------
 
 
-def _allowed_images(collection: Collection, filters: Filters | None) -> NDArray[np.int64] | None:
+def allowed_images(collection: Collection, filters: Filters | None) -> NDArray[np.int64] | None:
+    """Ids of the images the filters allow; None when nothing is filtered."""
     if filters is None or filters.is_empty():
         return None
     return collection.catalog.filter_image_ids(filters)
 
 
-def _stored_vectors(collection: Collection, identifier: str) -> NDArray[np.float32]:
+def record_vectors(collection: Collection, identifier: str) -> NDArray[np.float32]:
     """The indexed vectors of a record's images; images not (yet) indexed are skipped."""
     ids = [img.id for img in collection.catalog.images_of(identifier)]
     index = collection.index
@@ -245,7 +246,7 @@ def _no_vectors(identifier: str) -> NoReturn:
         f"record {identifier!r} has no indexed image to compare with; run 'vitrine index' first")
 
 
-def _below_cutoff(collection: Collection, ranked: list[_Ranked]) -> bool:
+def _below_cutoff(collection: Collection, ranked: list[Ranked]) -> bool:
     """True when even the best visual match is under the relevance cutoff (or nothing matched)."""
     if not ranked:
         return True
@@ -262,10 +263,11 @@ def match_threshold(collection: Collection) -> float | None:
     return None if value is None else float(value)
 
 
-def _page(
-    collection: Collection, ranked: list[_Ranked], page: int, per_page: int, kind: str,
+def ranked_page(
+    collection: Collection, ranked: list[Ranked], page: int, per_page: int, kind: str,
     no_good_match: bool,
 ) -> SearchPage:
+    """One page of a ranking, with the records' metadata loaded."""
     window = ranked[(page - 1) * per_page: page * per_page]
     records = collection.catalog.get_many(r.record_id for r in window)
     hits = []
@@ -280,7 +282,8 @@ def _page(
     return SearchPage(hits, page, per_page, len(ranked), no_good_match, kind)
 
 
-def _check_page(page: int, per_page: int, max_results: int) -> None:
+def check_page(page: int, per_page: int, max_results: int) -> None:
+    """Refuse page numbers and sizes out of range with a clear error."""
     if page < 1:
         raise SearchError(f"page must be 1 or more, got {page}")
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -289,5 +292,6 @@ def _check_page(page: int, per_page: int, max_results: int) -> None:
         raise SearchError(f"max_results must be 1 or more, got {max_results}")
 
 
-def _unit(score: float) -> float:
+def unit_score(score: float) -> float:
+    """A score clipped to [0, 1]."""
     return float(min(1.0, max(0.0, score)))
