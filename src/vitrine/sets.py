@@ -168,6 +168,12 @@ def set_records(collection: Collection, saved: SavedSet) -> list[Record]:
     return records
 
 
+def set_image_ids(collection: Collection, name: str) -> list[int]:
+    """Ids of the images of a saved set's works (what the similarity map highlights)."""
+    return [image.id for identifier in get_set(collection, name).identifiers
+            for image in collection.catalog.images_of(identifier)]
+
+
 def export_set(collection: Collection, name: str, out: TextIO) -> int:
     """Write the set's records as CSV (the columns of `vitrine export`); returns the row count."""
     records = set_records(collection, get_set(collection, name))

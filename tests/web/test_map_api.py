@@ -122,6 +122,15 @@ def test_page_with_focus_and_notes(map_client: TestClient) -> None:
     assert {"/api/map", "/api/map/points", "/api/map/colors", "/api/map/export"} <= set(paths)
 
 
+def test_page_highlights_a_saved_set(map_client: TestClient) -> None:
+    saved = map_client.post("/api/sets", json={"name": "map-pair", "identifiers": ["acc/1850/5", "w06"]})
+    assert saved.status_code in (200, 201), saved.text
+    page = map_client.get("/map", params={"set": "map-pair"})
+    assert 'data-set="[6, 7]"' in page.text and '<span id="map-set-count">2</span>' in page.text
+    missing = map_client.get("/map", params={"set": "no-such-set"})
+    assert "could not be shown" in missing.text and "no saved set named" in missing.text
+
+
 def test_page_without_a_map_says_how(collection_path: Path, tmp_path: Path) -> None:
     root = tmp_path / "coll"
     shutil.copytree(collection_path, root, ignore=shutil.ignore_patterns("map"))

@@ -7,7 +7,6 @@ cells, little-endian; it and the colour codes are cached per map file, so repeat
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from vitrine.maps import (
 from vitrine.maps import atlas as atlases
 from vitrine.maps.store import LAYOUT_FILE, map_dir
 from vitrine.records import Record
+from vitrine.sets import SetError, set_image_ids
 from vitrine.web.deps import CollectionDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
 from vitrine.web.schemas import ErrorPublic
@@ -207,19 +207,10 @@ def _focus_ids(collection: Collection, identifier: str, notes: list[str]) -> lis
 
 
 def _set_ids(collection: Collection, name: str, notes: list[str]) -> list[int]:
-    """Image ids of a saved set's works; saved sets come from vitrine.sets when it is installed."""
+    """Image ids of a saved set's works."""
     try:
-        sets = importlib.import_module("vitrine.sets")
-    except ImportError:
-        notes.append("Saved sets are not available in this installation.")
-        return []
-    finder = getattr(sets, "set_image_ids", None)
-    if finder is None:
-        notes.append("Saved sets cannot be shown on the map yet.")
-        return []
-    try:
-        return [int(i) for i in finder(collection, name)]
-    except (LookupError, ValueError) as exc:
+        return set_image_ids(collection, name)
+    except SetError as exc:
         notes.append(f"The set “{name}” could not be shown: {exc}")
         return []
 
