@@ -1,7 +1,7 @@
 """Extract local features of many images on every core: read -> hash -> decode -> extract.
 
 Workers only read, decode and run SIFT (OpenCV, one thread each); quantisation (faiss) stays in
-the parent, so no OpenMP runtime is ever used across a fork.
+the parent. Workers come from a fork server (a clean process), never from a fork of the parent.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def extract_many(
         for chunk in chunks:
             yield from _process(chunk)
         return
-    with mp.get_context("fork").Pool(n, initializer=_init_worker) as pool:
+    # forkserver, not fork: a parent that already ran SIFT or faiss holds OpenCV / OpenMP thread
+    # pools that a forked child inherits half-alive, and SIFT in the child then hangs for ever.
+    with mp.get_context("forkserver").Pool(n, initializer=_init_worker) as pool:
         for done in pool.imap(_process, chunks):
             yield from done
 
