@@ -36,12 +36,17 @@ _ARTISTS = ["Anna Vermeer", "Bruno Lenz", "Clara Moss", "Diego Alba", "Eva Lund"
 @click.option("--embedder", default="classic", show_default=True)
 @click.option("--index", "index_uri", default="faiss", show_default=True)
 @click.option("--synthetic", is_flag=True, help="Use generated pictures even when real data is there.")
+@click.option("--research/--no-research", default=True, show_default=True,
+              help="Also build the local-feature index, the similarity map and the duplicates report.")
+@click.option("--map-method", type=click.Choice(["umap", "pca"]), default="umap", show_default=True,
+              help="Layout of the similarity map (pca is instant but groups less well).")
 @click.option("--serve/--no-serve", default=False, show_default=True,
               help="Start the web app on the demo collection afterwards (needs the web extra).")
 @pass_app
 @click.pass_context
 def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedder: str,
-         index_uri: str, synthetic: bool, serve: bool) -> None:
+         index_uri: str, synthetic: bool, research: bool, map_method: str,
+         serve: bool) -> None:
     """Build a demo collection, index it, and run a sample image and text search."""
     root = app.path(name)
     data = None if synthetic else demo_data()
@@ -51,6 +56,8 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
             print_import_report(run_import(coll, source, progress))
         run_indexing(coll)
         _sample_searches(coll)
+    if research:
+        _build_research_views(ctx, str(root), map_method)
     if serve:
         from vitrine.cli import cli
 
@@ -60,6 +67,20 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
         ctx.invoke(command, name=str(root), host=None, port=None, production=None)
     else:
         click.echo(f"\nexplore it: vitrine search text {name} \"storm\"  |  vitrine serve {name}")
+
+
+def _build_research_views(ctx: click.Context, collection: str, map_method: str) -> None:
+    """What the research pages need: local features (details, photo recognition), map, duplicates."""
+    from vitrine.cli.duplicates import find
+    from vitrine.cli.maps import build
+    from vitrine.cli.regions import index
+
+    click.echo("\nlocal features (region search, photo recognition):", err=True)
+    ctx.invoke(index, name=collection)
+    click.echo("\nsimilarity map:", err=True)
+    ctx.invoke(build, name=collection, method=map_method)
+    click.echo("\nnear-duplicates:", err=True)
+    ctx.invoke(find, name=collection)
 
 
 def demo_data() -> Path | None:
