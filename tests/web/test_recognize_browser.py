@@ -39,6 +39,7 @@ def test_a_recognised_photo_names_the_work_and_outlines_it(browser: Any, gallery
             {"name": "view.jpg", "mimeType": "image/jpeg", "buffer": photo_of(5, "perspective")}])
         page.click("#share-submit")
         page.wait_for_selector("#recognised")
+        page.wait_for_load_state("load")  # the page's stylesheets too: layout is measured below
         assert page.inner_text("#recognised").startswith("This is Work 5 by A. Painter")
         outline = page.locator("#work-outline")
         photo = page.locator(".photo-overlay img")
