@@ -43,6 +43,7 @@ from vitrine.duplicate_report import (
 from vitrine.errors import IndexError_
 from vitrine.index.base import VectorIndex
 from vitrine.records import Record, StoredImage
+from vitrine.unionfind import UnionFind
 
 __all__ = [
     "DuplicateMatch", "DuplicateReport", "DuplicatesError", "Group", "Member", "Pair",
@@ -283,22 +284,12 @@ def group_pairs(
     collection: Collection, pairs: list[Pair], images: Mapping[int, StoredImage],
 ) -> list[Group]:
     """Connected components of the pairs (union-find), biggest and closest first."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[int] = UnionFind()
     for p in pairs:
-        ra, rb = root(p.a), root(p.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.union(p.a, p.b)
     components: dict[int, list[Pair]] = {}
     for p in pairs:
-        components.setdefault(root(p.a), []).append(p)
+        components.setdefault(sets.find(p.a), []).append(p)
     records = collection.catalog.get_many(
         {images[i].record_id for p in pairs for i in (p.a, p.b) if i in images})
     groups = [_group(comp, images, records) for comp in components.values()]

@@ -52,6 +52,7 @@ from vitrine.duplicates import (
 )
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
+from vitrine.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
 RecordPair = tuple[str, str]
@@ -141,23 +142,10 @@ def _key(a: str, b: str) -> RecordPair:
 
 def record_groups(pairs: Iterable[Pair], identifier_of: dict[int, str]) -> list[set[str]]:
     """Connected components of record identifiers linked by image pairs."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[str] = UnionFind()
     for p in pairs:
-        ra, rb = root(identifier_of[p.a]), root(identifier_of[p.b])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, set[str]] = {}
-    for x in parent:
-        groups.setdefault(root(x), set()).add(x)
-    return [g for g in groups.values() if len(g) > 1]
+        sets.union(identifier_of[p.a], identifier_of[p.b])
+    return [g for g in sets.groups() if len(g) > 1]
 
 
 def score(setting: str, groups: list[set[str]], truth: dict[RecordPair, str], planted: set[str]) -> Score:

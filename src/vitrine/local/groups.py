@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFont
 
 from vitrine.local.features import Box
+from vitrine.unionfind import UnionFind
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class RegionGraph:
     """Regions and the verified matches between them (union-find)."""
 
     regions: list[Region] = field(default_factory=list)
-    _parent: list[int] = field(default_factory=list)
+    _sets: UnionFind[int] = field(default_factory=UnionFind)
 
     def add(self, region: Region, *, min_overlap: float = 0.3) -> int:
         """The node of `region`: an existing one of the same image it overlaps enough, else a new one."""
@@ -35,28 +36,20 @@ class RegionGraph:
             if known.image_id == region.image_id and overlap(known.box, region.box) >= min_overlap:
                 return node
         self.regions.append(region)
-        self._parent.append(len(self._parent))
+        self._sets.find(len(self.regions) - 1)
         return len(self.regions) - 1
 
     def link(self, a: int, b: int) -> None:
-        ra, rb = self._root(a), self._root(b)
-        if ra != rb:
-            self._parent[max(ra, rb)] = min(ra, rb)
+        self._sets.union(a, b)
 
     def groups(self, min_images: int = 2) -> list[list[Region]]:
         """Connected regions spanning at least `min_images` images, biggest group first."""
         members: dict[int, list[Region]] = {}
         for node, region in enumerate(self.regions):
-            members.setdefault(self._root(node), []).append(region)
+            members.setdefault(self._sets.find(node), []).append(region)
         found = [m for m in members.values() if len({r.image_id for r in m}) >= min_images]
         found.sort(key=lambda m: (-len({r.image_id for r in m}), m[0].image_id))
         return found
-
-    def _root(self, node: int) -> int:
-        while self._parent[node] != node:
-            self._parent[node] = self._parent[self._parent[node]]
-            node = self._parent[node]
-        return node
 
 
 def overlap(a: Box, b: Box) -> float:
