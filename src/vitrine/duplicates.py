@@ -71,6 +71,10 @@ THRESHOLDS = {
 }
 _OTHER = Thresholds(threshold=0.92, sure=0.97)  # an embedder nobody calibrated: strict
 DEFAULT_K = 10
+#: graph walk breadth of the k-NN pass: near-duplicates are each other's closest neighbours, so a
+#: narrow walk finds them (100k synthetic vectors, quiet machine: 24 kept recall 1.000 of the
+#: all-pairs set at 3.9x its speed; the index default of 96 was 1.3x)
+KNN_EF_SEARCH = 24
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def knn_pairs(
             raise DuplicatesError(
                 f"the vector index lacks images the catalogue says are indexed ({exc}); "
                 "run 'vitrine check --repair' and try again") from exc
-        scores, found = index.search(vectors, k + 1)
+        scores, found = index.search(vectors, k + 1, ef_search=max(2 * (k + 1), KNN_EF_SEARCH))
         keep = (found >= 0) & (found != chunk[:, None]) & (scores >= threshold)
         rows, cols = np.nonzero(keep)
         a, b = chunk[rows], found[rows, cols]

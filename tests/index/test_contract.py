@@ -26,6 +26,14 @@ def test_stored_vectors_find_themselves(opener: Opener, tmp_path: Path) -> None:
     assert len(index) == 50
 
 
+def test_a_narrow_walk_still_finds_the_closest(opener: Opener, tmp_path: Path) -> None:
+    index = opener(tmp_path)
+    x = unit_vectors(300)
+    index.add(np.arange(300), x)
+    _, ids = index.search(x, 3, ef_search=8)
+    assert ids[:, 0].tolist() == list(range(300))
+
+
 def test_add_replaces_an_existing_id(opener: Opener, tmp_path: Path) -> None:
     index = opener(tmp_path)
     x = unit_vectors(10)

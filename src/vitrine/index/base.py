@@ -33,8 +33,13 @@ class VectorIndex(ABC):
     @abstractmethod
     def search(
         self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None,
+        *, ef_search: int | None = None,
     ) -> SearchResult:
-        """The k best ids per query, only among `allowed` ids when given."""
+        """The k best ids per query, only among `allowed` ids when given.
+
+        `ef_search`: how many candidates a graph index keeps while it walks (None: its default);
+        a narrow walk suits queries whose answers are very close, such as near-duplicates.
+        Exact indexes ignore it."""
 
     @abstractmethod
     def ids(self) -> NDArray[np.int64]:

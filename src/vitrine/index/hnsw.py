@@ -195,6 +195,7 @@ class FaissIndex(VectorIndex):
 
     def search(
         self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None,
+        *, ef_search: int | None = None,
     ) -> SearchResult:
         q = as_queries(queries, self.dim)
         with self._lock.read():
@@ -204,7 +205,7 @@ class FaissIndex(VectorIndex):
                 return top_k(np.zeros((q.shape[0], 0), np.float32), np.zeros(0, np.int64), max(k, 0))
             if allowed is None:
                 sel = lookup.live_bitmap if live < self._n else None
-                return self._search_graph(q, k, sel, self.params.ef_search)
+                return self._search_graph(q, k, sel, ef_search or self.params.ef_search)
             positions = lookup.find(allowed)
             if positions.size <= max(self.params.exact_below, self.params.exact_fraction * live):
                 return self._search_exact(q, k, positions)

@@ -35,6 +35,7 @@ class MemoryIndex(VectorIndex):
 
     def search(
         self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None,
+        *, ef_search: int | None = None,
     ) -> SearchResult:
         q = as_queries(queries, self.dim)
         ids, vectors = self._ids, self._vectors

@@ -107,6 +107,7 @@ class MilvusIndex(VectorIndex):
 
     def search(
         self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None,
+        *, ef_search: int | None = None,
     ) -> SearchResult:
         q = as_queries(queries, self.dim)
         if k <= 0 or (allowed is not None and np.asarray(allowed).size == 0):
