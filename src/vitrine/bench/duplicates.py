@@ -32,13 +32,14 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
 from vitrine.bench.duplicate_plants import EDITS, Plant
+from vitrine.bench.output import emit
 from vitrine.collection import Collection, create_collection
 from vitrine.duplicate_check import MIN_INLIERS, ThumbnailChecker
 from vitrine.duplicates import (
@@ -366,9 +367,7 @@ def main(argv: Sequence[str] | None = None) -> Report:
     if not args.only_scale and not (args.data / "records.csv").is_file():
         raise SystemExit(f"{args.data}/records.csv not found: point --data at public-art")
     report = run(args)
-    print(table(report))
-    if args.json:
-        args.json.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    emit(report, table(report), args.json)
     return report
 
 

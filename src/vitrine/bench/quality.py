@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine import embedders
+from vitrine.bench.output import emit
 from vitrine.embedders.base import Embedder
 from vitrine.images import read_image
 
@@ -267,9 +267,7 @@ def main(argv: Sequence[str] | None = None) -> Report:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parse(argv)
     report = run(args)
-    print(table(report))
-    if args.json:
-        args.json.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    emit(report, table(report), args.json)
     return report
 
 

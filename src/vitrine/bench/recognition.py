@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import logging
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ import numpy as np
 from PIL import Image
 
 from vitrine.bench.gallery_photos import FAMILIES, family_photo
+from vitrine.bench.output import emit
 from vitrine.collection import Collection, create_collection
 from vitrine.indexing import index_collection
 from vitrine.recognize import recognize_photo
@@ -343,9 +343,7 @@ def main(argv: Sequence[str] | None = None) -> Report:
     else:
         with tempfile.TemporaryDirectory(prefix="vitrine-recognition-") as tmp:
             report = run(args, Path(tmp))
-    print(table(report))
-    if args.json:
-        args.json.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    emit(report, table(report), args.json)
     return report
 
 
