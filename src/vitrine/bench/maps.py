@@ -27,10 +27,8 @@ import argparse
 import csv
 import json
 import logging
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,25 +213,13 @@ def synthetic_collection(root: Path, coords: NDArray[np.float32], clusters: int)
 
 @contextmanager
 def serve(root: Path) -> Iterator[str]:
-    import uvicorn
-
     from vitrine.settings import Settings, WebSettings
     from vitrine.web import create_app
+    from vitrine.web.background import serving
 
     app = create_app(Settings(data_dir=root.parent, web=WebSettings(rate_limit_per_minute=0)), root)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serving(app) as url:
+        yield url
 
 
 _ANIMATE = """async ([seconds, z0, z1, cx, cy, amp]) => {
