@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine import embedders
-from vitrine.bench.output import emit
+from vitrine.bench.output import check_choices, check_public_art, emit
 from vitrine.embedders.base import Embedder
 from vitrine.images import read_image
 
@@ -254,11 +254,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-false-cutoff", type=float, default=0.02)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
-    unknown = set(args.transforms or ()) - set(TRANSFORMS)
-    if unknown:
-        parser.error(f"unknown transforms {sorted(unknown)}; choose from {', '.join(TRANSFORMS)}")
-    if not (Path(args.data) / "records.csv").is_file():
-        parser.error(f"{args.data}/records.csv not found; pass --data the public-art folder")
+    check_choices(parser, "transforms", args.transforms or (), TRANSFORMS)
+    check_public_art(parser, args.data)
     return args
 
 

@@ -31,7 +31,7 @@ import numpy as np
 from PIL import Image
 
 from vitrine.bench.gallery_photos import FAMILIES, family_photo
-from vitrine.bench.output import emit
+from vitrine.bench.output import check_choices, check_public_art, emit
 from vitrine.collection import Collection, create_collection
 from vitrine.indexing import index_collection
 from vitrine.recognize import recognize_photo
@@ -325,11 +325,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the collection here")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
-    unknown = set(args.families) - set(FAMILIES)
-    if unknown:
-        parser.error(f"unknown families {sorted(unknown)}; choose from {', '.join(FAMILIES)}")
-    if not (Path(args.data) / "records.csv").is_file():
-        parser.error(f"{args.data}/records.csv not found; pass --data the public-art folder")
+    check_choices(parser, "families", args.families, FAMILIES)
+    check_public_art(parser, args.data)
     return args
 
 
