@@ -254,7 +254,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-false-cutoff", type=float, default=0.02)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
-    check_choices(parser, "transforms", args.transforms or (), TRANSFORMS)
+    check_choices(parser, "transforms", args.transforms or (), list(TRANSFORMS))
     check_public_art(parser, args.data)
     return args
 

@@ -325,7 +325,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the collection here")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
-    check_choices(parser, "families", args.families, FAMILIES)
+    check_choices(parser, "families", args.families, list(FAMILIES))
     check_public_art(parser, args.data)
     return args
 
