@@ -42,7 +42,7 @@ def recognition_collection(root: Path, n: int = 10, *, local: bool = True) -> An
     from vitrine.collection import create_collection
     from vitrine.indexing import index_collection
     from vitrine.records import ImageRef, Record
-    from vitrine.regions import index_regions
+    from vitrine.regions.search import index_regions
 
     root.mkdir(parents=True, exist_ok=True)
     collection = create_collection(root / "coll", embedder="classic", index="memory", title="Test Gallery")

@@ -68,10 +68,10 @@ def motif_box(name: str) -> tuple[float, float, float, float]:
 
 def make_collection(folder: Path, *, index: bool = True) -> Path:
     """A collection of the SCENES (c is a drawing, the rest prints), with its region index built."""
-    from vitrine import regions
     from vitrine.collection import create_collection
     from vitrine.local.builder import WriterOptions
     from vitrine.records import ImageRef, Record
+    from vitrine.regions import search as regions
 
     coll = create_collection(folder / "coll", embedder="fake", index="memory", title="Motifs")
     for n, (name, where) in enumerate(SCENES.items(), 1):

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from conftest import draw_image
-from vitrine import search
-from vitrine.check import check_collection, repair_collection
+from vitrine.indexing.check import check_collection, repair_collection
+from vitrine.search import core as search
 
 
 def _image_id(collection: Any, identifier: str) -> int:

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from duplicate_images import PLANTED, build_collection, picture
-from vitrine.duplicate_report import report_path
-from vitrine.duplicates import (
+from vitrine.duplicates.find import (
     DuplicatesError,
     duplicates_of,
     find_duplicates,
@@ -20,6 +19,7 @@ from vitrine.duplicates import (
     load_report,
     stale_reason,
 )
+from vitrine.duplicates.report import report_path
 from vitrine.errors import RecordNotFound
 from vitrine.index.memory import MemoryIndex
 from vitrine.records import ImageRef, Record

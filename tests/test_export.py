@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from vitrine.errors import VitrineError
-from vitrine.export import export_records
+from vitrine.exports.records import export_records
 from vitrine.records import Record
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vitrine import feedback
 from vitrine.collection import Collection, create_collection
-from vitrine.errors import EmbedderMismatch, SearchError
-from vitrine.feedback import FeedbackError, refine
+from vitrine.errors import EmbedderMismatch, FeedbackError, SearchError
 from vitrine.records import Filters, ImageRef, Record
-from vitrine.search import search_by_record
+from vitrine.search import feedback
+from vitrine.search.core import search_by_record
+from vitrine.search.feedback import refine
 
 N = 30  # works per cluster
 DIM = 64

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from imagegen import draw_picture, hostile_files, make_images
-from vitrine.check import check_collection
 from vitrine.collection import create_collection, open_collection
 from vitrine.errors import EmbedderMismatch
 from vitrine.importers.base import run_import
@@ -17,7 +16,8 @@ from vitrine.importers.folder import FolderSource
 from vitrine.importers.iiif import IIIFSource
 from vitrine.importers.museums import ClevelandMuseumOfArt
 from vitrine.indexing import index_collection
-from vitrine.search import search_by_image
+from vitrine.indexing.check import check_collection
+from vitrine.search.core import search_by_image
 
 REFUSED = {"bomb_header", "bomb_real", "huge_header", "truncated", "text"}
 

@@ -15,11 +15,9 @@ from PIL import Image, ImageFilter
 
 from conftest import draw_image, sample_records
 from vitrine.collection import Collection, create_collection, open_collection
+from vitrine.errors import LayoutError, MapNotBuilt, MapQueryError
 from vitrine.indexing import index_collection
 from vitrine.maps import (
-    LayoutError,
-    MapNotBuilt,
-    MapQueryError,
     build_map,
     create_layout,
     export_selection,

@@ -12,7 +12,8 @@ from PIL import Image
 from artworks import recognition_collection, textured
 from vitrine.bench.gallery_photos import family_photo
 from vitrine.collection import Collection
-from vitrine.recognize import NO_LOCAL_INDEX, RecognitionError, recognize_photo
+from vitrine.errors import RecognitionError
+from vitrine.visitor.recognize import NO_LOCAL_INDEX, recognize_photo
 
 
 def build(root: Path, local: bool) -> Collection:

@@ -10,12 +10,11 @@ import pytest
 from PIL import Image
 
 from motifs import scene
-from vitrine import regions
 from vitrine.collection import Collection, create_collection
-from vitrine.errors import RecordNotFound
+from vitrine.errors import NoLocalIndex, RecordNotFound, RegionSearchError
 from vitrine.local.builder import WriterOptions
 from vitrine.records import Filters, ImageRef, Record
-from vitrine.regions import NoLocalIndex, RegionSearchError
+from vitrine.regions import search as regions
 
 SPECS: dict[str, tuple[int, int, float] | None] = {
     "a": (30, 40, 1.0), "b": (200, 150, 0.8), "c": (120, 60, 1.3), "d": None, "e": None}

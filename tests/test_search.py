@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from conftest import draw_image
-from vitrine import search
 from vitrine.embedders.fake import FakeEmbedder
 from vitrine.errors import EmbedderMismatch, RecordNotFound, SearchError
 from vitrine.records import Filters
+from vitrine.search import core as search
 
 
 def test_image_search_finds_the_record_of_the_same_image_first(fake_collection: Any) -> None:

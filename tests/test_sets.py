@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from vitrine.collection import Collection, create_collection, open_collection
+from vitrine.errors import SetError, SetNotFound
 from vitrine.records import Record
-from vitrine.sets import (
+from vitrine.search.sets import (
     SavedSet,
-    SetError,
-    SetNotFound,
     SetQuery,
     delete_set,
     export_set,

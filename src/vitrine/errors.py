@@ -1,19 +1,41 @@
 """Every error vitrine raises on purpose.
 
 VitrineError
+├── NotFound                   something named does not exist (the web layer answers 404)
+├── Conflict                   something of that name exists already (409)
+├── SettingsError              settings are invalid or unsafe
+│   └── UnsafeSettings         the web app refuses settings unsafe for production
 ├── CollectionError            a collection folder is missing, exists already, or is malformed
+│   └── MapNotBuilt (NotFound) the similarity map has not been built
+│       └── MapStale           ...or was built from another embedder's vectors
 ├── CatalogError               the catalogue refused an operation (unknown record, bad filter...)
-│   └── RecordNotFound
+│   ├── RecordNotFound (NotFound)
+│   ├── ImageNotFound (NotFound)
+│   ├── SchemaError            the catalogue file was written by a newer vitrine, or cannot migrate
+│   └── SetError               a saved set is malformed
+│       ├── SetNotFound (NotFound)
+│       └── SetExists (Conflict)
 ├── ImageError                 an image could not be decoded safely; names the file and the reason
 ├── ImportError_               an import source is unreadable or a mapping is wrong
-│   └── FetchError             a remote resource could not be downloaded; names the URL and the reason
+│   ├── FetchError             a remote resource could not be downloaded; names the URL and the reason
+│   └── RowError               one row of a table cannot become a record (also a ValueError)
 ├── EmbedderError              unknown embedder, missing weights, missing optional dependency
 │   └── EmbedderMismatch       a query embedder differs from the one that built the vectors
 ├── IndexError_                the vector index is unusable (wrong dimension, corrupt file, server down)
+│   └── NoLocalIndex           the local-feature index (region search) has not been built
+├── PluginError                no plugin of that kind is registered under that name
 └── SearchError                a query is malformed (empty text, bad page...)
+    ├── FeedbackError          relevance feedback cannot run (no marked work has a vector...)
+    ├── RegionSearchError      a region query is malformed (box outside the image...)
+    ├── RecognitionError       a photo cannot be recognised (no index...)
+    ├── DuplicatesError        near-duplicates cannot be found or read
+    ├── MapQueryError          a map request is malformed (unknown field, bad ids...)
+    └── LayoutError            a map layout cannot run on these vectors
 
-Library code raises these; the CLI turns them into exit codes and the web layer into HTTP statuses.
-Names that would shadow builtins carry a trailing underscore.
+Library code raises these; the CLI turns them into exit codes and the web layer into HTTP statuses
+(NotFound 404, Conflict 409, the rest by family). `code` is a short machine-readable name that
+the JSON API reports beside the message. Names that would shadow builtins carry a trailing
+underscore.
 """
 
 from __future__ import annotations
@@ -22,17 +44,77 @@ from __future__ import annotations
 class VitrineError(Exception):
     """Base class of every error vitrine raises on purpose."""
 
+    code = "error"
+
+
+class NotFound(VitrineError):
+    """Something named (a record, an image, a set, a map) does not exist."""
+
+    code = "not_found"
+
+
+class Conflict(VitrineError):
+    """Something of that name exists already, or the request conflicts with the current state."""
+
+    code = "conflict"
+
+
+class SettingsError(VitrineError):
+    """Settings are invalid or unsafe."""
+
+
+class UnsafeSettings(SettingsError):
+    """The web app refuses to start with settings unsafe for production."""
+
 
 class CollectionError(VitrineError):
     """A collection folder is missing, already exists, or is malformed."""
+
+
+class MapNotBuilt(CollectionError, NotFound):
+    """The collection has no similarity map yet."""
+
+    code = "no_map"
+
+
+class MapStale(MapNotBuilt):
+    """The map was built from another embedder's vectors: it must be rebuilt, not updated."""
 
 
 class CatalogError(VitrineError):
     """The catalogue refused an operation."""
 
 
-class RecordNotFound(CatalogError):
+class RecordNotFound(CatalogError, NotFound):
     """No record has the given identifier."""
+
+    code = "not_found"
+
+
+class ImageNotFound(CatalogError, NotFound):
+    """No image has the given id."""
+
+    code = "not_found"
+
+
+class SchemaError(CatalogError):
+    """The catalogue was written by a newer vitrine, or a migration failed."""
+
+
+class SetError(CatalogError):
+    """A saved set is malformed."""
+
+
+class SetNotFound(SetError, NotFound):
+    """No saved set has that name."""
+
+    code = "not_found"
+
+
+class SetExists(SetError, Conflict):
+    """A saved set of that name exists already."""
+
+    code = "set_exists"
 
 
 class ImageError(VitrineError):
@@ -57,6 +139,10 @@ class FetchError(ImportError_):
         self.reason = reason
 
 
+class RowError(ImportError_, ValueError):
+    """One row of a table cannot become a record (no identifier...)."""
+
+
 class EmbedderError(VitrineError):
     """An embedder is unknown, or cannot load its weights or dependencies."""
 
@@ -69,5 +155,37 @@ class IndexError_(VitrineError):
     """The vector index is unusable."""
 
 
+class NoLocalIndex(IndexError_):
+    """The collection has no local-feature index yet."""
+
+
+class PluginError(VitrineError):
+    """No plugin of that kind is registered under that name, or it cannot be loaded."""
+
+
 class SearchError(VitrineError):
     """A query is malformed."""
+
+
+class FeedbackError(SearchError):
+    """Relevance feedback cannot run with these marks."""
+
+
+class RegionSearchError(SearchError):
+    """A region query is malformed (box outside the image, unknown image...)."""
+
+
+class RecognitionError(SearchError):
+    """A photo cannot be recognised."""
+
+
+class DuplicatesError(SearchError):
+    """Near-duplicates cannot be found, or the saved report cannot be read."""
+
+
+class MapQueryError(SearchError):
+    """A request to the similarity map is malformed."""
+
+
+class LayoutError(SearchError):
+    """A map layout cannot run on these vectors."""

@@ -11,8 +11,8 @@ from vitrine.importers.base import run_import
 from vitrine.importers.folder import FolderSource
 from vitrine.local.boxes import picture_boxes
 from vitrine.local.index import open_local_index
-from vitrine.region_groups import load_image
-from vitrine.regions import index_regions
+from vitrine.regions.groups import load_image
+from vitrine.regions.search import index_regions
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 # two woodcut blocks seen reused: a girl at a gate (3 pages), a highlander (2 pages), 7 other pages

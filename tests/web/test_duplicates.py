@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from duplicate_images import PLANTED, build_collection
-from vitrine.duplicates import find_duplicates
+from vitrine.duplicates.find import find_duplicates
 from vitrine.settings import Settings
 from vitrine.web import create_app
 

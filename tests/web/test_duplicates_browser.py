@@ -9,7 +9,7 @@ import pytest
 
 from browsing import BROWSER, new_page, serve, shot
 from duplicate_images import build_collection
-from vitrine.duplicates import find_duplicates
+from vitrine.duplicates.find import find_duplicates
 from vitrine.settings import Settings
 from vitrine.web import create_app
 

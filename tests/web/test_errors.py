@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings, WebSettings
 from vitrine.web import create_app
-from vitrine.web.app import UnsafeSettings
 
 
 def bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vitrine.gallery import Gallery
 from vitrine.records import Record
+from vitrine.visitor.gallery import Gallery
 from vitrine.web import composite
 from vitrine.web.filtering import active_filters, to_filters, value_label
 from vitrine.web.photos import PhotoCache

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.duplicates import knn_pairs
+from vitrine.duplicates.find import knn_pairs
 
 log = logging.getLogger(__name__)
 DIM = 319

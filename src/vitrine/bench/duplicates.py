@@ -41,8 +41,8 @@ from PIL import Image
 from vitrine.bench.duplicate_plants import EDITS, Plant
 from vitrine.bench.output import emit
 from vitrine.collection import Collection, create_collection
-from vitrine.duplicate_check import MIN_INLIERS, ThumbnailChecker
-from vitrine.duplicates import (
+from vitrine.duplicates.check import MIN_INLIERS, ThumbnailChecker
+from vitrine.duplicates.find import (
     Pair,
     candidate_pairs,
     exact_pairs,
@@ -219,7 +219,7 @@ def _inliers(candidates: Sequence[Pair], checker: ThumbnailChecker) -> dict[tupl
 
 def unplanted_groups(collection: Collection, planted: set[str], out: Path | None) -> dict[str, int]:
     """Groups of the saved report with no planted record, by what their records share."""
-    from vitrine.duplicate_report import load_report
+    from vitrine.duplicates.report import load_report
 
     report = load_report(collection)
     assert report is not None

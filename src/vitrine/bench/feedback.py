@@ -31,14 +31,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vitrine import feedback
 from vitrine.collection import Collection, create_collection, open_collection
-from vitrine.feedback import METHODS, refine
 from vitrine.importers.base import run_import
 from vitrine.importers.mapping import ColumnMapping
 from vitrine.importers.tabular import TabularSource
 from vitrine.indexing import index_collection
-from vitrine.search import search_by_record
+from vitrine.search import feedback
+from vitrine.search.core import search_by_record
+from vitrine.search.feedback import METHODS, refine
 
 PUBLIC_ART_MAP = "identifier=id,title=title,creators=artist,date_text=date,medium=medium,image=file"
 _NOT_A_LABEL = ("unknown", "anonymous", "anonym", "")

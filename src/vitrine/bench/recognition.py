@@ -34,8 +34,8 @@ from vitrine.bench.gallery_photos import FAMILIES, family_photo
 from vitrine.bench.output import check_choices, check_public_art, emit
 from vitrine.collection import Collection, create_collection
 from vitrine.indexing import index_collection
-from vitrine.recognize import recognize_photo
 from vitrine.records import ImageRef, Record
+from vitrine.visitor.recognize import recognize_photo
 
 if TYPE_CHECKING:
     from vitrine.local.features import LocalFeatures
@@ -227,8 +227,8 @@ def latency(outcomes: Sequence[Outcome]) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace, workdir: Path) -> Report:
-    from vitrine.recognize import open_local
-    from vitrine.search import match_threshold
+    from vitrine.search.core import match_threshold
+    from vitrine.visitor.recognize import open_local
 
     data = Path(args.data)
     rows = read_works(data)

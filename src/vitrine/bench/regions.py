@@ -39,8 +39,8 @@ from vitrine.local.index import LocalIndex, open_local_index, open_store
 from vitrine.local.pipeline import ExtractOptions
 from vitrine.local.segments import Segment
 from vitrine.local.store import MemoryStore
-from vitrine.region_groups import link_matches, to_members, write_contact_sheets
-from vitrine.regions import index_regions
+from vitrine.regions.groups import link_matches, to_members, write_contact_sheets
+from vitrine.regions.search import index_regions
 
 log = logging.getLogger(__name__)
 _BoxQuery = tuple[int, Box]
@@ -141,7 +141,7 @@ def _segment_bytes(collection: Collection) -> int:
 
 
 def _boxes(collection: Collection, index: LocalIndex, limit: int) -> list[_BoxQuery]:
-    from vitrine.region_groups import load_image
+    from vitrine.regions.groups import load_image
 
     started = time.perf_counter()
     queries = []
@@ -186,7 +186,7 @@ def _without_hamming(collection: Collection) -> LocalIndex:
 def _crop_recall(collection: Collection, index: LocalIndex, queries: list[_BoxQuery], label: str) -> None:
     """The box cut out of the page and uploaded: features extracted afresh from the crop."""
     from vitrine.local.features import extract
-    from vitrine.region_groups import load_image
+    from vitrine.regions.groups import load_image
 
     if not queries:
         return

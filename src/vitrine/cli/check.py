@@ -16,7 +16,7 @@ from vitrine.cli._common import App, collection_argument, echo_json, pass_app, p
 @pass_app
 def check(app: App, name: str | None, repair: bool, as_json: bool) -> None:
     """Report vectors missing from the index, orphaned, or stale; exit 1 when any remain."""
-    from vitrine.check import check_collection, repair_collection
+    from vitrine.indexing.check import check_collection, repair_collection
 
     with app.open(name) as coll:
         if repair:

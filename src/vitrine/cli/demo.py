@@ -115,8 +115,8 @@ def _source(coll: Collection, data: Path | None, limit: int | None) -> Source:
 
 
 def _sample_searches(coll: Collection) -> None:
-    from vitrine import search
     from vitrine.images import read_image
+    from vitrine.search import core as search
 
     first = next(coll.catalog.iter_records(batch=1), None)
     if first is None or not first.images:

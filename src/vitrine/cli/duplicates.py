@@ -37,7 +37,7 @@ def duplicates() -> None:
 def find(app: App, /, name: str, threshold: float | None, sure: float | None, k: int, no_check: bool,
          csv_file: Path | None, as_json: bool) -> None:
     """Find every group of duplicate images in collection NAME and save the report with it."""
-    from vitrine.duplicates import find_duplicates
+    from vitrine.duplicates.find import find_duplicates
 
     with app.open(name) as coll, _progress() as progress:
         report = find_duplicates(coll, threshold=threshold, sure=sure, k=k, verify=not no_check,
@@ -63,7 +63,7 @@ def find(app: App, /, name: str, threshold: float | None, sure: float | None, k:
 @pass_app
 def show(app: App, /, name: str, identifier: str | None, limit: int, as_json: bool) -> None:
     """Show the saved report of collection NAME, or one record's duplicates."""
-    from vitrine.duplicates import duplicates_of, load_report, stale_reason
+    from vitrine.duplicates.find import duplicates_of, load_report, stale_reason
 
     with app.open(name) as coll:
         if identifier is not None:
@@ -105,7 +105,7 @@ def _show_groups(groups: list[Any]) -> None:
 
 
 def _write_csv(report: Any, target: Path) -> None:
-    from vitrine.duplicate_report import CSV_HEADER, csv_rows
+    from vitrine.duplicates.report import CSV_HEADER, csv_rows
 
     if str(target) == "-":
         writer = csv.writer(sys.stdout)

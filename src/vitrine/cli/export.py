@@ -18,7 +18,7 @@ from vitrine.cli._common import App, collection_argument, pass_app, progress_bar
 @pass_app
 def export(app: App, name: str | None, fmt: str, output: Path | None) -> None:
     """Write every record of a collection, with its images' locations."""
-    from vitrine.export import export_records
+    from vitrine.exports.records import export_records
 
     with app.open(name) as coll:
         total = coll.catalog.count()

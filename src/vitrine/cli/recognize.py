@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from vitrine import recognize as use_case
 from vitrine.cli._common import App, collection_argument, echo_json, pass_app
-from vitrine.recognize import Recognition
+from vitrine.visitor import recognize as use_case
+from vitrine.visitor.recognize import Recognition
 
 
 @click.command("recognize")

@@ -32,8 +32,8 @@ def regions() -> None:
 @pass_app
 def index(app: App, name: str, workers: int | None, max_features: int) -> None:
     """Extract local features of new or changed images of NAME (no rebuild of the rest)."""
-    from vitrine import regions as use_cases
     from vitrine.local.pipeline import ExtractOptions
+    from vitrine.regions import search as use_cases
 
     with app.open(name) as coll:
         total = use_cases.pending_count(coll)
@@ -73,8 +73,8 @@ def parse_box(text: str) -> tuple[float, float, float, float]:
 def search(app: App, /, name: str, image_file: Path | None, identifier: str | None, image_index: int,
            box: str | None, k: int, include_self: bool, as_json: bool, **filters: Any) -> None:
     """Images of NAME showing a detail: --image FILE, or --record ID --box x0,y0,x1,y1."""
-    from vitrine import regions as use_cases
     from vitrine.images import read_image
+    from vitrine.regions import search as use_cases
 
     if (image_file is None) == (identifier is None):
         raise click.UsageError("give either --image FILE or --record ID --box x0,y0,x1,y1")
@@ -95,7 +95,7 @@ def search(app: App, /, name: str, image_file: Path | None, identifier: str | No
 
 
 def show(result: Any, as_json: bool) -> None:
-    from vitrine.regions import hit_dict
+    from vitrine.regions.search import hit_dict
 
     if as_json:
         echo_json([hit_dict(h) for h in result.hits])
@@ -119,8 +119,8 @@ def show(result: Any, as_json: bool) -> None:
 @pass_app
 def groups(app: App, name: str, min_inliers: int, sheets: Path | None, as_json: bool) -> None:
     """Details (woodcuts) found in several images of NAME: picture blocks matched across images."""
-    from vitrine import region_groups
-    from vitrine.regions import local_index
+    from vitrine.regions import groups as region_groups
+    from vitrine.regions.search import local_index
 
     with app.open(name) as coll:
         total = len(local_index(coll.root))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vitrine import search as use_cases
 from vitrine.cli._common import (
     App,
     build_filters,
@@ -19,11 +18,12 @@ from vitrine.cli._common import (
     shorten,
 )
 from vitrine.collection import Collection
-from vitrine.feedback import DEFAULT_METHOD, METHODS, Query
-from vitrine.search import SearchPage
+from vitrine.search import core as use_cases
+from vitrine.search.core import SearchPage
+from vitrine.search.feedback import DEFAULT_METHOD, METHODS, Query
 
 if TYPE_CHECKING:
-    from vitrine.sets import SetQuery
+    from vitrine.search.sets import SetQuery
 
 F = Callable[..., Any]
 
@@ -122,7 +122,7 @@ def refine(app: App, /, name: str, positives: tuple[str, ...], negatives: tuple[
     The marked works and the query record are left out of the results, so each page holds works
     still to judge.
     """
-    from vitrine import feedback, sets
+    from vitrine.search import feedback, sets
 
     if sum(x is not None for x in (query_record, query_text, query_image)) > 1:
         raise click.UsageError("give at most one of --query-record, --text and --image")
@@ -146,7 +146,7 @@ def _refine_query(
     app: App, coll: Collection, record: str | None, text: str | None, image: Path | None,
 ) -> tuple[Query, SetQuery | None]:
     """The query for `refine`, and how a saved set remembers it."""
-    from vitrine.sets import SetQuery
+    from vitrine.search.sets import SetQuery
 
     if record is not None:
         return coll.catalog.get(record), SetQuery("record", record)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from vitrine import sets as use_cases
 from vitrine.cli._common import App, collection_argument, echo_json, pass_app, shorten
+from vitrine.search import sets as use_cases
 
 
 @click.group("set")

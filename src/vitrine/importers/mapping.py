@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from vitrine.dates import parse_date
-from vitrine.errors import ImportError_
+from vitrine.errors import ImportError_, RowError
 from vitrine.records import ImageRef, Record
 
 FIELDS = (
@@ -181,10 +181,6 @@ def _key(column: str) -> str:
 
 
 # -- rows -> records ------------------------------------------------------------------------
-
-
-class RowError(ValueError):
-    """A row cannot become a record; the message says why."""
 
 
 def record_from_row(row: dict[str, Any], mapping: ColumnMapping, base: Path) -> Record:

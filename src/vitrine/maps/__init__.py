@@ -5,19 +5,12 @@ update_map places images indexed since without moving the others; map_colors and
 functions serve the web page, the API and the CLI alike.
 """
 
-from vitrine.maps.build import (
-    BuildReport,
-    MapStale,
-    MapStatus,
-    UpdateReport,
-    build_map,
-    map_status,
-    update_map,
-)
-from vitrine.maps.colors import Coloring, FieldInfo, MapQueryError, map_colors, map_fields, point_records
-from vitrine.maps.layout import LAYOUTS, Layout, LayoutError, create_layout
+from vitrine.errors import LayoutError, MapNotBuilt, MapQueryError, MapStale
+from vitrine.maps.build import BuildReport, MapStatus, UpdateReport, build_map, map_status, update_map
+from vitrine.maps.colors import Coloring, FieldInfo, map_colors, map_fields, point_records
+from vitrine.maps.layout import LAYOUTS, Layout, create_layout
 from vitrine.maps.selection import FORMATS, SelectedWork, export_selection, parse_ids, selected_works
-from vitrine.maps.store import MapData, MapMeta, MapNotBuilt, has_map, load_map
+from vitrine.maps.store import MapData, MapMeta, has_map, load_map
 
 __all__ = [
     "FORMATS",

@@ -11,19 +11,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
+from vitrine.errors import MapNotBuilt, MapStale
 from vitrine.maps import atlas
 from vitrine.maps.layout import Layout, Timings, create_layout, normalise
-from vitrine.maps.store import MapData, MapMeta, MapNotBuilt, load_map, map_dir, save_map
+from vitrine.maps.store import MapData, MapMeta, load_map, map_dir, save_map
 
 log = logging.getLogger(__name__)
 
 NEIGHBOURS = 10
 SHARPNESS = 0.05  # similarity gap at which a neighbour's weight falls by e
 _QUERY_BATCH = 1024
-
-
-class MapStale(MapNotBuilt):
-    """The map was built from another embedder's vectors: it must be rebuilt, not updated."""
 
 
 @dataclass

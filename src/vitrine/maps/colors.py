@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
-from vitrine.errors import SearchError
+from vitrine.errors import MapQueryError
 from vitrine.maps.store import MapData
 from vitrine.records import Record
 
@@ -22,10 +22,6 @@ CORE_FIELDS: dict[str, str] = {
     "medium": "Medium", "rights": "Rights",
 }
 _SAMPLE = 2000
-
-
-class MapQueryError(SearchError):
-    """A map request names an unknown field, ids not on the map, or an unknown format."""
 
 
 @dataclass(frozen=True)

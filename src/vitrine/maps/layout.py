@@ -16,16 +16,12 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.errors import SearchError
+from vitrine.errors import LayoutError
 
 log = logging.getLogger(__name__)
 
 Vectors = NDArray[np.float32]
 Coords = NDArray[np.float32]
-
-
-class LayoutError(SearchError):
-    """A layout method or parameter is unknown or out of range."""
 
 
 @dataclass

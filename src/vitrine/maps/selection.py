@@ -12,9 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
-from vitrine.export import CORE_COLUMNS, csv_row
-from vitrine.maps.colors import MapQueryError
-from vitrine.maps.iiif import iiif_collection
+from vitrine.errors import MapQueryError
+from vitrine.exports.iiif import iiif_collection
+from vitrine.exports.records import CORE_COLUMNS, csv_row
 from vitrine.maps.store import MapData
 from vitrine.records import Record
 

@@ -18,13 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
-from vitrine.errors import CollectionError
+from vitrine.errors import MapNotBuilt
 
 LAYOUT_FILE = "layout.npz"
-
-
-class MapNotBuilt(CollectionError):
-    """The collection has no map yet (or its file is unreadable)."""
 
 
 @dataclass

@@ -13,9 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from vitrine.collection import open_collection, resolve
-from vitrine.errors import VitrineError
-from vitrine.gallery import Gallery
+from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
+from vitrine.visitor.gallery import Gallery
 from vitrine.web import handlers
 from vitrine.web.photos import PhotoCache
 from vitrine.web.routes import (
@@ -35,10 +35,6 @@ from vitrine.web.strength import match_words
 
 log = logging.getLogger(__name__)
 _HERE = Path(__file__).parent
-
-
-class UnsafeSettings(VitrineError):
-    """The web app refuses to start with settings unsafe for production."""
 
 
 def create_app(settings: Settings, collection_path: Path | None = None) -> FastAPI:

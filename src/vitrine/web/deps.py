@@ -8,9 +8,9 @@ from fastapi import Depends, Query, Request
 from fastapi.templating import Jinja2Templates
 
 from vitrine.collection import Collection
-from vitrine.gallery import Gallery
 from vitrine.records import Filters
 from vitrine.settings import Settings
+from vitrine.visitor.gallery import Gallery
 from vitrine.web.filtering import active_filters, to_filters
 from vitrine.web.photos import PhotoCache
 from vitrine.web.security import RateLimiter, WebError

@@ -12,10 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vitrine.errors import (
     CatalogError,
+    Conflict,
     EmbedderError,
     ImageError,
     IndexError_,
-    RecordNotFound,
+    NotFound,
     SearchError,
     VitrineError,
 )
@@ -24,7 +25,7 @@ from vitrine.web.security import WebError
 log = logging.getLogger(__name__)
 
 _TITLES = {
-    400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",
+    400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Method not allowed", 409: "Conflict",
     410: "Gone", 413: "Too large", 415: "Not an image we can read", 422: "Something in the request is wrong",
     429: "Too many requests", 500: "Something went wrong on our side", 503: "Not ready",
 }
@@ -93,8 +94,10 @@ async def _library_error(request: Request, exc: Exception) -> Response:
 
 
 def _library_status(exc: Exception) -> tuple[int, str]:
-    if isinstance(exc, RecordNotFound):
-        return 404, "not_found"
+    if isinstance(exc, NotFound):
+        return 404, exc.code
+    if isinstance(exc, Conflict):
+        return 409, exc.code
     if isinstance(exc, ImageError):
         return 422, "bad_image"
     if isinstance(exc, (SearchError, CatalogError)):

@@ -16,10 +16,10 @@ from starlette.datastructures import ImmutableMultiDict
 
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound
-from vitrine.feedback import DEFAULT_METHOD, METHODS, Query
 from vitrine.images import decode
 from vitrine.indexing import embed_query_image
-from vitrine.sets import SetQuery
+from vitrine.search.feedback import DEFAULT_METHOD, METHODS, Query
+from vitrine.search.sets import SetQuery
 from vitrine.web.photos import PhotoCache
 from vitrine.web.present import record_url, thumbnail_url
 from vitrine.web.schemas import HitPublic

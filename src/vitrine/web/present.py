@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from vitrine.collection import Collection
-from vitrine.gallery import GalleryEntry
 from vitrine.records import Hit, Record
-from vitrine.search import SearchPage, match_threshold
+from vitrine.search.core import SearchPage, match_threshold
+from vitrine.visitor.gallery import GalleryEntry
 from vitrine.web.schemas import (
     GalleryEntryPublic,
     HitPublic,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from vitrine.collection import Collection
-from vitrine.recognize import Recognition
+from vitrine.visitor.recognize import Recognition
 from vitrine.web.present import record_public
 from vitrine.web.schemas import RecordPublic
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from vitrine.search import facets, search_by_image
+from vitrine.search.core import facets, search_by_image
 from vitrine.web import filtering
 from vitrine.web.deps import (
     CollectionDep,

@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from vitrine.collection import Collection
-from vitrine.duplicate_report import CSV_HEADER, DuplicatesError, csv_rows
-from vitrine.duplicates import DuplicateMatch, Group, duplicates_of, load_report, stale_reason
+from vitrine.duplicates.find import DuplicateMatch, Group, duplicates_of, load_report, stale_reason
+from vitrine.duplicates.report import CSV_HEADER, csv_rows
+from vitrine.errors import DuplicatesError
 from vitrine.web.deps import CollectionDep, PageDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
 from vitrine.web.schemas import ErrorPublic

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from vitrine.collection import Collection
-from vitrine.errors import CatalogError, ImageError
+from vitrine.errors import ImageError
 from vitrine.images import read_image, thumbnail
 from vitrine.records import StoredImage
 from vitrine.web.deps import CollectionDep, GalleryDep
@@ -58,10 +58,7 @@ def gallery_photo(entry_id: str, gallery: GalleryDep) -> Response:
 
 
 def _stored(collection: Collection, image_id: int) -> StoredImage:
-    try:
-        return collection.catalog.image(image_id)
-    except CatalogError:
-        raise WebError(404, "not_found", f"no image with id {image_id}") from None
+    return collection.catalog.image(image_id)  # ImageNotFound: the 404 page
 
 
 def _local(collection: Collection, stored: StoredImage) -> Path:

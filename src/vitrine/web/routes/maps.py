@@ -18,13 +18,12 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from vitrine.collection import Collection
-from vitrine.errors import RecordNotFound
+from vitrine.errors import RecordNotFound, SetError
+from vitrine.exports import iiif
 from vitrine.maps import (
     Coloring,
     MapData,
-    MapNotBuilt,
     export_selection,
-    iiif,
     load_map,
     map_colors,
     map_fields,
@@ -36,7 +35,7 @@ from vitrine.maps import (
 from vitrine.maps import atlas as atlases
 from vitrine.maps.store import LAYOUT_FILE, map_dir
 from vitrine.records import Record
-from vitrine.sets import SetError, set_image_ids
+from vitrine.search.sets import set_image_ids
 from vitrine.web.deps import CollectionDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
 from vitrine.web.schemas import ErrorPublic
@@ -171,10 +170,7 @@ def _point_bytes(data: MapData) -> bytes:
 
 
 def _cached(collection: Collection) -> _Cached:
-    try:
-        return _CACHE.get(collection)
-    except MapNotBuilt as exc:
-        raise WebError(404, "no_map", str(exc)) from None
+    return _CACHE.get(collection)  # MapNotBuilt: a 404
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from vitrine.errors import SearchError
-from vitrine.search import search_by_record
+from vitrine.search.core import search_by_record
 from vitrine.web.deps import CollectionDep, TemplatesDep
 from vitrine.web.present import alt_text, page_public, record_public
 from vitrine.web.schemas import SearchPagePublic

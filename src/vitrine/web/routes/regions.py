@@ -16,12 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from vitrine import regions as use_cases
 from vitrine.collection import Collection
-from vitrine.errors import IndexError_
+from vitrine.errors import IndexError_, RegionSearchError
 from vitrine.local.features import Box
 from vitrine.records import Filters, StoredImage
-from vitrine.regions import RegionHit, RegionResults, RegionSearchError
+from vitrine.regions import search as use_cases
+from vitrine.regions.search import RegionHit, RegionResults
 from vitrine.web import filtering
 from vitrine.web.deps import CollectionDep, FiltersDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.present import alt_text, image_url, record_url, thumbnail_url

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
-from vitrine.feedback import METHODS, refine
 from vitrine.images import decode
 from vitrine.records import Filters
-from vitrine.search import SearchPage, browse, facets, search_by_image, search_by_record, search_by_text
+from vitrine.search.core import SearchPage, browse, facets, search_by_image, search_by_record, search_by_text
+from vitrine.search.feedback import METHODS, refine
 from vitrine.web import filtering
 from vitrine.web.deps import (
     ActiveFiltersDep,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,18 +10,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from vitrine import sets as use_cases
 from vitrine.collection import Collection
-from vitrine.feedback import refine
-from vitrine.sets import SavedSet, SetExists, SetNotFound, SetQuery
+from vitrine.search import sets as use_cases
+from vitrine.search.feedback import refine
+from vitrine.search.sets import SavedSet, SetQuery
 from vitrine.web import filtering
 from vitrine.web.deps import CollectionDep, PhotosDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.marks import Marks, feedback_query, marked_works
 from vitrine.web.present import alt_text, page_public
 from vitrine.web.routes.search import run_research
 from vitrine.web.schemas import ErrorPublic, SearchPagePublic
-from vitrine.web.security import WebError
-from vitrine.web.set_schemas import (
+from vitrine.web.schemas.sets import (
     RefineRequest,
     SetCreate,
     SetPublic,
@@ -32,6 +29,7 @@ from vitrine.web.set_schemas import (
     SetUpdate,
     SetWorkPublic,
 )
+from vitrine.web.security import WebError
 
 router = APIRouter()
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -86,32 +84,28 @@ def api_create_set(body: SetCreate, collection: CollectionDep) -> SetPublic:
         saved = SavedSet(name=body.name, description=body.description.strip(), query=query,
                          method=body.method, positives=tuple(body.positives),
                          negatives=tuple(body.negatives), identifiers=tuple(body.identifiers or ()))
-    with _set_errors():
-        stored = use_cases.save_set(collection, saved, replace_existing=body.replace)
+    stored = use_cases.save_set(collection, saved, replace_existing=body.replace)
     return set_public(collection, stored)
 
 
 @api.get("/sets/{name}", response_model=SetPublic)
 def api_set(name: str, collection: CollectionDep) -> SetPublic:
     """One saved set: its session and its works."""
-    with _set_errors():
-        return set_public(collection, use_cases.get_set(collection, name))
+    return set_public(collection, use_cases.get_set(collection, name))
 
 
 @api.patch("/sets/{name}", response_model=SetPublic)
 def api_update_set(name: str, body: SetUpdate, collection: CollectionDep) -> SetPublic:
     """Rename a set, change its description, add works (at the end) or remove works."""
-    with _set_errors():
-        updated = use_cases.update_set(collection, name, description=body.description,
-                                       new_name=body.name, add=body.add, remove=body.remove)
+    updated = use_cases.update_set(collection, name, description=body.description,
+                                   new_name=body.name, add=body.add, remove=body.remove)
     return set_public(collection, updated)
 
 
 @api.delete("/sets/{name}", status_code=204)
 def api_delete_set(name: str, collection: CollectionDep) -> Response:
     """Delete a set (its works stay in the collection)."""
-    with _set_errors():
-        use_cases.delete_set(collection, name)
+    use_cases.delete_set(collection, name)
     return Response(status_code=204)
 
 
@@ -120,8 +114,7 @@ def api_delete_set(name: str, collection: CollectionDep) -> Response:
 def set_csv(name: str, collection: CollectionDep) -> Response:
     """The set's records as CSV (the columns of `vitrine export`), in the set's order."""
     out = io.StringIO()
-    with _set_errors():
-        use_cases.export_set(collection, name, out)
+    use_cases.export_set(collection, name, out)
     filename = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "set"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
@@ -158,15 +151,13 @@ async def save_from_search(request: Request, collection: CollectionDep, photos: 
         fields.get("name", ""), shown=[h.identifier for h in result.hits], positives=marks.pos,
         negatives=marks.neg, query=query, method=marks.method if marks.refined else None,
         description=fields.get("description", ""), only_positives=fields.get("only_relevant") == "1")
-    with _set_errors():
-        stored = use_cases.save_set(collection, saved)
+    stored = use_cases.save_set(collection, saved)
     return RedirectResponse(_page_url(stored.name), status_code=303)
 
 
 @pages.get("/sets/{name}", response_class=HTMLResponse)
 def set_page(request: Request, name: str, templates: TemplatesDep, collection: CollectionDep) -> Response:
-    with _set_errors():
-        saved = use_cases.get_set(collection, name)
+    saved = use_cases.get_set(collection, name)
     return templates.TemplateResponse(request, "sets_show.html", {
         "collection": collection, "set": set_public(collection, saved),
         "works": marked_works(collection, saved.identifiers), "alt_text": alt_text,
@@ -175,8 +166,7 @@ def set_page(request: Request, name: str, templates: TemplatesDep, collection: C
 
 @pages.post("/sets/{name}/delete")
 def delete_from_page(name: str, collection: CollectionDep) -> Response:
-    with _set_errors():
-        use_cases.delete_set(collection, name)
+    use_cases.delete_set(collection, name)
     return RedirectResponse("/sets", status_code=303)
 
 
@@ -238,17 +228,6 @@ def _page_url(name: str) -> str:
 
 def _api_url(name: str) -> str:
     return "/api" + _page_url(name)
-
-
-@contextmanager
-def _set_errors() -> Iterator[None]:
-    """A missing set is a 404 and a taken name a 409; other set errors are 422 (the handlers')."""
-    try:
-        yield
-    except SetNotFound as exc:
-        raise WebError(404, "not_found", str(exc)) from None
-    except SetExists as exc:
-        raise WebError(409, "set_exists", str(exc)) from None
 
 
 router.include_router(api)

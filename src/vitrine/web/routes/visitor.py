@@ -12,9 +12,9 @@ from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
 from vitrine.images import decode, read_image
-from vitrine.recognize import Recognition, recognize_photo
-from vitrine.regions import has_local_index
-from vitrine.search import search_by_image
+from vitrine.regions.search import has_local_index
+from vitrine.search.core import search_by_image
+from vitrine.visitor.recognize import Recognition, recognize_photo
 from vitrine.web import composite
 from vitrine.web.deps import (
     CollectionDep,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.errors import CatalogError, RecordNotFound
+from vitrine.errors import CatalogError, ImageNotFound, RecordNotFound
 from vitrine.records import Filters, ImageRef, Record, StoredImage
 
 SCHEMA_VERSION = 1
@@ -162,7 +162,7 @@ class Catalog:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Run one statement under the write lock; for stores keeping their SQL beside their
-        use-cases (saved sets: vitrine.sets)."""
+        use-cases (saved sets: vitrine.search.sets)."""
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
@@ -254,7 +254,7 @@ class Catalog:
     def image(self, image_id: int) -> StoredImage:
         row = self._db.execute(_IMAGE_SELECT + " WHERE i.id = ?", (image_id,)).fetchone()
         if row is None:
-            raise CatalogError(f"no image with id {image_id}")
+            raise ImageNotFound(f"no image with id {image_id}")
         return _to_image(row)
 
     def images_of(self, identifier: str) -> list[StoredImage]:

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine.collection import Collection
-from vitrine.errors import SearchError
+from vitrine.errors import RecognitionError
 from vitrine.indexing import embed_query_image
 from vitrine.records import Record
 
@@ -49,10 +49,6 @@ _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a hom
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
                   "with 'vitrine regions index NAME'")
-
-
-class RecognitionError(SearchError):
-    """A recognition request that cannot be answered (bad options, unusable photo)."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,8 @@ def recognize_photo(
 
 def open_local(collection: Collection) -> LocalIndex | None:
     """The collection's local-feature index (loaded once, reloaded on change), or None without one."""
-    from vitrine.regions import NoLocalIndex, has_local_index, local_index
+    from vitrine.errors import NoLocalIndex
+    from vitrine.regions.search import has_local_index, local_index
 
     if not has_local_index(collection):
         return None
@@ -196,7 +193,7 @@ def _local_decision(collection: Collection, local: LocalIndex, photo: Image.Imag
 
 def _global_decision(collection: Collection, photo: Image.Image, shortlist: list[Candidate],
                      timings: Timings, note: str | None) -> Recognition:
-    from vitrine.search import match_threshold
+    from vitrine.search.core import match_threshold
 
     threshold = match_threshold(collection)
     best = shortlist[0] if shortlist else None

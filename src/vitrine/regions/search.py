@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from vitrine.collection import Collection
-from vitrine.errors import IndexError_, SearchError
+from vitrine.errors import IndexError_, NoLocalIndex, RegionSearchError
 from vitrine.local.builder import IndexWriter, WriterOptions
 from vitrine.local.features import Box, LocalFeatures, extract
 from vitrine.local.geometry import Verification
@@ -34,14 +34,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 MAX_K = 200
 _MIN_BOX_SIDE = 8.0
-
-
-class RegionSearchError(SearchError):
-    """A region query is malformed: empty or outside box, unknown image, no features."""
-
-
-class NoLocalIndex(IndexError_):
-    """The collection has no local-feature index yet."""
 
 
 @dataclass

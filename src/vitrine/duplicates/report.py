@@ -19,15 +19,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
-from vitrine.errors import SearchError
+from vitrine.errors import DuplicatesError
 
 REPORT_FILE = "duplicates.json"
 FORMAT = 1
 Kind = Literal["exact", "near", "crop"]
-
-
-class DuplicatesError(SearchError):
-    """Duplicates cannot be searched for (collection not indexed, bad threshold, unreadable report)."""
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
-from vitrine.duplicate_check import ThumbnailChecker
-from vitrine.duplicate_report import (
+from vitrine.duplicates.check import ThumbnailChecker
+from vitrine.duplicates.report import (
     DuplicateReport,
-    DuplicatesError,
     Group,
     Kind,
     Member,
@@ -40,7 +39,7 @@ from vitrine.duplicate_report import (
     save_report,
     stale_reason,
 )
-from vitrine.errors import IndexError_
+from vitrine.errors import DuplicatesError, IndexError_
 from vitrine.index.base import VectorIndex
 from vitrine.records import Record, StoredImage
 from vitrine.unionfind import UnionFind

@@ -23,7 +23,7 @@ from vitrine.local.geometry import Verification
 from vitrine.local.groups import Region, RegionGraph, contact_sheet
 from vitrine.local.index import LocalIndex
 from vitrine.records import StoredImage
-from vitrine.regions import local_index
+from vitrine.regions.search import local_index
 
 log = logging.getLogger(__name__)
 

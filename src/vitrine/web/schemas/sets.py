@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vitrine.feedback import DEFAULT_METHOD
+from vitrine.search.feedback import DEFAULT_METHOD
 
 
 class RefineRequest(BaseModel):

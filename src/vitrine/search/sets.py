@@ -19,25 +19,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TextIO
 
 from vitrine.collection import Collection
-from vitrine.errors import CatalogError
-from vitrine.export import CORE_COLUMNS, csv_row
+from vitrine.errors import CatalogError, SetError, SetExists, SetNotFound
+from vitrine.exports.records import CORE_COLUMNS, csv_row
 from vitrine.records import Record
 
 QueryKind = Literal["record", "text", "image"]
 _NAME = re.compile(r"^\w[\w .'()-]{0,79}$")
 _COLUMNS = "name, description, query, method, positives, negatives, identifiers, created_at, updated_at"
-
-
-class SetError(CatalogError):
-    """A saved set cannot be stored as asked (bad name, name taken...)."""
-
-
-class SetNotFound(SetError):
-    """No saved set has this name."""
-
-
-class SetExists(SetError):
-    """Another saved set has this name already."""
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.collection import Collection
-from vitrine.errors import EmbedderMismatch, RecordNotFound, SearchError
+from vitrine.errors import EmbedderMismatch, FeedbackError, RecordNotFound
 from vitrine.records import Filters, Record
-from vitrine.search import (
+from vitrine.search.core import (
     Ranked,
     SearchPage,
     allowed_images,
@@ -57,10 +57,6 @@ BACKGROUND_WEIGHT = 0.5  # how much each of them counts beside a marked negative
 SVM_C = 0.1
 SCALE_POWER = 0.5  # 0: no scaling, 1: full standardisation
 _IMAGES_PER_RECORD = 4
-
-
-class FeedbackError(SearchError):
-    """The feedback cannot be used: nothing marked, unknown records, a work marked both ways..."""
 
 
 @dataclass(frozen=True)
