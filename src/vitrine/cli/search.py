@@ -17,13 +17,12 @@ from vitrine.cli._common import (
     pass_app,
     shorten,
 )
-from vitrine.collection import Collection
 from vitrine.search import core as use_cases
 from vitrine.search.core import SearchPage
-from vitrine.search.feedback import DEFAULT_METHOD, METHODS, Query
+from vitrine.search.feedback import DEFAULT_METHOD, METHODS
 
 if TYPE_CHECKING:
-    from vitrine.search.sets import SetQuery
+    from PIL import Image
 
 F = Callable[..., Any]
 
@@ -122,43 +121,33 @@ def refine(app: App, /, name: str, positives: tuple[str, ...], negatives: tuple[
     The marked works and the query record are left out of the results, so each page holds works
     still to judge.
     """
-    from vitrine.search import feedback, sets
+    from vitrine.search import sets
+    from vitrine.search.query import SearchQuery, run
 
     if sum(x is not None for x in (query_record, query_text, query_image)) > 1:
         raise click.UsageError("give at most one of --query-record, --text and --image")
+    picture = _read_image(app, query_image) if query_image is not None else None
+    query = SearchQuery(
+        text=query_text or "", record=query_record or "", image=picture, positives=positives,
+        negatives=negatives, refined=True, method=method,  # type: ignore[arg-type]
+        filters=build_filters(**filters))
     with app.open(name) as coll:
-        query, set_query = _refine_query(app, coll, query_record, query_text, query_image)
-        result = feedback.refine(
-            coll, positives=positives, negatives=negatives, query=query,
-            filters=build_filters(**filters), page=page, per_page=per_page,
-            method=method, include_positives=include_marked)  # type: ignore[arg-type]
+        result = run(coll, query, page=page, per_page=per_page, include_positives=include_marked)
         if save_as:
             saved = sets.save_set(coll, sets.session_set(
                 save_as, shown=[h.identifier for h in result.hits], positives=positives,
-                negatives=negatives, query=set_query, method=method, description=description,
+                negatives=negatives, query=query.remembered(), method=method, description=description,
                 only_positives=only_relevant), replace_existing=replace)
     show(result, as_json)
     if save_as:
         click.echo(f"saved set {saved.name!r} ({len(saved.identifiers)} works)", err=as_json)
 
 
-def _refine_query(
-    app: App, coll: Collection, record: str | None, text: str | None, image: Path | None,
-) -> tuple[Query, SetQuery | None]:
-    """The query for `refine`, and how a saved set remembers it."""
-    from vitrine.search.sets import SetQuery
+def _read_image(app: App, path: Path) -> Image.Image:
+    from vitrine.images import read_image
 
-    if record is not None:
-        return coll.catalog.get(record), SetQuery("record", record)
-    if text is not None:
-        return text, SetQuery("text", text)
-    if image is not None:
-        from vitrine.images import read_image
-        from vitrine.indexing import embed_query_image
-
-        picture, _ = read_image(image, max_pixels=app.settings.max_image_pixels)
-        return embed_query_image(coll, picture), SetQuery("image", "")
-    return None, None
+    picture, _ = read_image(path, max_pixels=app.settings.max_image_pixels)
+    return picture
 
 
 def show(result: SearchPage, as_json: bool) -> None:

@@ -12,14 +12,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from PIL import Image
 from starlette.datastructures import ImmutableMultiDict
 
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound
 from vitrine.images import decode
-from vitrine.indexing import embed_query_image
-from vitrine.search.feedback import DEFAULT_METHOD, METHODS, Query
-from vitrine.search.sets import SetQuery
+from vitrine.records import Filters
+from vitrine.search.feedback import DEFAULT_METHOD, METHODS
+from vitrine.search.query import SearchQuery
 from vitrine.web.photos import PhotoCache
 from vitrine.web.present import record_url, thumbnail_url
 from vitrine.web.schemas import HitPublic
@@ -77,21 +78,27 @@ class Marks:
         return "&" + urlencode(params) if params else ""
 
 
-def feedback_query(
-    collection: Collection, photos: PhotoCache, *, q: str = "", like: str = "", photo: str = "",
-) -> tuple[Query, SetQuery | None]:
-    """The search the marks refine, for `refine`, and how a saved set remembers it."""
-    if photo:
-        held = photos.get(photo)
-        if held is None:
-            raise WebError(410, "photo_gone", "the searched image is no longer held; upload it again")
-        vector = embed_query_image(collection, decode(held.jpeg, "the searched image"))
-        return vector, SetQuery("image")
-    if like:
-        return collection.catalog.get(like), SetQuery("record", like)
-    if q.strip():
-        return q, SetQuery("text", q.strip())
-    return None, None
+def held_photo(photos: PhotoCache, token: str) -> Image.Image | None:
+    """The searched image a page refers to by its token; gone (410) once the cache dropped it."""
+    if not token:
+        return None
+    held = photos.get(token)
+    if held is None:
+        raise WebError(410, "photo_gone", "the searched image is no longer held; upload it again")
+    return decode(held.jpeg, "the searched image")
+
+
+def session_query(
+    photos: PhotoCache, marks: Marks, filters: Filters, *, q: str = "", like: str = "", photo: str = "",
+) -> SearchQuery:
+    """The search a page's address describes: its starting point (a held photo, a record or
+    words), its filters, and its marks (refined only once some work is marked)."""
+    image = held_photo(photos, photo)
+    record = "" if image is not None else like  # a photo, then a record, then words: the first given
+    return SearchQuery(
+        text="" if image is not None or record else q, record=record, image=image,
+        positives=marks.pos, negatives=marks.neg, refined=marks.refined and bool(marks),
+        method=marks.method, filters=filters)  # type: ignore[arg-type]
 
 
 def marked_works(collection: Collection, identifiers: Sequence[str]) -> list[HitPublic]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from vitrine.search.core import facets, search_by_image
+from vitrine.search.query import SearchQuery, run
 from vitrine.web import filtering
 from vitrine.web.deps import (
     CollectionDep,
@@ -15,12 +16,10 @@ from vitrine.web.deps import (
     GalleryDep,
     PageDep,
     PerPageDep,
-    PhotosDep,
     RateLimited,
     SettingsDep,
 )
 from vitrine.web.present import gallery_public, page_public, record_public
-from vitrine.web.routes.search import run_search
 from vitrine.web.schemas import (
     ErrorPublic,
     FacetsPublic,
@@ -52,10 +51,11 @@ _UPLOAD_BODY: dict[str, Any] = {
 
 
 @router.get("/search", response_model=SearchPagePublic, description=_FILTER_DOC)
-def api_search(collection: CollectionDep, photos: PhotosDep, filters: FiltersDep, q: str = "",
+def api_search(collection: CollectionDep, filters: FiltersDep, q: str = "",
                page: PageDep = 1, per_page: PerPageDep = 20) -> SearchPagePublic:
     """Search by text (hybrid full-text and semantic); with no text, browse the filtered records."""
-    return page_public(collection, run_search(collection, photos, filters, page, q=q, per_page=per_page))
+    result = run(collection, SearchQuery(text=q, filters=filters), page=page, per_page=per_page)
+    return page_public(collection, result)
 
 
 @router.post("/search/image", response_model=SearchPagePublic, openapi_extra=_UPLOAD_BODY)
@@ -75,11 +75,11 @@ async def api_search_image(
 
 
 @router.get("/search/record/{identifier:path}", response_model=SearchPagePublic, description=_FILTER_DOC)
-def api_more_like_this(identifier: str, collection: CollectionDep, photos: PhotosDep, filters: FiltersDep,
+def api_more_like_this(identifier: str, collection: CollectionDep, filters: FiltersDep,
                        page: PageDep = 1, per_page: PerPageDep = 20) -> SearchPagePublic:
     """Works that look like this record's images ("more like this")."""
-    return page_public(collection, run_search(
-        collection, photos, filters, page, like=identifier, per_page=per_page))
+    query = SearchQuery(record=identifier, filters=filters)
+    return page_public(collection, run(collection, query, page=page, per_page=per_page))
 
 
 @router.get("/records/{identifier:path}", response_model=RecordPublic)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from vitrine.collection import Collection
-from vitrine.images import decode
-from vitrine.records import Filters
-from vitrine.search.core import SearchPage, browse, facets, search_by_image, search_by_record, search_by_text
-from vitrine.search.feedback import METHODS, refine
+from vitrine.search.core import facets
+from vitrine.search.feedback import METHODS
+from vitrine.search.query import run
 from vitrine.web import filtering
 from vitrine.web.deps import (
     ActiveFiltersDep,
@@ -24,10 +20,9 @@ from vitrine.web.deps import (
     SettingsDep,
     TemplatesDep,
 )
-from vitrine.web.marks import Marks, feedback_query, marked_works
-from vitrine.web.photos import PhotoCache
+from vitrine.web.marks import Marks, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
-from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
+from vitrine.web.security import clean_jpeg, decode_upload, read_form
 
 router = APIRouter(tags=["search"], include_in_schema=False)
 PER_PAGE = 20
@@ -52,7 +47,8 @@ def search_page(
         toggled = marks.toggled(mark)
         target = filtering.query_string(active, **base) + toggled.suffix()
         return RedirectResponse("/search?" + target.lstrip("&") + "#results", status_code=303)
-    results = run_research(collection, photos, filters, page, marks, q=q, like=like, photo=photo)
+    query = session_query(photos, marks, filters, q=q, like=like, photo=photo)
+    results = run(collection, query, page=page, per_page=PER_PAGE)
     fields = (*filtering.BASE_FACETS, *settings.web.facet_fields)
     counts = facets(collection, filters, fields=fields)
     return templates.TemplateResponse(request, "search.html", {
@@ -72,37 +68,3 @@ async def search_upload(request: Request, settings: SettingsDep, photos: PhotosD
     token = photos.put(await run_in_threadpool(clean_jpeg, image))
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
-
-
-def run_research(
-    collection: Collection, photos: PhotoCache, filters: Filters, page: int, marks: Marks, *,
-    q: str = "", like: str = "", photo: str = "", per_page: int = PER_PAGE,
-) -> SearchPage:
-    """The refined ranking once the marks are applied; before, the search without the marked works."""
-    if marks.refined and marks:
-        query, _ = feedback_query(collection, photos, q=q, like=like, photo=photo)
-        return refine(collection, positives=marks.pos, negatives=marks.neg, query=query, filters=filters,
-                      page=page, per_page=per_page, method=marks.method)  # type: ignore[arg-type]
-    result = run_search(collection, photos, filters, page, q=q, like=like, photo=photo, per_page=per_page)
-    if not marks:
-        return result
-    marked = {*marks.pos, *marks.neg}
-    return replace(result, hits=[h for h in result.hits if h.identifier not in marked])
-
-
-def run_search(
-    collection: Collection, photos: PhotoCache, filters: Filters, page: int, *, q: str = "",
-    like: str = "", photo: str = "", per_page: int = PER_PAGE,
-) -> SearchPage:
-    """One of the library's searches, chosen by which query is given."""
-    if photo:
-        held = photos.get(photo)
-        if held is None:
-            raise WebError(410, "photo_gone", "the searched image is no longer held; upload it again")
-        image = decode(held.jpeg, "the searched image")
-        return search_by_image(collection, image, filters=filters, page=page, per_page=per_page)
-    if like:
-        return search_by_record(collection, like, filters=filters, page=page, per_page=per_page)
-    if q.strip():
-        return search_by_text(collection, q, filters=filters, page=page, per_page=per_page)
-    return browse(collection, filters=filters, page=page, per_page=per_page)

@@ -12,13 +12,12 @@ from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
 from vitrine.search import sets as use_cases
-from vitrine.search.feedback import refine
+from vitrine.search.query import SearchQuery, from_remembered, run
 from vitrine.search.sets import SavedSet, SetQuery
 from vitrine.web import filtering
 from vitrine.web.deps import CollectionDep, PhotosDep, RateLimited, SettingsDep, TemplatesDep
-from vitrine.web.marks import Marks, feedback_query, marked_works
+from vitrine.web.marks import Marks, held_photo, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
-from vitrine.web.routes.search import run_research
 from vitrine.web.schemas import ErrorPublic, SearchPagePublic
 from vitrine.web.schemas.sets import (
     RefineRequest,
@@ -55,12 +54,14 @@ def api_refine(body: RefineRequest, collection: CollectionDep, photos: PhotosDep
     marks again for each round."""
     if sum(bool(x) for x in (body.query_record, body.query_text, body.photo)) > 1:
         raise WebError(422, "invalid_request", "give at most one of query_record, query_text and photo")
-    query, _ = feedback_query(collection, photos, q=body.query_text or "", like=body.query_record or "",
-                              photo=body.photo or "")
     active = filtering.active_filters(body.filters, settings.web.facet_fields)
-    result = refine(collection, positives=body.positives, negatives=body.negatives, query=query,
-                    filters=filtering.to_filters(active), page=body.page, per_page=body.per_page,
-                    method=body.method, include_positives=body.include_positives)
+    image = held_photo(photos, body.photo or "")
+    query = SearchQuery(
+        text=body.query_text or "", record=body.query_record or "", image=image,
+        positives=tuple(body.positives), negatives=tuple(body.negatives), refined=True,
+        method=body.method, filters=filtering.to_filters(active))
+    result = run(collection, query, page=body.page, per_page=body.per_page,
+                 include_positives=body.include_positives)
     return page_public(collection, result)
 
 
@@ -143,13 +144,11 @@ async def save_from_search(request: Request, collection: CollectionDep, photos: 
     active = filtering.active_filters(fields, settings.web.facet_fields)
     q, like, photo = (fields.get(k, "") for k in ("q", "like", "photo"))
     filters = filtering.to_filters(active)
-    result = await run_in_threadpool(
-        lambda: run_research(collection, photos, filters, 1, marks, q=q, like=like, photo=photo))
-    query = SetQuery("image") if photo else SetQuery("record", like) if like else (
-        SetQuery("text", q.strip()) if q.strip() else None)
+    query = session_query(photos, marks, filters, q=q, like=like, photo=photo)
+    result = await run_in_threadpool(lambda: run(collection, query))
     saved = use_cases.session_set(
         fields.get("name", ""), shown=[h.identifier for h in result.hits], positives=marks.pos,
-        negatives=marks.neg, query=query, method=marks.method if marks.refined else None,
+        negatives=marks.neg, query=query.remembered(), method=marks.method if marks.refined else None,
         description=fields.get("description", ""), only_positives=fields.get("only_relevant") == "1")
     stored = use_cases.save_set(collection, saved)
     return RedirectResponse(_page_url(stored.name), status_code=303)
@@ -192,15 +191,9 @@ def set_public(collection: Collection, saved: SavedSet) -> SetPublic:
         map_url="/map?" + filtering.query_string({}, set=saved.name))
 
 
-def _refined_ids(collection: Collection, body: SetCreate, query: SetQuery | None) -> list[str]:
-    start: Any = None
-    if query is not None and query.kind == "record":
-        start = collection.catalog.get(query.value)
-    elif query is not None and query.kind == "text":
-        start = query.value
-    result = refine(collection, positives=body.positives, negatives=body.negatives, query=start,
-                    per_page=body.results, method=body.method)
-    return [h.identifier for h in result.hits]
+def _refined_ids(collection: Collection, body: SetCreate, start: SetQuery | None) -> list[str]:
+    query = from_remembered(start, positives=body.positives, negatives=body.negatives, method=body.method)
+    return [h.identifier for h in run(collection, query, per_page=body.results).hits]
 
 
 def _continue_url(saved: SavedSet) -> str | None:
