@@ -59,9 +59,9 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
     if research:
         _build_research_views(ctx, str(root), map_method)
     if serve:
-        from vitrine.cli import cli
-
-        command = cli.get_command(ctx, "serve")
+        root_group = ctx.find_root().command
+        assert isinstance(root_group, click.Group)
+        command = root_group.get_command(ctx, "serve")
         if command is None:
             raise click.ClickException("the web app is not installed: pip install 'vitrine[web]'")
         ctx.invoke(command, name=str(root), host=None, port=None, production=None)

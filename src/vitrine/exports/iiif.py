@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from vitrine.records import Record, StoredImage
 
-if TYPE_CHECKING:
-    from vitrine.maps.selection import SelectedWork
-
 IIIF_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+
+
+class SelectedWork(Protocol):
+    """A work chosen for a Collection: its record and the image that stands for it."""
+
+    @property
+    def image_id(self) -> int: ...
+
+    @property
+    def record(self) -> Record: ...
 
 
 def manifest_url(base_url: str, identifier: str) -> str:
