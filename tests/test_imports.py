@@ -13,3 +13,13 @@ def test_cli_and_web_start_without_heavy_libraries() -> None:
             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.split() == []
+
+
+def test_the_public_api_loads_lazily_and_names_real_objects() -> None:
+    code = ("import sys, vitrine; light = 'numpy' not in sys.modules; "
+            "from vitrine.search.query import run, SearchQuery; "
+            "from vitrine.collection import open_collection; "
+            "print(light, vitrine.run_search is run, vitrine.SearchQuery is SearchQuery, "
+            "vitrine.open_collection is open_collection, sorted(set(vitrine.__all__) - set(dir(vitrine))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split(maxsplit=4) == ["True", "True", "True", "True", "[]"]

@@ -1,35 +1,119 @@
-"""vitrine: visual and text search, and machine suggestions, for heritage image collections."""
+"""vitrine: visual and text search, and machine suggestions, for heritage image collections.
+
+The public API: open or create a collection, import records, index their images, search, refine,
+recognise a photo. Everything below is importable from `vitrine`; the use-case functions load
+their module on first use, so `import vitrine` stays light (no numpy, Pillow or models).
+
+    >>> import vitrine
+    >>> coll = vitrine.open_collection(Path("~/.local/share/vitrine/art").expanduser())
+    >>> page = vitrine.run_search(coll, vitrine.SearchQuery(text="portrait of a woman"))
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from vitrine.errors import (
     CatalogError,
     CollectionError,
+    Conflict,
     EmbedderError,
     EmbedderMismatch,
+    FetchError,
     ImageError,
     ImportError_,
     IndexError_,
+    NotFound,
     RecordNotFound,
     SearchError,
     VitrineError,
 )
 from vitrine.records import Filters, Hit, ImageRef, Record
 
+if TYPE_CHECKING:
+    from vitrine.collection import Collection, create_collection, open_collection
+    from vitrine.importers.base import run_import
+    from vitrine.indexing import embed_query_image, index_collection
+    from vitrine.search.core import SearchPage, browse, search_by_image, search_by_record, search_by_text
+    from vitrine.search.feedback import refine
+    from vitrine.search.query import SearchQuery
+    from vitrine.search.query import run as run_search
+    from vitrine.settings import Settings, load_settings
+    from vitrine.visitor.recognize import recognize_photo
+
 __version__ = "0.1.0"
+
+# name -> "module:attribute", imported on first access (PEP 562)
+_LAZY = {
+    "Collection": "vitrine.collection:Collection",
+    "create_collection": "vitrine.collection:create_collection",
+    "open_collection": "vitrine.collection:open_collection",
+    "Settings": "vitrine.settings:Settings",
+    "load_settings": "vitrine.settings:load_settings",
+    "run_import": "vitrine.importers.base:run_import",
+    "index_collection": "vitrine.indexing:index_collection",
+    "embed_query_image": "vitrine.indexing:embed_query_image",
+    "SearchQuery": "vitrine.search.query:SearchQuery",
+    "run_search": "vitrine.search.query:run",
+    "SearchPage": "vitrine.search.core:SearchPage",
+    "browse": "vitrine.search.core:browse",
+    "search_by_image": "vitrine.search.core:search_by_image",
+    "search_by_record": "vitrine.search.core:search_by_record",
+    "search_by_text": "vitrine.search.core:search_by_text",
+    "refine": "vitrine.search.feedback:refine",
+    "recognize_photo": "vitrine.visitor.recognize:recognize_photo",
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'vitrine' has no attribute {name!r}")
+    module, _, attr = target.partition(":")
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "CatalogError",
+    "Collection",
     "CollectionError",
+    "Conflict",
     "EmbedderError",
     "EmbedderMismatch",
+    "FetchError",
     "Filters",
     "Hit",
     "ImageError",
     "ImageRef",
     "ImportError_",
     "IndexError_",
+    "NotFound",
     "Record",
     "RecordNotFound",
     "SearchError",
+    "SearchPage",
+    "SearchQuery",
+    "Settings",
     "VitrineError",
     "__version__",
+    "browse",
+    "create_collection",
+    "embed_query_image",
+    "index_collection",
+    "load_settings",
+    "open_collection",
+    "recognize_photo",
+    "refine",
+    "run_import",
+    "run_search",
+    "search_by_image",
+    "search_by_record",
+    "search_by_text",
 ]
