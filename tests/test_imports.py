@@ -22,4 +22,4 @@ def test_the_public_api_loads_lazily_and_names_real_objects() -> None:
             "print(light, vitrine.run_search is run, vitrine.SearchQuery is SearchQuery, "
             "vitrine.open_collection is open_collection, sorted(set(vitrine.__all__) - set(dir(vitrine))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split(maxsplit=4) == ["True", "True", "True", "True", "[]"]
+    assert out.stdout.strip().split(maxsplit=4) == ["True", "True", "True", "True", "[]"]
