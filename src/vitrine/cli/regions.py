@@ -95,10 +95,8 @@ def search(app: App, /, name: str, image_file: Path | None, identifier: str | No
 
 
 def show(result: Any, as_json: bool) -> None:
-    from vitrine.regions.search import hit_dict
-
     if as_json:
-        echo_json([hit_dict(h) for h in result.hits])
+        echo_json([h.to_dict() for h in result.hits])
         return
     click.echo(f"{len(result.hits)} verified of {result.candidates} candidates "
                f"({result.query_features} query features, {result.seconds * 1000:.0f} ms)")

@@ -91,9 +91,9 @@ class UMAPLayout:
 
     def __post_init__(self) -> None:
         if not 2 <= self.neighbors <= 200:
-            raise LayoutError(f"--neighbors must be between 2 and 200, got {self.neighbors}")
+            raise LayoutError(f"neighbors must be between 2 and 200, got {self.neighbors}")
         if not 0.0 <= self.min_dist <= 1.0:
-            raise LayoutError(f"--min-dist must be between 0 and 1, got {self.min_dist}")
+            raise LayoutError(f"min_dist must be between 0 and 1, got {self.min_dist}")
 
     @property
     def params(self) -> dict[str, Any]:

@@ -69,6 +69,17 @@ class RegionHit:
     quad: tuple[tuple[float, float], ...]
     is_query_image: bool = False
 
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON types, coordinates rounded to a tenth of a pixel."""
+        return {
+            "identifier": self.identifier, "title": self.title, "image_id": self.image_id,
+            "image_index": self.image_index, "image_size": list(self.image_size),
+            "inliers": self.inliers, "score": round(self.score, 6),
+            "region": [round(v, 1) for v in self.region],
+            "quad": [[round(x, 1), round(y, 1)] for x, y in self.quad],
+            "is_query_image": self.is_query_image,
+        }
+
 
 @dataclass(frozen=True)
 class RegionResults:
@@ -272,13 +283,3 @@ def _to_hits(
             v.quad, is_query_image=image.id == query_image))
     return hits
 
-
-def hit_dict(hit: RegionHit) -> dict[str, object]:
-    """A JSON-ready hit (CLI --json; the web API has its own schema)."""
-    return {
-        "identifier": hit.identifier, "title": hit.title, "image_id": hit.image_id,
-        "image_index": hit.image_index, "image_size": list(hit.image_size), "inliers": hit.inliers,
-        "score": round(hit.score, 6), "region": [round(v, 1) for v in hit.region],
-        "quad": [[round(x, 1), round(y, 1)] for x, y in hit.quad],
-        "is_query_image": hit.is_query_image,
-    }

@@ -107,7 +107,7 @@ def search_by_text(
     if mode == "semantic" and not has_text:
         raise SearchError(
             f"the {collection.embedder.name!r} embedder has no text tower, so semantic search is "
-            "unavailable; use --mode fulltext, or re-index with a text-capable embedder (clip)")
+            "unavailable; search in full-text mode, or re-index with a text-capable embedder (clip)")
     full = _fulltext_ranking(collection, text, filters, max_results) if mode != "semantic" else []
     semantic: list[Ranked] = []
     if mode != "fulltext" and has_text:
