@@ -52,6 +52,14 @@ def test_hostile_file_is_refused_with_file_and_reason(
     assert reason in caught.value.reason
 
 
+def test_the_bomb_message_quotes_the_configured_limit(hostile: dict[str, Path]) -> None:
+    for name in ("bomb_header.png", "huge_header.jpg"):
+        with pytest.raises(ImageError) as caught:
+            read_image(hostile[name], max_pixels=1_234_567)
+        assert "over the limit of 1,234,567" in caught.value.reason
+        assert "178,956,970" not in str(caught.value) and "178956970" not in str(caught.value)
+
+
 def pixel(image: Image.Image, x: int, y: int) -> tuple[int, ...]:
     return tuple(int(v) for v in np.asarray(image)[y, x])
 

@@ -27,6 +27,11 @@ _ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "TIFF", "WEBP", "BMP", "MPO", "JPEG200
 
 # Truncated files must fail, not decode half-grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+# Every decode here checks the header against the caller's pixel budget (`_check_header`) before
+# any pixel is read; Pillow's own global limit would otherwise answer first, quoting its number
+# (178,956,970 pixels) instead of the one the operator configured, and would refuse a budget set
+# above it.
+Image.MAX_IMAGE_PIXELS = None
 
 # What a hostile file can make a Pillow plugin raise besides OSError: parsers index, unpack and
 # divide by header fields they trust.
