@@ -6,6 +6,7 @@ VitrineError
 ├── SettingsError              settings are invalid or unsafe
 │   └── UnsafeSettings         the web app refuses settings unsafe for production
 ├── CollectionError            a collection folder is missing, exists already, or is malformed
+│   ├── CollectionBusy (Conflict)  another process is writing to the collection
 │   └── MapNotBuilt (NotFound) the similarity map has not been built
 │       └── MapStale           ...or was built from another embedder's vectors
 ├── CatalogError               the catalogue refused an operation (unknown record, bad filter...)
@@ -69,6 +70,12 @@ class UnsafeSettings(SettingsError):
 
 class CollectionError(VitrineError):
     """A collection folder is missing, already exists, or is malformed."""
+
+
+class CollectionBusy(CollectionError, Conflict):
+    """Another process is writing to the collection (import, indexing, map build...)."""
+
+    code = "collection_busy"
 
 
 class MapNotBuilt(CollectionError, NotFound):
