@@ -126,6 +126,8 @@ def test_a_catalogue_made_before_sets_gets_the_table(tmp_path: Path) -> None:
     collection.close()
     with sqlite3.connect(tmp_path / "old" / "catalog.sqlite") as db:
         db.execute("DROP TABLE saved_sets")
+        # As those releases left it: they wrote schema 1 and had no migrations.
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with open_collection(tmp_path / "old") as reopened:
         assert reopened.catalog.get("kept").title == "Kept"
         save_set(reopened, SavedSet(name="new", identifiers=("kept",)))

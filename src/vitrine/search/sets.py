@@ -3,65 +3,31 @@
 A set keeps its name, a description, the query (`SetQuery`), the works marked relevant and not
 relevant, the feedback method, and the identifiers of its works in order (usually the relevant
 works followed by the results shown when it was saved). It lives in the collection's catalogue
-(table `saved_sets`), so it travels with the collection folder. Identifiers are kept as text:
-a record deleted later is skipped when the set is shown or exported, not an error.
+(`catalog.sets`, table `saved_sets`), so it travels with the collection folder. Identifiers are
+kept as text: a record deleted later is skipped when the set is shown or exported, not an error.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
-import sqlite3
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, TextIO
+from dataclasses import replace
+from typing import TextIO
 
+from vitrine.catalog.sets import QueryKind, SavedSet, SetQuery
 from vitrine.collection import Collection
 from vitrine.errors import CatalogError, SetError, SetExists, SetNotFound
 from vitrine.exports.records import CORE_COLUMNS, csv_row
 from vitrine.records import Record
 
-QueryKind = Literal["record", "text", "image"]
+__all__ = [
+    "QueryKind", "SavedSet", "SetQuery", "check_name", "delete_set", "export_set", "get_set",
+    "list_sets", "save_set", "session_set", "set_image_ids", "set_records", "update_set",
+]
+
 _NAME = re.compile(r"^\w[\w .'()-]{0,79}$")
-_COLUMNS = "name, description, query, method, positives, negatives, identifiers, created_at, updated_at"
-
-
-@dataclass(frozen=True)
-class SetQuery:
-    """What the session searched for: a record ("more like this"), words, or an uploaded image
-    (which is not kept: `value` is empty)."""
-
-    kind: QueryKind
-    value: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "value": self.value}
-
-
-@dataclass(frozen=True)
-class SavedSet:
-    """A named set of works and the session that made it; times are Unix seconds."""
-
-    name: str
-    description: str = ""
-    query: SetQuery | None = None
-    method: str | None = None
-    positives: tuple[str, ...] = ()
-    negatives: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
-    created_at: float = field(default_factory=time.time)
-    updated_at: float = field(default_factory=time.time)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "description": self.description,
-            "query": self.query.to_dict() if self.query else None, "method": self.method,
-            "positives": list(self.positives), "negatives": list(self.negatives),
-            "identifiers": list(self.identifiers), "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
 
 
 # -- use-cases ------------------------------------------------------------------------------------
@@ -76,15 +42,14 @@ def save_set(collection: Collection, saved: SavedSet, *, replace_existing: bool 
     if unknown:
         raise SetError(f"no record with identifier {', '.join(map(repr, unknown))}")
     with catalog.transaction():
-        old = catalog.query("SELECT created_at FROM saved_sets WHERE name = ?", (name,))
-        if old and not replace_existing:
+        old = catalog.sets.get(name)
+        if old is not None and not replace_existing:
             raise SetExists(f"a set named {name!r} exists already; choose another name or replace it")
         now = time.time()
         stored = replace(saved, name=name, identifiers=_unique(saved.identifiers),
                          positives=_unique(saved.positives), negatives=_unique(saved.negatives),
-                         created_at=float(old[0][0]) if old else now, updated_at=now)
-        catalog.query(f"INSERT OR REPLACE INTO saved_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      _row(stored))
+                         created_at=old.created_at if old else now, updated_at=now)
+        catalog.sets.put(stored)
     return stored
 
 
@@ -104,15 +69,14 @@ def session_set(
 
 def list_sets(collection: Collection) -> list[SavedSet]:
     """Every saved set, most recently updated first."""
-    rows = collection.catalog.query(f"SELECT {_COLUMNS} FROM saved_sets ORDER BY updated_at DESC, name")
-    return [_from_row(r) for r in rows]
+    return collection.catalog.sets.all()
 
 
 def get_set(collection: Collection, name: str) -> SavedSet:
-    rows = collection.catalog.query(f"SELECT {_COLUMNS} FROM saved_sets WHERE name = ?", (name.strip(),))
-    if not rows:
+    saved = collection.catalog.sets.get(name.strip())
+    if saved is None:
         raise SetNotFound(f"no saved set named {name!r}; 'vitrine set list' shows the saved sets")
-    return _from_row(rows[0])
+    return saved
 
 
 def update_set(
@@ -124,7 +88,7 @@ def update_set(
     with catalog.transaction():
         current = get_set(collection, name)
         target = check_name(new_name) if new_name is not None else current.name
-        if target != current.name and catalog.query("SELECT 1 FROM saved_sets WHERE name = ?", (target,)):
+        if target != current.name and catalog.sets.get(target) is not None:
             raise SetExists(f"a set named {target!r} exists already")
         unknown = [i for i in add if not _exists(collection, i)]
         if unknown:
@@ -133,16 +97,15 @@ def update_set(
         identifiers = tuple(i for i in _unique([*current.identifiers, *add]) if i not in gone)
         updated = replace(current, name=target, identifiers=identifiers, updated_at=time.time(),
                           description=current.description if description is None else description.strip())
-        catalog.query("DELETE FROM saved_sets WHERE name = ?", (current.name,))
-        catalog.query(f"INSERT INTO saved_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      _row(updated))
+        catalog.sets.delete(current.name)
+        catalog.sets.put(updated)
     return updated
 
 
 def delete_set(collection: Collection, name: str) -> None:
     with collection.catalog.transaction():
         get_set(collection, name)
-        collection.catalog.query("DELETE FROM saved_sets WHERE name = ?", (name.strip(),))
+        collection.catalog.sets.delete(name.strip())
 
 
 def set_records(collection: Collection, saved: SavedSet) -> list[Record]:
@@ -183,24 +146,7 @@ def check_name(name: str) -> str:
     return clean
 
 
-# -- storage --------------------------------------------------------------------------------------
-
-
-def _row(saved: SavedSet) -> tuple[Any, ...]:
-    query = json.dumps(saved.query.to_dict()) if saved.query else None
-    return (saved.name, saved.description, query, saved.method, json.dumps(list(saved.positives)),
-            json.dumps(list(saved.negatives)), json.dumps(list(saved.identifiers)),
-            saved.created_at, saved.updated_at)
-
-
-def _from_row(row: sqlite3.Row) -> SavedSet:
-    query = json.loads(row["query"]) if row["query"] else None
-    return SavedSet(
-        name=row["name"], description=row["description"],
-        query=SetQuery(query["kind"], query.get("value", "")) if query else None, method=row["method"],
-        positives=tuple(json.loads(row["positives"])), negatives=tuple(json.loads(row["negatives"])),
-        identifiers=tuple(json.loads(row["identifiers"])), created_at=float(row["created_at"]),
-        updated_at=float(row["updated_at"]))
+# -- helpers --------------------------------------------------------------------------------------
 
 
 def _exists(collection: Collection, identifier: str) -> bool:

@@ -1,0 +1,93 @@
+"""Filtering records by metadata, and counting them by field value (facets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vitrine.catalog.base import Connected, id_array
+from vitrine.errors import CatalogError
+from vitrine.records import Filters
+
+_CORE_FIELDS = (
+    "title", "date_text", "object_type", "medium", "dimensions", "credit_line", "rights",
+    "source_url", "source",
+)
+
+
+class Filtering(Connected):
+    """Which records and images pass a filter, and the values of a field with their counts."""
+
+    def filter_image_ids(self, filters: Filters) -> NDArray[np.int64]:
+        """Ids of every image whose record passes `filters`."""
+        where, params = filter_sql(filters)
+        return id_array(self._db.execute(
+            f"SELECT i.id FROM images i JOIN records r ON r.id = i.record_id WHERE {where}", params))
+
+    def filter_record_ids(self, filters: Filters) -> list[int]:
+        where, params = filter_sql(filters)
+        return [r[0] for r in self._db.execute(f"SELECT r.id FROM records r WHERE {where}", params)]
+
+    def facet(self, field: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[str, int]]:
+        """Values of a field with their record counts, most frequent first."""
+        where, params = filter_sql(filters or Filters())
+        if field == "creator":
+            sql = ("SELECT c.name, count(DISTINCT r.id) FROM record_creators c"
+                   f" JOIN records r ON r.id = c.record_id WHERE {where} GROUP BY c.name")
+        elif field == "century":
+            # Centuries count from 1: 1-100 is the 1st, -100..-1 (BCE) the -1st; SQLite's
+            # integer division truncates toward zero, hence the two branches.
+            sql = ("SELECT CASE WHEN r.year_min > 0 THEN (r.year_min - 1) / 100 + 1"
+                   " ELSE -((-r.year_min - 1) / 100 + 1) END, count(*) FROM records r"
+                   f" WHERE r.year_min IS NOT NULL AND {where} GROUP BY 1")
+        else:
+            column = _field_sql(field)
+            sql = (f"SELECT {column}, count(*) FROM records r"
+                   f" WHERE {column} IS NOT NULL AND {where} GROUP BY 1")
+        rows = self._db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (*params, limit)).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+
+def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
+    """A WHERE condition on `records r` for `filters`, with its parameters."""
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    if filters.year_from is not None:
+        # An open end ("after 1850": no year_max) overlaps every later range; no date at all
+        # overlaps none.
+        clauses.append("(r.year_max >= ? OR (r.year_max IS NULL AND r.year_min IS NOT NULL))")
+        params.append(filters.year_from)
+    if filters.year_to is not None:
+        clauses.append("(r.year_min <= ? OR (r.year_min IS NULL AND r.year_max IS NOT NULL))")
+        params.append(filters.year_to)
+    if filters.object_type:
+        clauses.append("r.object_type = ? COLLATE NOCASE")
+        params.append(filters.object_type)
+    if filters.source:
+        clauses.append("r.source = ?")
+        params.append(filters.source)
+    if filters.creator:
+        clauses.append(
+            "r.id IN (SELECT record_id FROM record_creators WHERE name LIKE ? ESCAPE '\\')")
+        params.append(f"%{_like_escape(filters.creator)}%")
+    for name, value in filters.fields.items():
+        clauses.append(f"CAST({_field_sql(name)} AS TEXT) = ? COLLATE NOCASE")
+        params.append(value)
+    return " AND ".join(clauses), params
+
+
+def _field_sql(field: str) -> str:
+    """SQL for a named field: a core column, or a key of the `extra` JSON."""
+    if field in _CORE_FIELDS:
+        return f"r.{field}"
+    if field == "date":
+        return "r.date_text"
+    if not field.replace("_", "").replace("-", "").isalnum():
+        raise CatalogError(f"field name {field!r} may hold only letters, digits, '_' and '-'")
+    return f"json_extract(r.extra, '$.\"{field}\"')"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,63 @@
+"""Full-text search over records with SQLite FTS5: the index rows and the queries."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from vitrine.catalog.base import Connected
+from vitrine.catalog.filters import filter_sql
+from vitrine.errors import CatalogError
+from vitrine.records import Filters, Record
+
+
+class FullText(Connected):
+    """Ranked full-text search of the records."""
+
+    def full_text(self, query: str, limit: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+        """Records matching `query` in FTS5, best first, as (record id, bm25 rank; lower is better)."""
+        match = fts_query(query)
+        if not match:
+            return []
+        where, params = filter_sql(filters or Filters())
+        try:
+            rows = self._db.execute(
+                "SELECT f.rowid, bm25(records_fts, 10.0, 5.0, 2.0, 2.0, 1.0, 1.0) AS rank"
+                " FROM records_fts f JOIN records r ON r.id = f.rowid"
+                f" WHERE records_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
+                (match, *params, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise CatalogError(f"full-text query {query!r} could not be run: {exc}") from exc
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def write_fts(db: sqlite3.Connection, record_id: int, record: Record) -> None:
+    """Index (or re-index) a record's text; call inside the record's write transaction."""
+    other = " ".join(
+        str(v) for v in (record.credit_line, record.dimensions, *record.extra.values())
+        if v is not None and not isinstance(v, (dict, list)))
+    delete_fts(db, record_id)
+    db.execute(
+        "INSERT INTO records_fts (rowid, title, creators, object_type, medium, date_text, other)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (record_id, record.title, " ; ".join(record.creators), record.object_type,
+         record.medium, record.date_text, other))
+
+
+def delete_fts(db: sqlite3.Connection, record_id: int) -> None:
+    db.execute("DELETE FROM records_fts WHERE rowid = ?", (record_id,))
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into a safe FTS5 query: any word may match, bm25 ranks records with more first.
+
+    Punctuation is dropped so that nothing a user types is read as FTS5 syntax; the last word
+    matches as a prefix, for search-as-you-type.
+    """
+    # Split where the unicode61 tokenizer splits ("O'Keeffe" is two tokens there, not "OKeeffe").
+    words = re.findall(r"[^\W_]+", text)
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " OR ".join(quoted)

@@ -1,0 +1,70 @@
+"""Import runs: which source ran, its resume cursor, its counts and the items that failed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from vitrine.catalog.base import Connected
+
+_COUNTS = ("added", "updated", "unchanged", "failed")
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """One run of one import source; a run with no `finished_at` was interrupted."""
+
+    id: int
+    source: str
+    kind: str
+    cursor: str | None
+    resumed: bool
+
+
+class Imports(Connected):
+    """The bookkeeping that lets an interrupted import resume after its last committed batch."""
+
+    def begin_import(self, source: str, kind: str) -> ImportRun:
+        """Start a run, or resume the unfinished run of the same source."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, cursor FROM imports WHERE source = ? AND kind = ? AND finished_at IS NULL"
+                " ORDER BY id DESC LIMIT 1", (source, kind)).fetchone()
+            if row is not None:
+                return ImportRun(int(row["id"]), source, kind, row["cursor"], resumed=True)
+            cur = self._db.execute(
+                "INSERT INTO imports (source, kind, started_at) VALUES (?, ?, ?)",
+                (source, kind, time.time()))
+            return ImportRun(int(cur.lastrowid or 0), source, kind, None, resumed=False)
+
+    def save_cursor(self, run_id: int, cursor: str | None) -> None:
+        with self._lock:
+            self._db.execute("UPDATE imports SET cursor = ? WHERE id = ?", (cursor, run_id))
+
+    def count_import(self, run_id: int, status: str) -> None:
+        if status not in _COUNTS:
+            raise ValueError(status)
+        with self._lock:
+            self._db.execute(f"UPDATE imports SET {status} = {status} + 1 WHERE id = ?", (run_id,))
+
+    def add_import_error(self, run_id: int, item: str, reason: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "DELETE FROM import_errors WHERE import_id = ? AND item = ?", (run_id, item))
+            self._db.execute("INSERT INTO import_errors VALUES (?, ?, ?)", (run_id, item, reason))
+
+    def finish_import(self, run_id: int) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE imports SET finished_at = ?, cursor = NULL WHERE id = ?",
+                (time.time(), run_id))
+
+    def import_errors(self, run_id: int) -> list[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT item, reason FROM import_errors WHERE import_id = ? ORDER BY rowid", (run_id,))
+        return [(r[0], r[1]) for r in rows]
+
+    def import_counts(self, run_id: int) -> dict[str, int]:
+        row = self._db.execute(
+            "SELECT added, updated, unchanged, failed FROM imports WHERE id = ?", (run_id,)).fetchone()
+        return {k: int(row[k]) for k in _COUNTS}

@@ -1,0 +1,205 @@
+"""The catalogue's schema as numbered migrations, applied in order when a catalogue is opened.
+
+The version a file holds is `meta.schema_version` (catalogues written before migrations say '1').
+Every missing migration runs inside one transaction with the new version, so a failure leaves the
+file as it was. A file newer than this code is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vitrine.errors import SchemaError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: an SQL script run once, in order, by `migrate`."""
+
+    version: int
+    summary: str
+    script: str
+
+    def apply(self, db: sqlite3.Connection) -> None:
+        for statement in _statements(self.script):
+            db.execute(statement)
+
+
+_SAVED_SETS = """CREATE TABLE IF NOT EXISTS saved_sets (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    query TEXT,
+    method TEXT,
+    positives TEXT NOT NULL DEFAULT '[]',
+    negatives TEXT NOT NULL DEFAULT '[]',
+    identifiers TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+"""
+
+# Migration 1 is the schema of the releases before migrations, as they wrote it.
+_V1_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY,
+    identifier TEXT NOT NULL UNIQUE,
+    source TEXT,
+    title TEXT,
+    creators TEXT NOT NULL DEFAULT '[]',
+    date_text TEXT,
+    year_min INTEGER,
+    year_max INTEGER,
+    object_type TEXT,
+    medium TEXT,
+    dimensions TEXT,
+    credit_line TEXT,
+    rights TEXT,
+    source_url TEXT,
+    extra TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_years ON records (year_min, year_max);
+CREATE INDEX IF NOT EXISTS records_type ON records (object_type COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS records_source ON records (source);
+CREATE TABLE IF NOT EXISTS record_creators (
+    record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    name TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS record_creators_name ON record_creators (name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS record_creators_record ON record_creators (record_id);
+CREATE TABLE IF NOT EXISTS images (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    location TEXT NOT NULL,
+    label TEXT,
+    local_path TEXT,
+    width INTEGER,
+    height INTEGER,
+    sha256 TEXT,
+    source_stamp TEXT,
+    error TEXT,
+    embedded_sha256 TEXT,
+    embedder TEXT,
+    UNIQUE (record_id, location)
+);
+CREATE INDEX IF NOT EXISTS images_record ON images (record_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+    title, creators, object_type, medium, date_text, other,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    cursor TEXT,
+    added INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS import_errors (
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+""" + _SAVED_SETS
+
+# Catalogues written before saved sets existed also say schema 1 but lack `saved_sets`, which the
+# releases since then created on every open; from here on only this migration creates it. The
+# index serves `add_import_error`, which deletes an item's earlier error before writing it: without
+# it, each failed item of an import scanned every error of every run.
+_V2_SCRIPT = _SAVED_SETS + """
+CREATE INDEX IF NOT EXISTS import_errors_item ON import_errors (import_id, item);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
+    Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def migrate(db: sqlite3.Connection, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply the migrations the catalogue at `path` lacks, all or none; returns its version before.
+
+    `db` must be in autocommit mode (isolation_level=None) with no transaction open.
+    """
+    _check_numbering(migrations)
+    latest = len(migrations)
+    found = schema_version(db, path, latest)
+    if found == latest:
+        return found
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another process may have migrated the file meanwhile.
+        found = schema_version(db, path, latest)
+        for migration in migrations[found:]:
+            _apply(db, path, migration)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(latest),))
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    if found:
+        log.info("migrated %s from schema %d to %d", path, found, latest)
+    return found
+
+
+def schema_version(db: sqlite3.Connection, path: Path, latest: int = SCHEMA_VERSION) -> int:
+    """The schema version of the catalogue: 0 for a new file; refuses one newer than `latest`."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        # Tables made but no version written (the old code wrote it last): migration 1 only
+        # creates what is missing, so running it again is safe.
+        return 0
+    try:
+        version = int(row[0])
+    except ValueError:
+        raise SchemaError(f"{path} holds an unreadable schema version {row[0]!r}") from None
+    if version > latest:
+        raise SchemaError(
+            f"{path} was written by a newer vitrine (schema {version}, this version knows up to"
+            f" {latest}); upgrade vitrine")
+    return version
+
+
+def _apply(db: sqlite3.Connection, path: Path, migration: Migration) -> None:
+    try:
+        migration.apply(db)
+    except sqlite3.Error as exc:
+        raise SchemaError(
+            f"migrating {path} to schema {migration.version} ({migration.summary}) failed: {exc};"
+            " the file was left as it was") from exc
+
+
+def _check_numbering(migrations: Sequence[Migration]) -> None:
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 1, 2, 3... in order, not {versions}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one: `executescript` would commit the open
+    transaction first, and a migration must stay inside it."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"a migration script ends in an incomplete statement: {pending.strip()!r}")
