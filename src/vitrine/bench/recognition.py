@@ -267,7 +267,15 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
                            [r["id"] for r in picks], [ids[r["id"]] for r in picks], family, args)
         test += run_photos(collection, local, photos_of(data, outs, family, args.seed + 500),
                            [r["id"] for r in outs], [None] * len(outs), family, args)
-    for name in [*args.families, "all"]:
+    _summarise(report, collection, args.families, calib, test)
+    collection.close()
+    return report
+
+
+def _summarise(report: Report, collection: Collection, families: list[str], calib: list[Outcome],
+               test: list[Outcome]) -> None:
+    """The family rows, the inlier sweep, latency and the outsiders accepted, from the outcomes."""
+    for name in [*families, "all"]:
         chosen = [o for o in test if name in ("all", o.family)]
         report.rows.append(family_row(
             name, [o for o in chosen if o.truth is not None], [o for o in chosen if o.truth is None],
@@ -275,8 +283,6 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     report.sweep = sweep([o for o in test if o.truth is not None], [o for o in test if o.truth is None])
     report.latency_ms = latency(test)
     report.accepted_outsiders = _accepted(collection, [*calib, *test], report.min_inliers)
-    collection.close()
-    return report
 
 
 def table(report: Report) -> str:
