@@ -17,6 +17,7 @@ from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
 from vitrine.visitor.gallery import Gallery
 from vitrine.web import handlers
+from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache
 from vitrine.web.routes import (
     api,
@@ -47,6 +48,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
         collection = open_collection(path)
         app.state.collection = collection
         app.state.gallery = Gallery(collection.root / "gallery")
+        app.state.maps = MapCache()  # the map data read for this collection, shared by requests
         log.info("serving collection %s from %s", collection.name, collection.root)
         try:
             yield

@@ -11,7 +11,7 @@ from vitrine.errors import SearchError
 from vitrine.search.core import search_by_record
 from vitrine.web.deps import CollectionDep, TemplatesDep
 from vitrine.web.present import alt_text, page_public, record_public
-from vitrine.web.schemas import SearchPagePublic
+from vitrine.web.schemas.search import SearchPagePublic
 
 router = APIRouter(tags=["records"], include_in_schema=False)
 log = logging.getLogger(__name__)

@@ -19,7 +19,8 @@ from vitrine.web.deps import CollectionDep, PhotosDep, RateLimited, SettingsDep,
 from vitrine.web.marks import Marks, feedback_query, marked_works
 from vitrine.web.present import alt_text, page_public
 from vitrine.web.routes.search import run_research
-from vitrine.web.schemas import ErrorPublic, SearchPagePublic
+from vitrine.web.schemas.errors import error_responses
+from vitrine.web.schemas.search import SearchPagePublic
 from vitrine.web.schemas.sets import (
     RefineRequest,
     SetCreate,
@@ -32,11 +33,9 @@ from vitrine.web.schemas.sets import (
 from vitrine.web.security import WebError
 
 router = APIRouter()
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic, "description": text} for code, text in (
-        (404, "no such set or record"), (409, "a set of that name exists"), (410, "photo no longer held"),
-        (422, "invalid request"), (429, "rate limited"))
-}
+_ERRORS = error_responses(
+    (404, "no such set or record"), (409, "a set of that name exists"), (410, "photo no longer held"),
+    (422, "invalid request"), (429, "rate limited"))
 api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS, dependencies=[RateLimited])
 pages = APIRouter(include_in_schema=False, dependencies=[RateLimited])
 _MAX_FORM_BYTES = 256 * 1024
