@@ -20,7 +20,6 @@ from vitrine.web import handlers
 from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache
 from vitrine.web.routes import (
-    api,
     duplicates,
     gallery,
     images,
@@ -64,7 +63,8 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.photos = PhotoCache()
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
-    for module in (visitor, search, records, gallery, images, regions, sets, duplicates, maps, api):
+    # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
+    for module in (visitor, search, duplicates, records, gallery, images, regions, sets, maps):
         app.include_router(module.router)
     handlers.install(app)
     return app

@@ -13,8 +13,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound, SetError
 from vitrine.exports import iiif
-from vitrine.maps import export_selection, map_fields, map_status, parse_ids, selected_works
 from vitrine.maps import atlas as atlases
+from vitrine.maps import export_selection, map_fields, map_status, parse_ids, selected_works
 from vitrine.maps.store import map_dir
 from vitrine.records import Record
 from vitrine.search.sets import set_image_ids
