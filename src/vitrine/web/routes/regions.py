@@ -156,7 +156,7 @@ def _record_image(collection: Collection, identifier: str, index: int) -> Stored
 
 def _size(collection: Collection, image: StoredImage) -> tuple[int, int] | None:
     try:
-        return use_cases.local_index(collection.root).image_size(image.id)
+        return collection.local_index().image_size(image.id)
     except IndexError_:  # this image has no features yet: the page says so instead of failing
         return (image.width, image.height) if image.width and image.height else None
 
