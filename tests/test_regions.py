@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +12,11 @@ import pytest
 from PIL import Image
 
 from motifs import scene
-from vitrine.collection import Collection, create_collection
+from vitrine import collection as collection_module
+from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.errors import NoLocalIndex, RecordNotFound, RegionSearchError
 from vitrine.local.builder import WriterOptions
+from vitrine.local.index import LocalIndex
 from vitrine.records import Filters, ImageRef, Record
 from vitrine.regions import search as regions
 
@@ -101,6 +105,41 @@ def test_added_changed_and_deleted_images_without_rebuild(collection: Collection
     report = regions.index_regions(collection, workers=1, writer_options=WRITER)
     assert report.added == 1 and report.removed == 1 and report.images == 5
     assert [h.identifier for h in regions.search_regions_by_box(collection, "a", box_of("a")).hits] == ["f"]
+
+
+def test_the_collection_keeps_its_local_index_until_its_files_change(
+    collection: Collection, tmp_path: Path,
+) -> None:
+    regions.index_regions(collection, workers=1, writer_options=WRITER)
+    first = collection.local_index()
+    assert collection.local_index() is first
+    add(collection, tmp_path, "f", scene(9, (10, 150, 0.9))[0])
+    regions.index_regions(collection, workers=1, writer_options=WRITER)
+    again = collection.local_index()
+    assert again is not first and len(again) == len(first) + 1
+
+
+def test_threads_asking_at_once_load_the_local_index_once(
+    collection: Collection, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    regions.index_regions(collection, workers=1, writer_options=WRITER)  # which loads it once
+    fresh = open_collection(collection.root)
+    real, loads = collection_module.open_local_index, []
+
+    def slow_open(*args: object, **kwargs: object) -> LocalIndex:
+        loads.append(1)
+        time.sleep(0.05)  # wide enough a window for every thread to ask before the first load ends
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(collection_module, "open_local_index", slow_open)
+    got: list[LocalIndex] = []
+    threads = [threading.Thread(target=lambda: got.append(fresh.local_index())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fresh.close()
+    assert len(loads) == 1 and len(got) == 8 and all(index is got[0] for index in got)
 
 
 def test_hostile_queries_get_clear_errors(collection: Collection, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -14,8 +15,9 @@ from typing import Any
 from vitrine import embedders
 from vitrine.catalog import Catalog
 from vitrine.embedders.base import Embedder
-from vitrine.errors import CollectionError, EmbedderMismatch
+from vitrine.errors import CollectionError, EmbedderMismatch, IndexError_, NoLocalIndex
 from vitrine.index import VectorIndex, open_index
+from vitrine.local.index import LocalIndex, open_local_index, open_store
 from vitrine.records import StoredImage
 
 CONFIG_FILE = "collection.json"
@@ -80,6 +82,27 @@ class Collection:
         folder = self.root / "index"
         folder.mkdir(exist_ok=True)
         return open_index(self.config.index, folder, self.embedder.dim)
+
+    # The loaded local-feature index and the manifest version it was read at. One lock serves
+    # every collection: a load is rare, and the lock keeps two threads from loading one twice.
+    _local: tuple[str, LocalIndex] | None = None
+    _local_lock = threading.Lock()
+
+    def local_index(self) -> LocalIndex:
+        """The local-feature index (regions, recognition), loaded once and reloaded when its files change."""
+        store = open_store(self.root)
+        with self._local_lock:
+            version = store.version()
+            if self._local is not None and self._local[0] == version:
+                return self._local[1]
+            try:
+                index = open_local_index(store=store)
+            except IndexError_ as exc:
+                raise NoLocalIndex(
+                    f"collection {self.root.name!r} has no region index yet; build it with "
+                    f"'vitrine regions index {self.root.name}'") from exc
+            self._local = (version, index)
+            return index
 
     @property
     def vectors_key(self) -> str | None:

@@ -118,10 +118,9 @@ def show(result: Any, as_json: bool) -> None:
 def groups(app: App, name: str, min_inliers: int, sheets: Path | None, as_json: bool) -> None:
     """Details (woodcuts) found in several images of NAME: picture blocks matched across images."""
     from vitrine.regions import groups as region_groups
-    from vitrine.regions.search import local_index
 
     with app.open(name) as coll:
-        total = len(local_index(coll.root))
+        total = len(coll.local_index())
         with progress_bar(total, f"picture blocks of {coll.name}", "image") as progress:
             found = region_groups.find_region_groups(coll, min_inliers=min_inliers, progress=progress)
         written = region_groups.write_contact_sheets(coll, found, sheets) if sheets else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
@@ -35,6 +36,7 @@ class Embedder(ABC):
 
     def __init__(self) -> None:
         self._loaded = False
+        self._load_lock = threading.Lock()
 
     @property
     def key(self) -> str:
@@ -45,9 +47,14 @@ class Embedder(ABC):
         """Load weights or anything expensive. Called once, before the first embedding."""
 
     def _ensure_loaded(self) -> None:
-        if not self._loaded:
-            self.load()
-            self._loaded = True
+        # Web requests embed from several threads: the lock keeps two first calls from loading the
+        # weights twice (twice the memory, twice the time); once loaded, no call takes it.
+        if self._loaded:
+            return
+        with self._load_lock:
+            if not self._loaded:
+                self.load()
+                self._loaded = True
 
     def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
         """Embed RGB images into an (n, dim) array of unit vectors."""

@@ -23,7 +23,6 @@ from vitrine.local.geometry import Verification
 from vitrine.local.groups import Region, RegionGraph, contact_sheet
 from vitrine.local.index import LocalIndex
 from vitrine.records import StoredImage
-from vitrine.regions.search import local_index
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ def find_region_groups(
     progress: Callable[[int], None] | None = None,
 ) -> list[list[GroupMember]]:
     """Groups of picture regions found, verified, in at least two images of the collection."""
-    index = local_index(collection.root)
+    index = collection.local_index()
     graph = RegionGraph()
     stored = collection.catalog.images_by_id(index.image_ids.tolist())
     for image_id, image in stored.items():

@@ -10,21 +10,19 @@ in its own image's pixels and the query box mapped into it (a quadrilateral).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from vitrine.collection import Collection
-from vitrine.errors import IndexError_, NoLocalIndex, RegionSearchError
+from vitrine.errors import NoLocalIndex, RegionSearchError
 from vitrine.local.builder import IndexWriter, WriterOptions
 from vitrine.local.features import Box, LocalFeatures, extract
 from vitrine.local.geometry import Verification
-from vitrine.local.index import LocalIndex, SearchResult, open_local_index, open_store
+from vitrine.local.index import LocalIndex, SearchResult, open_store
 from vitrine.local.pipeline import Extracted, ExtractOptions, Failed, Job, extract_many, file_stamp
 from vitrine.local.segments import ImageEntry, Quantised, live_entries
 from vitrine.records import Filters, StoredImage
@@ -132,7 +130,7 @@ def index_regions(
             progress(1)
     writer.flush()
     writer.compact()
-    _summarise(collection.root, report)
+    _summarise(collection, report)
     report.seconds = time.perf_counter() - started
     log.info("local features: %d added, %d removed, %d failed in %.1fs",
              report.added, report.removed, report.failed, report.seconds)
@@ -151,37 +149,13 @@ def _entry(done: Extracted) -> ImageEntry:
     return ImageEntry(done.image_id, done.sha256, done.stamp)
 
 
-def _summarise(root: Path, report: RegionIndexReport) -> None:
-    store = open_store(root)
+def _summarise(collection: Collection, report: RegionIndexReport) -> None:
+    store = open_store(collection.root)
     try:
-        index = local_index(root)
+        index = collection.local_index()
     except NoLocalIndex:
         return
     report.images, report.features, report.bytes = len(index), index.feature_count, store.nbytes()
-
-
-# -- the loaded index, cached per collection -------------------------------------------------
-
-_cache: dict[Path, tuple[str, LocalIndex]] = {}
-_cache_lock = threading.Lock()
-
-
-def local_index(root: Path) -> LocalIndex:
-    """The collection's local index, loaded once and reloaded when its files change."""
-    store = open_store(root)
-    with _cache_lock:
-        version = store.version()
-        cached = _cache.get(root)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        try:
-            index = open_local_index(store=store)
-        except IndexError_ as exc:
-            raise NoLocalIndex(
-                f"collection {root.name!r} has no region index yet; build it with "
-                f"'vitrine regions index {root.name}'") from exc
-        _cache[root] = (version, index)
-        return index
 
 
 def has_local_index(collection: Collection) -> bool:
@@ -198,7 +172,7 @@ def search_regions_by_image(
 ) -> RegionResults:
     """Images of the collection showing `image` (or the part of it inside `box`)."""
     started = time.perf_counter()
-    index = local_index(collection.root)
+    index = collection.local_index()
     if box is not None:
         box = check_box(box, image.size)
     features = extract(image)
@@ -218,7 +192,7 @@ def search_regions_by_box(
     if not 0 <= image_index < len(images):
         raise RegionSearchError(
             f"record {identifier!r} has {len(images)} image(s); image index {image_index} does not exist")
-    index = local_index(collection.root)
+    index = collection.local_index()
     image_id = images[image_index].id
     if image_id not in index:
         raise RegionSearchError(

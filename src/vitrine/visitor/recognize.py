@@ -140,12 +140,12 @@ def recognize_photo(
 def open_local(collection: Collection) -> LocalIndex | None:
     """The collection's local-feature index (loaded once, reloaded on change), or None without one."""
     from vitrine.errors import NoLocalIndex
-    from vitrine.regions.search import has_local_index, local_index
+    from vitrine.regions.search import has_local_index
 
     if not has_local_index(collection):
         return None
     try:
-        return local_index(collection.root)
+        return collection.local_index()
     except NoLocalIndex:  # started but not trained yet (too few images)
         return None
 

@@ -17,9 +17,9 @@ from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
 from vitrine.visitor.gallery import Gallery
 from vitrine.web import handlers
+from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache
 from vitrine.web.routes import (
-    api,
     duplicates,
     gallery,
     images,
@@ -47,6 +47,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
         collection = open_collection(path)
         app.state.collection = collection
         app.state.gallery = Gallery(collection.root / "gallery")
+        app.state.maps = MapCache()  # the map data read for this collection, shared by requests
         log.info("serving collection %s from %s", collection.name, collection.root)
         try:
             yield
@@ -62,7 +63,8 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.photos = PhotoCache()
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
-    for module in (visitor, search, records, gallery, images, regions, sets, duplicates, maps, api):
+    # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
+    for module in (visitor, search, duplicates, records, gallery, images, regions, sets, maps):
         app.include_router(module.router)
     handlers.install(app)
     return app

@@ -12,6 +12,7 @@ from vitrine.records import Filters
 from vitrine.settings import Settings
 from vitrine.visitor.gallery import Gallery
 from vitrine.web.filtering import active_filters, to_filters
+from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache
 from vitrine.web.security import RateLimiter, WebError
 
@@ -34,6 +35,11 @@ def get_gallery(request: Request) -> Gallery:
 def get_photos(request: Request) -> PhotoCache:
     photos: PhotoCache = request.app.state.photos
     return photos
+
+
+def get_map_cache(request: Request) -> MapCache:
+    cache: MapCache = request.app.state.maps
+    return cache
 
 
 def get_templates(request: Request) -> Jinja2Templates:
@@ -65,6 +71,7 @@ CollectionDep = Annotated[Collection, Depends(get_collection)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GalleryDep = Annotated[Gallery, Depends(get_gallery)]
 PhotosDep = Annotated[PhotoCache, Depends(get_photos)]
+MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 ActiveFiltersDep = Annotated[dict[str, str], Depends(get_active_filters)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]

@@ -8,13 +8,9 @@ from vitrine.collection import Collection
 from vitrine.records import Hit, Record
 from vitrine.search.core import SearchPage, match_threshold
 from vitrine.visitor.gallery import GalleryEntry
-from vitrine.web.schemas import (
-    GalleryEntryPublic,
-    HitPublic,
-    ImagePublic,
-    RecordPublic,
-    SearchPagePublic,
-)
+from vitrine.web.schemas.gallery import GalleryEntryPublic
+from vitrine.web.schemas.records import ImagePublic, RecordPublic
+from vitrine.web.schemas.search import HitPublic, SearchPagePublic
 from vitrine.web.strength import match_words
 
 _VISUAL = ("image", "record")

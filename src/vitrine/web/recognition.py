@@ -1,38 +1,11 @@
-"""What the recognition API returns, and the page's view of a recognition."""
+"""A recognition as the API returns it, and as the page draws it."""
 
 from __future__ import annotations
-
-from pydantic import BaseModel, Field
 
 from vitrine.collection import Collection
 from vitrine.visitor.recognize import Recognition
 from vitrine.web.present import record_public
-from vitrine.web.schemas import RecordPublic
-
-
-class TimingsPublic(BaseModel):
-    global_ms: float = Field(description="global stage: embedding the photo and the vector search")
-    local_ms: float = Field(
-        description="local stage: features, bag-of-words search, verification (0 if skipped)")
-
-
-class RecognitionPublic(BaseModel):
-    """Which work of the collection is in the photo; `matched` false means "no match"."""
-
-    matched: bool
-    record: RecordPublic | None = Field(None, description="the recognised work, null for no match")
-    image_id: int | None = Field(None, description="which of the record's images matched")
-    method: str = Field(description="'local' (verified with local features) or 'global' (no local index)")
-    inliers: int = Field(description="geometrically verified feature matches of the best candidate")
-    similarity: float = Field(description="global cosine similarity of the best candidate, 0-1")
-    threshold: float = Field(description="inliers (local) or similarity (global) a match needs")
-    quad: list[list[float]] | None = Field(
-        None, description="the work's corners in the photo's pixels (x, y), clockwise from the top left; "
-                          "may reach outside the photo when part of the work was cut off")
-    photo_width: int
-    photo_height: int
-    timings_ms: TimingsPublic
-    note: str | None = Field(None, description="why the answer is less reliable than usual, if it is")
+from vitrine.web.schemas.recognition import RecognitionPublic, TimingsPublic
 
 
 def recognition_public(collection: Collection, result: Recognition) -> RecognitionPublic:

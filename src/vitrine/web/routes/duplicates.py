@@ -11,11 +11,9 @@ import csv
 import io
 import logging
 import time
-from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
 
 from vitrine.collection import Collection
 from vitrine.duplicates.find import DuplicateMatch, Group, duplicates_of, load_report, stale_reason
@@ -23,77 +21,22 @@ from vitrine.duplicates.report import CSV_HEADER, csv_rows
 from vitrine.errors import DuplicatesError
 from vitrine.web.deps import CollectionDep, PageDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
-from vitrine.web.schemas import ErrorPublic
+from vitrine.web.schemas.duplicates import (
+    DuplicateGroupPublic,
+    DuplicateMatchPublic,
+    DuplicateMemberPublic,
+    DuplicatePairPublic,
+    DuplicateReportPublic,
+    RecordDuplicatesPublic,
+)
+from vitrine.web.schemas.errors import error_responses
 from vitrine.web.security import WebError
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorPublic, "description": "not found"},
-    422: {"model": ErrorPublic, "description": "invalid request"}}
+_ERRORS = error_responses((404, "not found"), (422, "invalid request"))
 api = APIRouter(prefix="/api", tags=["duplicates"], dependencies=[RateLimited], responses=_ERRORS)
 GROUPS_PER_PAGE = 20
-
-
-class DuplicateMemberPublic(BaseModel):
-    image_id: int
-    identifier: str
-    title: str | None = None
-    url: str
-    thumbnail_url: str
-    score: float | None = Field(None, description="its best link to another member of the group")
-    kind: str | None = Field(None, description="kind of that link: exact, near or crop")
-
-
-class DuplicatePairPublic(BaseModel):
-    a: int = Field(description="image id")
-    b: int = Field(description="image id")
-    score: float = Field(description="cosine of the two images' vectors (1 for identical files)")
-    kind: str
-    inliers: int | None = Field(None, description="local features agreeing on one transform")
-
-
-class DuplicateGroupPublic(BaseModel):
-    number: int
-    kind: str = Field(description="exact (same file), crop (one shows part of the other) or near")
-    score: float
-    records: int
-    members: list[DuplicateMemberPublic]
-    pairs: list[DuplicatePairPublic]
-
-
-class DuplicateReportPublic(BaseModel):
-    """One page of the saved report, and whether it still describes the collection."""
-
-    status: Literal["missing", "fresh", "stale"]
-    stale_reason: str | None = None
-    command: str = Field(description="the command that (re)computes the report")
-    embedder: str | None = None
-    images: int = 0
-    threshold: float | None = None
-    created_at: float | None = None
-    page: int
-    per_page: int
-    pages: int
-    total: int = Field(description="number of groups")
-    groups: list[DuplicateGroupPublic]
-
-
-class DuplicateMatchPublic(BaseModel):
-    identifier: str
-    title: str | None = None
-    url: str
-    image_id: int
-    thumbnail_url: str
-    of_image_id: int = Field(description="the queried record's image it duplicates")
-    score: float
-    kind: str
-    inliers: int | None = None
-
-
-class RecordDuplicatesPublic(BaseModel):
-    identifier: str
-    matches: list[DuplicateMatchPublic]
 
 
 # -- API ------------------------------------------------------------------------------------

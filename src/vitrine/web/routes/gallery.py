@@ -1,19 +1,31 @@
-"""The visitor gallery page, and the private removal of an entry."""
+"""The visitor gallery: its page, its JSON, and the private removal of an entry."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from vitrine.web.deps import CollectionDep, GalleryDep, PageDep, SettingsDep, TemplatesDep
+from vitrine.web.deps import (
+    CollectionDep,
+    GalleryDep,
+    PageDep,
+    PerPageDep,
+    RateLimited,
+    SettingsDep,
+    TemplatesDep,
+)
 from vitrine.web.present import gallery_public
+from vitrine.web.schemas.errors import API_ERRORS
+from vitrine.web.schemas.gallery import GalleryPagePublic
 from vitrine.web.security import WebError, read_form
 
-router = APIRouter(tags=["gallery"], include_in_schema=False)
+router = APIRouter()
+pages = APIRouter(tags=["gallery"], include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 PER_PAGE = 48
 
 
-@router.get("/gallery", response_class=HTMLResponse)
+@pages.get("/gallery", response_class=HTMLResponse)
 def gallery_page(request: Request, templates: TemplatesDep, collection: CollectionDep, gallery: GalleryDep,
                  page: PageDep = 1) -> Response:
     entries = [gallery_public(e) for e in gallery.entries(PER_PAGE, (page - 1) * PER_PAGE)]
@@ -23,7 +35,7 @@ def gallery_page(request: Request, templates: TemplatesDep, collection: Collecti
         "pages": max(1, -(-total // PER_PAGE)), "total": total})
 
 
-@router.get("/gallery/{entry_id}/remove", response_class=HTMLResponse)
+@pages.get("/gallery/{entry_id}/remove", response_class=HTMLResponse)
 def confirm_removal(request: Request, entry_id: str, templates: TemplatesDep, collection: CollectionDep,
                     gallery: GalleryDep, token: str = "") -> Response:
     entry = gallery.get(entry_id)
@@ -34,7 +46,7 @@ def confirm_removal(request: Request, entry_id: str, templates: TemplatesDep, co
         "collection": collection, "entry": gallery_public(entry), "token": token, "removed": False})
 
 
-@router.post("/gallery/{entry_id}/remove", response_class=HTMLResponse)
+@pages.post("/gallery/{entry_id}/remove", response_class=HTMLResponse)
 async def remove(request: Request, entry_id: str, templates: TemplatesDep, collection: CollectionDep,
                  gallery: GalleryDep, settings: SettingsDep) -> Response:
     form = await read_form(request, settings.web.max_upload_bytes)
@@ -42,3 +54,14 @@ async def remove(request: Request, entry_id: str, templates: TemplatesDep, colle
         raise WebError(404, "not_found", "no gallery entry matches this removal link")
     return templates.TemplateResponse(request, "gallery_remove.html", {
         "collection": collection, "entry": None, "token": "", "removed": True})
+
+
+@api.get("/gallery", response_model=GalleryPagePublic)
+def api_gallery(gallery: GalleryDep, page: PageDep = 1, per_page: PerPageDep = 48) -> GalleryPagePublic:
+    """Visitor photos shared with consent, newest first."""
+    entries = gallery.entries(per_page, (page - 1) * per_page)
+    return GalleryPagePublic(total=gallery.count(), entries=[gallery_public(e) for e in entries])
+
+
+router.include_router(api)
+router.include_router(pages)

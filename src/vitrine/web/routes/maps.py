@@ -1,176 +1,44 @@
 """The similarity map: the /map page, its binary point data, atlases, colours, works and exports.
 
-Point data is `count` float32 (x, y) pairs, then `count` uint32 image ids, then `count` uint32 atlas
-cells, little-endian; it and the colour codes are cached per map file, so repeated page loads of a
-100k-point map cost one read.
+The map data is read through the app's `MapCache` (web/mapcache.py), which describes the point format.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
 
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound, SetError
 from vitrine.exports import iiif
-from vitrine.maps import (
-    Coloring,
-    MapData,
-    export_selection,
-    load_map,
-    map_colors,
-    map_fields,
-    map_status,
-    parse_ids,
-    point_records,
-    selected_works,
-)
 from vitrine.maps import atlas as atlases
-from vitrine.maps.store import LAYOUT_FILE, map_dir
+from vitrine.maps import export_selection, map_fields, map_status, parse_ids, selected_works
+from vitrine.maps.store import map_dir
 from vitrine.records import Record
 from vitrine.search.sets import set_image_ids
-from vitrine.web.deps import CollectionDep, RateLimited, SettingsDep, TemplatesDep
+from vitrine.web.deps import CollectionDep, MapCacheDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
-from vitrine.web.schemas import ErrorPublic
+from vitrine.web.schemas.errors import error_responses
+from vitrine.web.schemas.maps import (
+    MAX_LISTED,
+    AtlasPublic,
+    ExportIn,
+    FieldPublic,
+    IdsIn,
+    LegendEntry,
+    MapColorsPublic,
+    MapInfoPublic,
+    WorkPublic,
+    WorksPublic,
+)
 from vitrine.web.security import WebError
 
 router = APIRouter(tags=["map"])
-api = APIRouter(prefix="/api/map", tags=["map"], dependencies=[RateLimited], responses={
-    code: {"model": ErrorPublic, "description": text}
-    for code, text in ((404, "no map, or not on the map"), (422, "invalid request"))})
-MAX_LISTED = 200
+api = APIRouter(prefix="/api/map", tags=["map"], dependencies=[RateLimited], responses=error_responses(
+    (404, "no map, or not on the map"), (422, "invalid request")))
 _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
-
-
-class AtlasPublic(BaseModel):
-    cells: list[int] = Field(description="cell sizes in pixels, e.g. [32, 64]")
-    sheet: int = Field(description="sheet width and height in pixels")
-    count: int = Field(description="cells in the atlas (0: no atlas was built)")
-    sheets: dict[str, int] = Field(default_factory=dict, description="sheets per cell size")
-
-
-class FieldPublic(BaseModel):
-    name: str
-    label: str
-    kind: str = Field(description="category or gradient")
-
-
-class MapInfoPublic(BaseModel):
-    """What the map page needs before fetching the points."""
-
-    count: int
-    placed: int = Field(description="images placed next to their neighbours after the build")
-    missing: int = Field(description="indexed images not yet on the map ('vitrine map update')")
-    stale: bool = Field(description="the map was built from another embedder's vectors")
-    method: str
-    params: dict[str, Any]
-    built_at: float
-    updated_at: float
-    version: str
-    points_url: str
-    atlas: AtlasPublic
-    fields: list[FieldPublic]
-
-
-class LegendEntry(BaseModel):
-    value: str
-    count: int
-
-
-class MapColorsPublic(BaseModel):
-    """codes[i] colours point i of /api/map/points: a legend index (or gradient step 0-255), -1 unknown."""
-
-    field: str
-    kind: str
-    codes: list[int]
-    legend: list[LegendEntry]
-    low: int | None = None
-    high: int | None = None
-    unknown: int
-
-
-class IdsIn(BaseModel):
-    ids: list[int] = Field(max_length=1_000_000, description="image ids from /api/map/points")
-
-
-class ExportIn(IdsIn):
-    format: str = Field("csv", description="csv or iiif")
-    label: str = Field("Selection from the similarity map", max_length=200)
-
-
-class WorkPublic(BaseModel):
-    image_id: int
-    identifier: str
-    title: str | None = None
-    creators: list[str] = []
-    date: str | None = None
-    thumbnail_url: str
-    url: str
-    alt: str
-
-
-class WorksPublic(BaseModel):
-    total: int = Field(description="works among the ids (an image's work counts once)")
-    works: list[WorkPublic] = Field(description=f"the first {MAX_LISTED} of them")
-
-
-@dataclass
-class _Cached:
-    stamp: tuple[str, int]
-    data: MapData
-    points: bytes
-    records: list[Record | None] | None = None
-    records_at: float = 0.0
-    colors: dict[str, Coloring] | None = None
-
-
-class MapCache:
-    """The map, its point bytes and its records, reloaded when layout.npz changes."""
-
-    RECORDS_TTL = 120.0  # catalogue edits show in colours after this long
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entry: _Cached | None = None
-
-    def get(self, collection: Collection) -> _Cached:
-        path = map_dir(collection) / LAYOUT_FILE
-        stamp = (str(path), path.stat().st_mtime_ns if path.is_file() else 0)
-        with self._lock:
-            if self._entry is None or self._entry.stamp != stamp:
-                data = load_map(collection)
-                self._entry = _Cached(stamp, data, _point_bytes(data))
-            return self._entry
-
-    def colors(self, collection: Collection, name: str) -> Coloring:
-        entry = self.get(collection)
-        with self._lock:
-            if entry.records is None or time.monotonic() - entry.records_at > self.RECORDS_TTL:
-                entry.records, entry.records_at, entry.colors = (
-                    point_records(collection, entry.data), time.monotonic(), {})
-            assert entry.colors is not None
-            if name not in entry.colors:
-                entry.colors[name] = map_colors(entry.records, name)
-            return entry.colors[name]
-
-
-_CACHE = MapCache()
-
-
-def _point_bytes(data: MapData) -> bytes:
-    coords = np.ascontiguousarray(data.coords, "<f4").tobytes()
-    return coords + data.ids.astype("<u4").tobytes() + data.cells.astype("<u4").tobytes()
-
-
-def _cached(collection: Collection) -> _Cached:
-    return _CACHE.get(collection)  # MapNotBuilt: a 404
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
@@ -221,46 +89,42 @@ def record_manifest(identifier: str, request: Request, collection: CollectionDep
 
 
 @api.get("", response_model=MapInfoPublic)
-def api_map(collection: CollectionDep, settings: SettingsDep) -> MapInfoPublic:
+def api_map(collection: CollectionDep, settings: SettingsDep, cache: MapCacheDep) -> MapInfoPublic:
     """The map's size, completeness, parameters, atlas geometry and colour fields."""
-    entry = _cached(collection)
+    entry = cache.get(collection)
     status = map_status(collection)
     meta = entry.data.meta
     fields = map_fields(collection, tuple(settings.web.facet_fields))
     return MapInfoPublic(
         count=len(entry.data), placed=status.placed, missing=status.missing, stale=status.stale,
         method=meta.method, params=meta.params, built_at=meta.built_at, updated_at=meta.updated_at,
-        version=meta.version, points_url=f"/api/map/points?v={_etag(entry)}",
+        version=meta.version, points_url=f"/api/map/points?v={entry.etag}",
         atlas=AtlasPublic(**{"sheets": {}, **meta.atlas}) if meta.atlas else AtlasPublic(
             cells=[], sheet=0, count=0),
         fields=[FieldPublic(name=f.name, label=f.label, kind=f.kind) for f in fields])
 
 
-def _etag(entry: _Cached) -> str:
-    return f"{entry.data.meta.version}-{entry.stamp[1]:x}"
-
-
 @api.get("/points", response_class=Response, responses={200: {
     "content": {"application/octet-stream": {}},
     "description": "count x (float32 x, float32 y), count x uint32 image id, count x uint32 atlas cell"}})
-def api_points(request: Request, collection: CollectionDep) -> Response:
+def api_points(request: Request, collection: CollectionDep, cache: MapCacheDep) -> Response:
     """Every point of the map as little-endian binary (see the description); cacheable."""
-    entry = _cached(collection)
-    etag = f'"{_etag(entry)}"'
+    entry = cache.get(collection)
+    etag = f'"{entry.etag}"'
     headers = {"ETag": etag, "X-Map-Count": str(len(entry.data)), "Cache-Control": "public, max-age=60"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    if request.query_params.get("v") == _etag(entry):
+    if request.query_params.get("v") == entry.etag:
         headers.update(_IMMUTABLE)
     return Response(entry.points, media_type="application/octet-stream", headers=headers)
 
 
 @api.get("/atlas/{cell}/{sheet}.jpg", response_class=FileResponse,
          responses={200: {"content": {"image/jpeg": {}}}})
-def api_atlas(collection: CollectionDep, cell: Annotated[int, Path(ge=1)],
+def api_atlas(collection: CollectionDep, cache: MapCacheDep, cell: Annotated[int, Path(ge=1)],
               sheet: Annotated[int, Path(ge=0, le=100_000)]) -> FileResponse:
     """One sheet of thumbnails: cell c is at slot c % cells-per-sheet of sheet c // cells-per-sheet."""
-    entry = _cached(collection)
+    entry = cache.get(collection)
     if cell not in atlases.CELL_SIZES:
         raise WebError(404, "not_found", f"atlas cells are {atlases.CELL_SIZES} pixels, not {cell}")
     folder = atlases.atlas_dir(map_dir(collection), entry.data.meta.version)
@@ -271,12 +135,11 @@ def api_atlas(collection: CollectionDep, cell: Annotated[int, Path(ge=1)],
 
 
 @api.get("/colors", response_model=MapColorsPublic)
-def api_colors(collection: CollectionDep,
+def api_colors(collection: CollectionDep, cache: MapCacheDep,
                field: Annotated[str, Query(max_length=64, description="creator, object_type, source, "
                                            "year, medium or an extra field")]) -> MapColorsPublic:
     """Per-point colour codes and the legend for one metadata field."""
-    _cached(collection)
-    coloring = _CACHE.colors(collection, field)
+    coloring = cache.colors(collection, field)  # MapNotBuilt: a 404
     return MapColorsPublic(
         field=coloring.name, kind=coloring.kind, codes=coloring.codes.tolist(),
         legend=[LegendEntry(value=v, count=n) for v, n in coloring.legend], low=coloring.low,
@@ -284,9 +147,9 @@ def api_colors(collection: CollectionDep,
 
 
 @api.post("/works", response_model=WorksPublic)
-def api_works(body: IdsIn, collection: CollectionDep) -> WorksPublic:
+def api_works(body: IdsIn, collection: CollectionDep, cache: MapCacheDep) -> WorksPublic:
     """The works of some map points (hover, click, lasso selection), each once."""
-    works = selected_works(collection, _cached(collection).data, parse_ids(body.ids))
+    works = selected_works(collection, cache.get(collection).data, parse_ids(body.ids))
     return WorksPublic(total=len(works), works=[_work(w.image_id, w.record) for w in works[:MAX_LISTED]])
 
 
@@ -300,9 +163,10 @@ def _work(image_id: int, record: Record) -> WorkPublic:
 @api.post("/export", response_class=Response, responses={200: {
     "content": {"text/csv": {}, "application/ld+json": {}},
     "description": "CSV rows of the works, or a IIIF Presentation 3 Collection of their manifests"}})
-def api_export(body: ExportIn, request: Request, collection: CollectionDep) -> Response:
+def api_export(body: ExportIn, request: Request, collection: CollectionDep, cache: MapCacheDep,
+               ) -> Response:
     """Export the works of the selected points as CSV or as a IIIF Presentation 3 Collection."""
-    works = selected_works(collection, _cached(collection).data, parse_ids(body.ids))
+    works = selected_works(collection, cache.get(collection).data, parse_ids(body.ids))
     text = export_selection(works, body.format, str(request.base_url), body.label)
     media, name = ("text/csv", "map-selection.csv") if body.format == "csv" else (
         "application/ld+json", "map-selection.json")

@@ -1,4 +1,4 @@
-"""A work's own page: zoomable image, every field, the museum's link, similar works."""
+"""A work's own page (zoomable image, every field, the museum's link, similar works) and its JSON."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from vitrine.errors import SearchError
 from vitrine.search.core import search_by_record
-from vitrine.web.deps import CollectionDep, TemplatesDep
+from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, page_public, record_public
-from vitrine.web.schemas import SearchPagePublic
+from vitrine.web.schemas.errors import API_ERRORS
+from vitrine.web.schemas.records import RecordPublic
+from vitrine.web.schemas.search import SearchPagePublic
 
-router = APIRouter(tags=["records"], include_in_schema=False)
+router = APIRouter()
+pages = APIRouter(tags=["records"], include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 log = logging.getLogger(__name__)
 SIMILAR = 12
 _SHOWN_FIELDS = (
@@ -23,7 +27,7 @@ _SHOWN_FIELDS = (
 )
 
 
-@router.get("/records/{identifier:path}", response_class=HTMLResponse)
+@pages.get("/records/{identifier:path}", response_class=HTMLResponse)
 def record_page(
     request: Request, identifier: str, templates: TemplatesDep, collection: CollectionDep,
 ) -> Response:
@@ -37,3 +41,13 @@ def record_page(
     return templates.TemplateResponse(request, "record.html", {
         "collection": collection, "record": record, "similar": similar, "fields": _SHOWN_FIELDS,
         "alt_text": alt_text})
+
+
+@api.get("/records/{identifier:path}", response_model=RecordPublic)
+def api_record(identifier: str, collection: CollectionDep) -> RecordPublic:
+    """One record with every field and its images."""
+    return record_public(collection, collection.catalog.get(identifier))
+
+
+router.include_router(api)
+router.include_router(pages)

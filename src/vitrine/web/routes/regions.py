@@ -13,7 +13,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
@@ -25,52 +24,15 @@ from vitrine.regions.search import RegionHit, RegionResults
 from vitrine.web import filtering
 from vitrine.web.deps import CollectionDep, FiltersDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.present import alt_text, image_url, record_url, thumbnail_url
-from vitrine.web.schemas import ErrorPublic
+from vitrine.web.schemas.errors import error_responses
+from vitrine.web.schemas.regions import RegionHitPublic, RegionQuery, RegionSearchPublic
 from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
 
 router = APIRouter(tags=["regions"])
 _K = 24
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic, "description": text} for code, text in (
-        (404, "unknown record"), (413, "upload too large"), (415, "not an image"),
-        (422, "invalid box or image"), (429, "rate limited"), (503, "no region index yet"))
-}
-
-
-class RegionHitPublic(BaseModel):
-    """A verified match: the record, its image, and where the detail is in that image (pixels)."""
-
-    identifier: str
-    title: str | None = None
-    url: str
-    image_id: int
-    image_index: int
-    image_url: str
-    thumbnail_url: str
-    image_size: tuple[int, int] = Field(description="width, height of the image in source pixels")
-    inliers: int = Field(description="matching points that agree on one geometric transform")
-    score: float = Field(description="bag-of-visual-words score that shortlisted the image")
-    region: tuple[float, float, float, float] = Field(description="x0, y0, x1, y1 of the matched region")
-    quad: list[tuple[float, float]] = Field(description="the query box mapped into this image, 4 corners")
-    is_query_image: bool = False
-
-
-class RegionSearchPublic(BaseModel):
-    hits: list[RegionHitPublic]
-    query_features: int
-    candidates: int
-    seconds: float
-    box: tuple[float, float, float, float] | None = None
-
-
-class RegionQuery(BaseModel):
-    """A box drawn on a record's image, in that image's source pixels."""
-
-    record: str
-    box: tuple[float, float, float, float] = Field(description="x0, y0, x1, y1")
-    image_index: int = 0
-    k: int = Field(20, ge=1, le=use_cases.MAX_K)
-    include_self: bool = False
+_ERRORS = error_responses(
+    (404, "unknown record"), (413, "upload too large"), (415, "not an image"),
+    (422, "invalid box or image"), (429, "rate limited"), (503, "no region index yet"))
 
 
 _UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "content": {
@@ -194,7 +156,7 @@ def _record_image(collection: Collection, identifier: str, index: int) -> Stored
 
 def _size(collection: Collection, image: StoredImage) -> tuple[int, int] | None:
     try:
-        return use_cases.local_index(collection.root).image_size(image.id)
+        return collection.local_index().image_size(image.id)
     except IndexError_:  # this image has no features yet: the page says so instead of failing
         return (image.width, image.height) if image.width and image.height else None
 

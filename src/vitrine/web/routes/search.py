@@ -1,20 +1,24 @@
-"""The research search page: text, image or "more like this", facets, pagination, relevance feedback."""
+"""Search: the research page (text, image or "more like this", facets, pagination, relevance
+feedback) and the JSON search API under /api (search, image search, more like this, facets)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from vitrine.search.core import facets
+from vitrine.search.core import facets, search_by_image
 from vitrine.search.feedback import METHODS
-from vitrine.search.query import run
+from vitrine.search.query import SearchQuery, run
 from vitrine.web import filtering
 from vitrine.web.deps import (
     ActiveFiltersDep,
     CollectionDep,
     FiltersDep,
     PageDep,
+    PerPageDep,
     PhotosDep,
     RateLimited,
     SettingsDep,
@@ -22,13 +26,29 @@ from vitrine.web.deps import (
 )
 from vitrine.web.marks import Marks, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
-from vitrine.web.security import clean_jpeg, decode_upload, read_form
+from vitrine.web.schemas.errors import API_ERRORS
+from vitrine.web.schemas.search import FacetsPublic, FacetValue, SearchPagePublic
+from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
 
-router = APIRouter(tags=["search"], include_in_schema=False)
+router = APIRouter()
+pages = APIRouter(tags=["search"], include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 PER_PAGE = 20
+_FILTER_DOC = ("Filters (query parameters, also on image search): object_type, creator, century, "
+               "source, year_from, year_to, and f.<field> for configured extra fields.")
+_UPLOAD_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["photo"],
+    "properties": {
+        "photo": {"type": "string", "format": "binary", "description": "JPEG, PNG, GIF, WebP, BMP or TIFF"},
+        "page": {"type": "integer", "default": 1}, "per_page": {"type": "integer", "default": 20},
+        "object_type": {"type": "string"}, "creator": {"type": "string"}, "century": {"type": "integer"},
+        "source": {"type": "string"}},
+}
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _UPLOAD_SCHEMA}}}}
 
 
-@router.get("/search", response_class=HTMLResponse, dependencies=[RateLimited])
+@pages.get("/search", response_class=HTMLResponse, dependencies=[RateLimited])
 def search_page(
     request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
     photos: PhotosDep, active: ActiveFiltersDep, filters: FiltersDep, page: PageDep = 1,
@@ -60,7 +80,7 @@ def search_page(
     })
 
 
-@router.post("/search", dependencies=[RateLimited])
+@pages.post("/search", dependencies=[RateLimited])
 async def search_upload(request: Request, settings: SettingsDep, photos: PhotosDep) -> Response:
     """Take an uploaded image (held in memory only) and show its results page."""
     form = await read_form(request, settings.web.max_upload_bytes)
@@ -68,3 +88,60 @@ async def search_upload(request: Request, settings: SettingsDep, photos: PhotosD
     token = photos.put(await run_in_threadpool(clean_jpeg, image))
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
+
+
+# -- JSON API -------------------------------------------------------------------------------------
+
+
+@api.get("/search", response_model=SearchPagePublic, description=_FILTER_DOC)
+def api_search(collection: CollectionDep, filters: FiltersDep, q: str = "",
+               page: PageDep = 1, per_page: PerPageDep = 20) -> SearchPagePublic:
+    """Search by text (hybrid full-text and semantic); with no text, browse the filtered records."""
+    result = run(collection, SearchQuery(text=q, filters=filters), page=page, per_page=per_page)
+    return page_public(collection, result)
+
+
+@api.post("/search/image", response_model=SearchPagePublic, openapi_extra=_UPLOAD_BODY)
+async def api_search_image(
+    request: Request, collection: CollectionDep, settings: SettingsDep,
+) -> SearchPagePublic:
+    """Search by an uploaded image (multipart field `photo`); filters and paging as form fields."""
+    form = await read_form(request, settings.web.max_upload_bytes)
+    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
+    active = filtering.active_filters(form.fields, settings.web.facet_fields)
+    page = _int_field(form.get("page"), 1, 1, 10_000)
+    per_page = _int_field(form.get("per_page"), 20, 1, 100)
+    result = await run_in_threadpool(
+        search_by_image, collection, image, filters=filtering.to_filters(active), page=page,
+        per_page=per_page)
+    return page_public(collection, result)
+
+
+@api.get("/search/record/{identifier:path}", response_model=SearchPagePublic, description=_FILTER_DOC)
+def api_more_like_this(identifier: str, collection: CollectionDep, filters: FiltersDep,
+                       page: PageDep = 1, per_page: PerPageDep = 20) -> SearchPagePublic:
+    """Works that look like this record's images ("more like this")."""
+    query = SearchQuery(record=identifier, filters=filters)
+    return page_public(collection, run(collection, query, page=page, per_page=per_page))
+
+
+@api.get("/facets", response_model=FacetsPublic, description=_FILTER_DOC)
+def api_facets(collection: CollectionDep, settings: SettingsDep, filters: FiltersDep) -> FacetsPublic:
+    """Values of each facet among the filtered records, with counts."""
+    fields = (*filtering.BASE_FACETS, *settings.web.facet_fields)
+    counts = facets(collection, filters, fields=fields)
+    return FacetsPublic(facets={
+        k: [FacetValue(value=v, count=n) for v, n in vals] for k, vals in counts.items()})
+
+
+def _int_field(value: str, default: int, low: int, high: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise WebError(
+            422, "invalid_request", f"expected a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+router.include_router(api)
+router.include_router(pages)

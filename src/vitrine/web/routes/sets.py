@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +17,8 @@ from vitrine.web import filtering
 from vitrine.web.deps import CollectionDep, PhotosDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.marks import Marks, held_photo, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
-from vitrine.web.schemas import ErrorPublic, SearchPagePublic
+from vitrine.web.schemas.errors import error_responses
+from vitrine.web.schemas.search import SearchPagePublic
 from vitrine.web.schemas.sets import (
     RefineRequest,
     SetCreate,
@@ -31,11 +31,9 @@ from vitrine.web.schemas.sets import (
 from vitrine.web.security import WebError
 
 router = APIRouter()
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic, "description": text} for code, text in (
-        (404, "no such set or record"), (409, "a set of that name exists"), (410, "photo no longer held"),
-        (422, "invalid request"), (429, "rate limited"))
-}
+_ERRORS = error_responses(
+    (404, "no such set or record"), (409, "a set of that name exists"), (410, "photo no longer held"),
+    (422, "invalid request"), (429, "rate limited"))
 api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS, dependencies=[RateLimited])
 pages = APIRouter(include_in_schema=False, dependencies=[RateLimited])
 _MAX_FORM_BYTES = 256 * 1024

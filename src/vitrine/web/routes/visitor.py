@@ -26,16 +26,18 @@ from vitrine.web.deps import (
 )
 from vitrine.web.photos import HeldPhoto
 from vitrine.web.present import alt_text, page_public, record_public, record_url
-from vitrine.web.recognition import RecognitionPublic, quad_points, recognition_public
-from vitrine.web.schemas import ErrorPublic, HitPublic, RecordPublic
+from vitrine.web.recognition import quad_points, recognition_public
+from vitrine.web.schemas.errors import error_responses
+from vitrine.web.schemas.recognition import RecognitionPublic
+from vitrine.web.schemas.records import RecordPublic
+from vitrine.web.schemas.search import HitPublic
 from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
 
 # The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
 router = APIRouter(tags=["visitor"])
 _PAGE: dict[str, Any] = {"response_class": HTMLResponse, "include_in_schema": False}
-_API_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic, "description": text} for code, text in (
-        (413, "upload too large"), (415, "not an image"), (422, "invalid request"), (429, "rate limited"))}
+_API_ERRORS = error_responses(
+    (413, "upload too large"), (415, "not an image"), (422, "invalid request"), (429, "rate limited"))
 _PHOTO: dict[str, Any] = {
     "type": "object", "required": ["photo"], "properties": {"photo": {
         "type": "string", "format": "binary", "description": "JPEG, PNG, GIF, WebP, BMP or TIFF"}}}
