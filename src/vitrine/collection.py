@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,9 +38,14 @@ class CollectionConfig:
 class Collection:
     """An open collection. The embedder and the index are built on first use."""
 
-    def __init__(self, root: Path, config: CollectionConfig) -> None:
+    def __init__(
+        self, root: Path, config: CollectionConfig,
+        index_options: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.root = root
         self.config = config
+        #: deployment options per index name (a Milvus token), kept out of collection.json
+        self.index_options = dict(index_options or {})
         self.catalog = Catalog(root / "catalog.sqlite")
 
     @property
@@ -79,7 +85,7 @@ class Collection:
     def index(self) -> VectorIndex:
         folder = self.root / "index"
         folder.mkdir(exist_ok=True)
-        return open_index(self.config.index, folder, self.embedder.dim)
+        return open_index(self.config.index, folder, self.embedder.dim, options=self.index_options)
 
     @property
     def vectors_key(self) -> str | None:
@@ -140,6 +146,7 @@ def resolve(name_or_path: str, data_dir: Path) -> Path:
 def create_collection(
     root: Path, *, embedder: str = "classic", index: str = "faiss", title: str | None = None,
     embedder_options: dict[str, Any] | None = None,
+    index_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Collection:
     """Create a collection folder; refuses to overwrite an existing one."""
     if (root / CONFIG_FILE).exists():
@@ -150,11 +157,11 @@ def create_collection(
         name=root.name, embedder=embedder, embedder_options=dict(embedder_options or {}),
         index=index, title=title)
     save_config(root, config)
-    return Collection(root, config)
+    return Collection(root, config, index_options)
 
 
-def open_collection(root: Path) -> Collection:
-    """Open an existing collection folder."""
+def open_collection(root: Path, index_options: Mapping[str, Mapping[str, Any]] | None = None) -> Collection:
+    """Open an existing collection folder; `index_options` come from settings (`Settings.index_options`)."""
     path = root / CONFIG_FILE
     if not path.exists():
         raise CollectionError(
@@ -163,7 +170,7 @@ def open_collection(root: Path) -> Collection:
         config = CollectionConfig(**json.loads(path.read_text()))
     except (ValueError, TypeError) as exc:
         raise CollectionError(f"{path} is not a valid collection file: {exc}") from exc
-    return Collection(root, config)
+    return Collection(root, config, index_options)
 
 
 def list_collections(data_dir: Path) -> list[Path]:
