@@ -33,6 +33,8 @@ class CollectionConfig:
     index: str = "faiss"
     title: str | None = None
     created_at: float = field(default_factory=time.time)
+    #: the visual relevance cutoff of this collection's searches; None: the embedder's calibration
+    match_threshold: float | None = None
 
 
 class Collection:
@@ -117,6 +119,13 @@ class Collection:
         self.catalog.clear_embedded()
         self.config.embedder = name
         self.config.embedder_options = options
+        save_config(self.root, self.config)
+
+    def set_match_threshold(self, value: float | None) -> None:
+        """Set this collection's visual relevance cutoff (a cosine), or None for the embedder's."""
+        if value is not None and not -1.0 <= value <= 1.0:  # also refuses NaN
+            raise CollectionError(f"match_threshold is a cosine between -1 and 1, got {value}")
+        self.config.match_threshold = value
         save_config(self.root, self.config)
 
     def close(self) -> None:

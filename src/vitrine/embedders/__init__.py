@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from vitrine.embedders.base import Embedder, l2_normalise
+from vitrine.embedders.calibration import Calibration
 from vitrine.errors import EmbedderError
 from vitrine.plugins import Registry
 
-__all__ = ["Embedder", "available", "create", "l2_normalise", "register"]
+__all__ = ["Calibration", "Embedder", "available", "create", "l2_normalise", "register"]
 
 # name -> "module:attribute"; imported only when chosen, so nothing heavy loads at import time.
 _registry: Registry[Embedder] = Registry("embedder", "vitrine.embedders", {
