@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,9 @@ import numpy as np
 import pytest
 
 from conftest import draw_image
+from vitrine.collection import open_collection
 from vitrine.embedders.fake import FakeEmbedder
-from vitrine.errors import EmbedderMismatch, RecordNotFound, SearchError
+from vitrine.errors import CollectionError, EmbedderMismatch, RecordNotFound, SearchError
 from vitrine.records import Filters
 from vitrine.search import core as search
 
@@ -67,14 +70,14 @@ def test_bad_pages_are_refused(fake_collection: Any, page: int, per_page: int) -
 
 
 def test_cutoff_says_nothing_matched_well(fake_collection: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(FakeEmbedder, "match_threshold", 0.999, raising=False)
+    monkeypatch.setattr(FakeEmbedder, "calibration", replace(FakeEmbedder.calibration, match=0.999))
     assert not search.search_by_image(fake_collection, draw_image(4)).no_good_match
     unlike = search.search_by_image(fake_collection, draw_image(777))
     assert unlike.no_good_match and unlike.hits  # results are still given, flagged
 
 
 def test_collection_override_of_the_cutoff(fake_collection: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fake_collection.config, "match_threshold", 1.01, raising=False)
+    monkeypatch.setattr(fake_collection.config, "match_threshold", 1.01)
     assert search.search_by_image(fake_collection, draw_image(4)).no_good_match
 
 
@@ -189,3 +192,24 @@ def test_orphan_vectors_are_ignored(fake_collection: Any) -> None:
     fake_collection.index.add(np.asarray([99999], np.int64), vector[None, :])
     page = search.search_by_image(fake_collection, draw_image(5))
     assert page.hits[0].identifier == "r05" and page.total == 12
+
+
+def test_the_collection_cutoff_is_saved_and_changes_no_good_match(fake_collection: Any) -> None:
+    unlike = draw_image(777)
+    assert fake_collection.embedder.calibration.match is None  # the fake embedder is uncalibrated
+    assert not search.search_by_image(fake_collection, unlike).no_good_match
+    fake_collection.set_match_threshold(0.999)
+    assert search.search_by_image(fake_collection, unlike).no_good_match
+    assert not search.search_by_image(fake_collection, draw_image(4)).no_good_match  # r04 is in it
+    assert open_collection(fake_collection.root).config.match_threshold == 0.999
+    with pytest.raises(CollectionError, match="between -1 and 1"):
+        fake_collection.set_match_threshold(float("nan"))
+
+
+def test_a_collection_file_without_the_cutoff_still_opens(fake_collection: Any) -> None:
+    path = fake_collection.root / "collection.json"
+    old = {k: v for k, v in json.loads(path.read_text()).items() if k != "match_threshold"}
+    path.write_text(json.dumps(old))
+    with open_collection(fake_collection.root) as reopened:
+        assert reopened.config.match_threshold is None
+        assert search.match_threshold(reopened) is None

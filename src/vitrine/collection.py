@@ -7,6 +7,7 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,14 +35,21 @@ class CollectionConfig:
     index: str = "faiss"
     title: str | None = None
     created_at: float = field(default_factory=time.time)
+    #: the visual relevance cutoff of this collection's searches; None: the embedder's calibration
+    match_threshold: float | None = None
 
 
 class Collection:
     """An open collection. The embedder and the index are built on first use."""
 
-    def __init__(self, root: Path, config: CollectionConfig) -> None:
+    def __init__(
+        self, root: Path, config: CollectionConfig,
+        index_options: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.root = root
         self.config = config
+        #: deployment options per index name (a Milvus token), kept out of collection.json
+        self.index_options = dict(index_options or {})
         self.catalog = Catalog(root / "catalog.sqlite")
 
     @property
@@ -81,7 +89,7 @@ class Collection:
     def index(self) -> VectorIndex:
         folder = self.root / "index"
         folder.mkdir(exist_ok=True)
-        return open_index(self.config.index, folder, self.embedder.dim)
+        return open_index(self.config.index, folder, self.embedder.dim, options=self.index_options)
 
     # The loaded local-feature index and the manifest version it was read at. One lock serves
     # every collection: a load is rare, and the lock keeps two threads from loading one twice.
@@ -136,6 +144,13 @@ class Collection:
         self.config.embedder_options = options
         save_config(self.root, self.config)
 
+    def set_match_threshold(self, value: float | None) -> None:
+        """Set this collection's visual relevance cutoff (a cosine), or None for the embedder's."""
+        if value is not None and not -1.0 <= value <= 1.0:  # also refuses NaN
+            raise CollectionError(f"match_threshold is a cosine between -1 and 1, got {value}")
+        self.config.match_threshold = value
+        save_config(self.root, self.config)
+
     def close(self) -> None:
         index = self.__dict__.get("index")
         if index is not None:
@@ -163,6 +178,7 @@ def resolve(name_or_path: str, data_dir: Path) -> Path:
 def create_collection(
     root: Path, *, embedder: str = "classic", index: str = "faiss", title: str | None = None,
     embedder_options: dict[str, Any] | None = None,
+    index_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Collection:
     """Create a collection folder; refuses to overwrite an existing one."""
     if (root / CONFIG_FILE).exists():
@@ -173,11 +189,11 @@ def create_collection(
         name=root.name, embedder=embedder, embedder_options=dict(embedder_options or {}),
         index=index, title=title)
     save_config(root, config)
-    return Collection(root, config)
+    return Collection(root, config, index_options)
 
 
-def open_collection(root: Path) -> Collection:
-    """Open an existing collection folder."""
+def open_collection(root: Path, index_options: Mapping[str, Mapping[str, Any]] | None = None) -> Collection:
+    """Open an existing collection folder; `index_options` come from settings (`Settings.index_options`)."""
     path = root / CONFIG_FILE
     if not path.exists():
         raise CollectionError(
@@ -186,7 +202,7 @@ def open_collection(root: Path) -> Collection:
         config = CollectionConfig(**json.loads(path.read_text()))
     except (ValueError, TypeError) as exc:
         raise CollectionError(f"{path} is not a valid collection file: {exc}") from exc
-    return Collection(root, config)
+    return Collection(root, config, index_options)
 
 
 def list_collections(data_dir: Path) -> list[Path]:

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 USER_AGENT = "vitrine/0.1 (+https://github.com/vitrine)"
 SCHEMES = frozenset({"http", "https"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = 30.0
+"""Seconds one request may take, where the caller does not pass `Settings.http_timeout_s`."""
 MAX_WAIT = 60.0
 """Longest pause between attempts, whatever a server's Retry-After asks for."""
 
@@ -36,15 +38,15 @@ def is_remote(location: str) -> bool:
     return location.split(":", 1)[0].lower() in SCHEMES and "://" in location
 
 
-def new_client(timeout: float = 30.0, headers: dict[str, str] | None = None) -> httpx.Client:
+def new_client(timeout: float = DEFAULT_TIMEOUT, headers: dict[str, str] | None = None) -> httpx.Client:
     """An httpx client with vitrine's defaults; sources keep one per import to reuse connections."""
     return httpx.Client(
         follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT, **(headers or {})})
 
 
 def fetch_bytes(
-    url: str, *, max_bytes: int = 50_000_000, timeout: float = 30.0, client: httpx.Client | None = None,
-    attempts: int = 3, backoff: float = 0.5,
+    url: str, *, max_bytes: int = 50_000_000, timeout: float = DEFAULT_TIMEOUT,
+    client: httpx.Client | None = None, attempts: int = 3, backoff: float = 0.5,
 ) -> bytes:
     """The body of `url`, retrying transient failures; raises FetchError naming the URL."""
     _check_scheme(url)
@@ -55,8 +57,8 @@ def fetch_bytes(
 
 
 def fetch_json(
-    url: str, *, max_bytes: int = 20_000_000, timeout: float = 30.0, client: httpx.Client | None = None,
-    attempts: int = 3, backoff: float = 0.5,
+    url: str, *, max_bytes: int = 20_000_000, timeout: float = DEFAULT_TIMEOUT,
+    client: httpx.Client | None = None, attempts: int = 3, backoff: float = 0.5,
 ) -> Any:
     """The parsed JSON body of `url`; raises FetchError when it cannot be fetched or parsed."""
     body = fetch_bytes(

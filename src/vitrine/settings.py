@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me"
@@ -24,6 +25,14 @@ class WebSettings(BaseModel):
     facet_fields: list[str] = Field(default_factory=list)
 
 
+class MilvusSettings(BaseModel):
+    """How to reach a Milvus server (VITRINE_MILVUS__...); a collection's own milvus:// URI wins."""
+
+    #: the server of collections whose index is plain "milvus" (empty: Milvus Lite in the collection)
+    uri: str = ""
+    token: str = ""
+
+
 class Settings(BaseSettings):
     """Where collections live and how vitrine behaves; every field has a VITRINE_ variable."""
 
@@ -33,8 +42,22 @@ class Settings(BaseSettings):
     collection: str = "default"
     max_image_pixels: int = 120_000_000
     workers: int = 0  # 0: one per core
-    http_timeout_s: float = 30.0
+    #: seconds a remote host (IIIF, museum API, image server) may take to answer one request
+    http_timeout_s: float = Field(default=30.0, gt=0)
     web: WebSettings = Field(default_factory=WebSettings)
+    milvus: MilvusSettings = Field(default_factory=MilvusSettings)
+    #: the former name of VITRINE_MILVUS__TOKEN, still read so existing deployments keep their token
+    milvus_token: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _former_milvus_token(self) -> Settings:
+        if self.milvus_token and not self.milvus.token:
+            self.milvus = self.milvus.model_copy(update={"token": self.milvus_token})
+        return self
+
+    def index_options(self) -> dict[str, dict[str, Any]]:
+        """Deployment options per vector index name, for `open_collection(index_options=...)`."""
+        return {"milvus": self.milvus.model_dump()}
 
 
 def load_settings(**overrides: object) -> Settings:

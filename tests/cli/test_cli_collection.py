@@ -49,3 +49,15 @@ def test_default_collection_from_the_environment(run: Run, monkeypatch: pytest.M
     run("collection", "create", "main", "--embedder", "fake", "--index", "memory")
     monkeypatch.setenv("VITRINE_COLLECTION", "main")
     assert json.loads(run("collection", "stats", "--json").stdout)["name"] == "main"
+
+
+def test_set_match_threshold(run: Run, data_dir: Path, demo_coll: str) -> None:
+    config = data_dir / demo_coll / "collection.json"
+    out = run("collection", "set", demo_coll, "match_threshold", "0.7").output
+    assert "match_threshold of 'art' is now 0.7" in out
+    assert json.loads(config.read_text())["match_threshold"] == 0.7
+    run("collection", "set", demo_coll, "match_threshold", "none")
+    assert json.loads(config.read_text())["match_threshold"] is None
+    assert "between -1 and 1" in run("collection", "set", demo_coll, "match_threshold", "2", expect=1).output
+    assert "not a number" in run("collection", "set", demo_coll, "match_threshold", "high", expect=2).output
+    assert "title" in run("collection", "set", demo_coll, "title", "x", expect=2).output  # only known keys

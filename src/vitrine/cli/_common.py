@@ -32,7 +32,7 @@ class App:
 
     def open(self, name: str | None) -> Collection:
         """Open a collection given by name (under the data folder) or path; default from settings."""
-        return open_collection(self.path(name))
+        return open_collection(self.path(name), self.settings.index_options())
 
 
 pass_app = click.make_pass_decorator(App)

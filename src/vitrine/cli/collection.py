@@ -1,4 +1,4 @@
-"""vitrine collection create|list|stats|delete."""
+"""vitrine collection create|list|stats|set|delete."""
 
 from __future__ import annotations
 
@@ -72,6 +72,26 @@ def stats(app: App, name: str | None, as_json: bool) -> None:
         return
     for key, value in data.items():
         click.echo(f"{key:<18} {value}")
+
+
+@collection.command("set")
+@collection_argument()
+@click.argument("key", type=click.Choice(["match_threshold"]))
+@click.argument("value")
+@pass_app
+def set_(app: App, name: str, key: str, value: str) -> None:
+    """Set a collection setting: match_threshold VALUE (a cosine; "none": the embedder's calibration)."""
+    cutoff = None if value.lower() == "none" else _number(value)
+    with app.open(name) as coll:
+        coll.set_match_threshold(cutoff)
+    click.echo(f"{key} of {name!r} is now {value.lower() if cutoff is None else cutoff}")
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number (or 'none')", param_hint="VALUE") from None
 
 
 @collection.command("delete")

@@ -76,7 +76,7 @@ def iiif(app: App, name: str, location: str, size: int, no_index: bool) -> None:
     """IIIF manifests or collections: a URL, a .json file, or a folder of them."""
     from vitrine.importers.iiif import IIIFSource
 
-    _import(app, name, IIIFSource(location, size=size or None), no_index)
+    _import(app, name, IIIFSource(location, size=size or None, timeout=app.settings.http_timeout_s), no_index)
 
 
 def _museum(key: str) -> Callable[..., None]:
@@ -90,7 +90,7 @@ def _museum(key: str) -> Callable[..., None]:
                 no_index: bool) -> None:
         from vitrine.importers.museums import MUSEUMS
 
-        options: dict[str, Any] = {"limit": limit, "query": query}
+        options: dict[str, Any] = {"limit": limit, "query": query, "timeout": app.settings.http_timeout_s}
         if base_url:
             options["base_url"] = base_url
         _import(app, name, MUSEUMS[key](**options), no_index)

@@ -11,8 +11,9 @@
 4. Groups: union-find over the kept pairs; a group is exact when every link is an exact copy,
    crop when any link is a crop, near otherwise.
 
-The thresholds are per embedder (cosines of different embedders are not comparable) and were
-calibrated with `vitrine bench duplicates` on public-art with planted copies (docs/duplicates.md).
+The thresholds are per embedder (cosines of different embedders are not comparable), held in its
+`calibration` and measured with `vitrine bench duplicates` on public-art with planted copies
+(docs/duplicates.md).
 """
 
 from __future__ import annotations
@@ -63,12 +64,6 @@ class Thresholds:
     sure: float
 
 
-THRESHOLDS = {
-    "classic": Thresholds(threshold=0.60, sure=0.95),  # bench duplicates: P 0.99, R 0.76
-    "clip": Thresholds(threshold=0.92, sure=0.97),
-    "fake": Thresholds(threshold=0.995, sure=0.999),
-}
-_OTHER = Thresholds(threshold=0.92, sure=0.97)  # an embedder nobody calibrated: strict
 DEFAULT_K = 10
 #: graph walk breadth of the k-NN pass: near-duplicates are each other's closest neighbours, so a
 #: narrow walk finds them (100k synthetic vectors, quiet machine: 24 kept recall 1.000 of the
@@ -90,8 +85,9 @@ class DuplicateMatch:
 
 
 def thresholds_for(collection: Collection) -> Thresholds:
-    """The calibrated cutoffs of the collection's embedder."""
-    return THRESHOLDS.get(collection.config.embedder, _OTHER)
+    """The calibrated cutoffs of the collection's embedder (strict ones where nobody measured)."""
+    calibration = collection.embedder.calibration
+    return Thresholds(threshold=calibration.duplicate, sure=calibration.duplicate_sure)
 
 
 # -- use-cases ------------------------------------------------------------------------------

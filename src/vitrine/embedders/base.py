@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from vitrine.embedders.calibration import UNCALIBRATED, Calibration
 from vitrine.errors import EmbedderError
 
 
@@ -27,9 +28,8 @@ class Embedder(ABC):
     #: the square side, in pixels, that images are reduced to before `embed_images`;
     #: decoders may use it to decode cheaply at a reduced size (JPEG draft mode).
     input_size: int = 224
-    #: the relevance cutoff: a search whose best score is below it reports "no good match";
-    #: None where the embedder has not been calibrated.
-    match_threshold: float | None = None
+    #: cutoffs measured for this embedder (relevance, duplicates); strict defaults until measured
+    calibration: Calibration = UNCALIBRATED
     #: light embedders run inside the decoding worker processes; heavy models (which use every
     #: core themselves) run once in the parent on the decoded pixels.
     embed_in_workers: bool = True
@@ -42,6 +42,11 @@ class Embedder(ABC):
     def key(self) -> str:
         """Identifies the vector space: two embedders with the same key give comparable vectors."""
         return f"{self.name}/{self.version}/{self.dim}"
+
+    @property
+    def match_threshold(self) -> float | None:
+        """The visual relevance cutoff of `calibration` (None where not calibrated)."""
+        return self.calibration.match
 
     def load(self) -> None:
         """Load weights or anything expensive. Called once, before the first embedding."""

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine.embedders.base import Embedder, l2_normalise
+from vitrine.embedders.calibration import Calibration
 
 Array = NDArray[np.float32]
 
@@ -46,8 +47,12 @@ class ClassicEmbedder(Embedder):
     dim = _DCT_K * _DCT_K - 1 + 2 * _COLOUR_GRID**2 + _GRAD_GRID**2 * _ORIENTATIONS
     has_text = False
     input_size = _SIZE
-    # Calibrated on public-art (docs/quality.md): about 2% of transformed true matches fall below.
-    match_threshold = 0.57
+    calibration = Calibration(
+        # public-art (docs/quality.md): about 2% of transformed true matches fall below 0.57
+        match=0.57,
+        # vitrine bench duplicates on public-art with planted copies: P 0.99, R 0.76
+        duplicate=0.60, duplicate_sure=0.95,
+    )
 
     def _embed_images(self, images: Sequence[Image.Image]) -> Array:
         return describe(np.stack([pixels(image, self.input_size) for image in images]))

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine.embedders.base import Embedder, l2_normalise
+from vitrine.embedders.calibration import Calibration
 from vitrine.errors import EmbedderError
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class ClipEmbedder(Embedder):
 
     name = "clip"
     has_text = True
+    # No relevance cutoff measured yet (visual or text); duplicates: vitrine bench duplicates.
+    calibration = Calibration(duplicate=0.92, duplicate_sure=0.97)
     embed_in_workers = False  # the model uses every core itself
 
     def __init__(

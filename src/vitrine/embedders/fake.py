@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine.embedders.base import Embedder, l2_normalise
+from vitrine.embedders.calibration import Calibration
 
 
 class FakeEmbedder(Embedder):
@@ -20,6 +21,7 @@ class FakeEmbedder(Embedder):
     dim = 64
     has_text = True
     input_size = 32
+    calibration = Calibration(duplicate=0.995, duplicate_sure=0.999)
 
     def _embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
         rows = []

@@ -199,6 +199,16 @@ class TabularSource(Source):
         return f"{self.path.name} line {line}"
 
 
+def csv_source(path: Path | str, mapping: ColumnMapping | None = None) -> TabularSource:
+    """A CSV file as a source, whatever its extension (the "csv" importer)."""
+    return TabularSource(path, mapping, kind="csv")
+
+
+def jsonl_source(path: Path | str, mapping: ColumnMapping | None = None) -> TabularSource:
+    """A JSON Lines file as a source, whatever its extension (the "jsonl" importer)."""
+    return TabularSource(path, mapping, kind="jsonl")
+
+
 def _cursor(pos: _Position) -> str:
     return json.dumps({"line": pos.line, "offset": pos.offset})
 

@@ -1,34 +1,69 @@
-"""Vector indexes, chosen by a URI: "faiss" (embedded default), "memory", "milvus://host:port"..."""
+"""Vector indexes, chosen by name: "faiss" (embedded default), "memory", "milvus"; plugins by entry point."""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from vitrine.errors import IndexError_
 from vitrine.index.base import SearchResult, VectorIndex
+from vitrine.plugins import Registry
 
-__all__ = ["SearchResult", "VectorIndex", "open_index"]
+__all__ = ["SearchResult", "VectorIndex", "available", "index_name", "open_index", "register"]
+
+_MILVUS_SCHEMES = ("milvus://", "http://", "https://", "tcp://")
 
 
-def open_index(uri: str, folder: Path, dim: int, name: str = "vectors") -> VectorIndex:
+def _unknown(name: str, names: list[str]) -> str:
+    return f"unknown index {name!r}: use {', '.join(map(repr, names))}, 'milvus-lite' or a milvus:// URI"
+
+
+# Factories are called as factory(dim, folder, name, **options); see vitrine.index.openers.
+_registry: Registry[VectorIndex] = Registry("index", "vitrine.indexes", {
+    "faiss": "vitrine.index.openers:faiss",
+    "memory": "vitrine.index.openers:memory",
+    "milvus": "vitrine.index.openers:milvus",
+}, error=IndexError_, unknown=_unknown)
+
+
+def register(name: str, factory: str | Callable[..., VectorIndex]) -> None:
+    """Make an index available under `name`; `factory(dim, folder, name, **options)` opens it."""
+    _registry.register(name, factory)
+
+
+def available() -> list[str]:
+    """Every index name, plugins included."""
+    return _registry.available()
+
+
+def index_name(uri: str) -> tuple[str, dict[str, Any]]:
+    """The registered index a collection's URI names, and the options the URI itself carries.
+
+    Milvus addresses (``milvus-lite``, a ``.db`` path, ``milvus://``, ``http(s)://``, ``tcp://``)
+    name "milvus" with the address as its `uri`; anything else is a registered name.
+    """
+    if uri == "milvus-lite" or uri.endswith(".db") or uri.startswith(_MILVUS_SCHEMES):
+        return "milvus", {"uri": uri}
+    return uri, {}
+
+
+def open_index(
+    uri: str, folder: Path, dim: int, name: str = "vectors",
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> VectorIndex:
     """Open (or create) the index that `uri` names, keeping local files in `folder`.
 
     - ``faiss``: the embedded default, an HNSW graph persisted in `folder`;
     - ``memory``: exact numpy search persisted as .npz (tests, tiny collections);
     - ``milvus://host:port`` or ``http(s)://...``: a Milvus server or cluster;
-    - ``milvus-lite`` or a path ending in ``.db``: Milvus Lite, embedded in `folder`.
-    """
-    if uri == "faiss":
-        module = importlib.import_module("vitrine.index.hnsw")
-        return module.FaissIndex(dim, folder / f"{name}.faiss")  # type: ignore[no-any-return]
-    if uri == "memory":
-        from vitrine.index.memory import MemoryIndex
+    - ``milvus-lite`` or a path ending in ``.db``: Milvus Lite, embedded in `folder`;
+    - ``milvus``: the server that the index options name (`Settings.milvus.uri`), else Milvus Lite;
+    - a plugin's name (entry point group ``vitrine.indexes``).
 
-        return MemoryIndex(dim, folder / f"{name}.npz")
-    if uri == "milvus-lite" or uri.endswith(".db") or uri.startswith(("milvus://", "http://", "https://", "tcp://")):
-        module = importlib.import_module("vitrine.index.milvus")
-        target = str(folder / "milvus.db") if uri == "milvus-lite" else uri
-        return module.MilvusIndex(dim, target, collection=name)  # type: ignore[no-any-return]
-    raise IndexError_(
-        f"unknown index {uri!r}: use 'faiss', 'memory', 'milvus-lite' or a milvus:// URI")
+    `options` maps an index name to the options its factory takes (deployment settings such as the
+    Milvus token); options the URI carries win.
+    """
+    kind, own = index_name(uri)
+    chosen = {**(options or {}).get(kind, {}), **own}
+    return _registry.create(kind, dim, folder, name, **chosen)

@@ -1,5 +1,6 @@
 """Milvus index: a Milvus server or cluster (``milvus://host:port``, ``http(s)://...``) or Milvus Lite
-(a local ``.db`` file). The token for a server comes from ``VITRINE_MILVUS_TOKEN``.
+(a local ``.db`` file). The token for a server is passed in (`Settings.milvus.token`, read from
+``VITRINE_MILVUS__TOKEN``).
 
 Schema: int64 primary key ``id`` and a FloatVector ``vector``, inner-product metric, strong
 consistency (a search sees the writes before it).
@@ -15,7 +16,6 @@ oversampling.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +29,6 @@ from vitrine.index.base import SearchResult, VectorIndex, as_queries, top_k
 
 log = logging.getLogger(__name__)
 
-TOKEN_ENV = "VITRINE_MILVUS_TOKEN"
 MAX_LIMIT = 16_384  # Milvus caps limit (top-k) and query windows at this
 
 
@@ -61,10 +60,11 @@ class MilvusIndex(VectorIndex):
     """HNSW efSearch (Milvus Lite's AUTOINDEX is a graph); filtered searches scale it by 1/fraction."""
     filtered_ef_max = 4096
 
-    def __init__(self, dim: int, uri: str, collection: str = "vectors") -> None:
+    def __init__(self, dim: int, uri: str, collection: str = "vectors", token: str = "") -> None:
         super().__init__(dim)
         self.uri = server_uri(uri)
         self.collection = collection
+        self._token = token
         self._client = self._connect()
         self._open_collection()
 
@@ -161,7 +161,7 @@ class MilvusIndex(VectorIndex):
         except ImportError as exc:
             raise IndexError_("the Milvus index needs pymilvus: pip install 'vitrine[milvus]'") from exc
         with _milvus_errors(f"connect to {self.uri}"):
-            return MilvusClient(self.uri, token=os.environ.get(TOKEN_ENV, ""), timeout=10)
+            return MilvusClient(self.uri, token=self._token, timeout=10)
 
     def _open_collection(self) -> None:
         from pymilvus import DataType, MilvusClient

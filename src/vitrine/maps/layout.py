@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.errors import LayoutError
+from vitrine.plugins import Registry
 
 log = logging.getLogger(__name__)
 
@@ -137,16 +137,21 @@ def warm_up_umap() -> float:
     return time.perf_counter() - start
 
 
-LAYOUTS: dict[str, Callable[..., Layout]] = {"umap": UMAPLayout, "pca": PCALayout}
+def _unknown(name: str, names: list[str]) -> str:
+    listed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"unknown layout method {name!r}: use {listed}"
+
+
+# Built-ins are defined above (umap imports lazily in `fit`); plugins come by entry point.
+LAYOUTS: Registry[Layout] = Registry(
+    "map layout", "vitrine.layouts", {"umap": UMAPLayout, "pca": PCALayout}, error=LayoutError,
+    unknown=_unknown)
 
 
 def create_layout(name: str, **params: Any) -> Layout:
-    """The layout called `name` (umap or pca) with its parameters; None values take defaults."""
-    try:
-        factory = LAYOUTS[name]
-    except KeyError:
-        raise LayoutError(f"unknown layout method {name!r}: use {' or '.join(LAYOUTS)}") from None
-    if name == "pca":
+    """The layout called `name` (umap, pca or a plugin's) with its parameters; None values take defaults."""
+    factory = LAYOUTS.load(name)
+    if name == "pca":  # PCA takes no parameters; the CLI passes UMAP's all the same
         return factory()
     return factory(**{k: v for k, v in params.items() if v is not None})
 

@@ -113,7 +113,7 @@ def search_by_text(
     if mode != "fulltext" and has_text:
         semantic = _semantic_ranking(collection, text, filters, max_results)
     ranked = _fuse([full, semantic], max_results) if mode == "hybrid" and semantic else full or semantic
-    threshold = getattr(collection.embedder, "text_match_threshold", None)
+    threshold = collection.embedder.calibration.text_match
     semantic_good = bool(semantic) and (threshold is None or semantic[0].score >= threshold)
     if mode == "hybrid":
         # Without a calibrated text threshold only full-text matches count as good ones.
@@ -256,10 +256,10 @@ def _below_cutoff(collection: Collection, ranked: list[Ranked]) -> bool:
 
 def match_threshold(collection: Collection) -> float | None:
     """The visual relevance cutoff: collection.json's `match_threshold`, else the embedder's."""
-    override = getattr(collection.config, "match_threshold", None)
+    override = collection.config.match_threshold
     if override is not None:
         return float(override)
-    value = getattr(collection.embedder, "match_threshold", None)
+    value = collection.embedder.calibration.match
     return None if value is None else float(value)
 
 

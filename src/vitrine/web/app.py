@@ -44,7 +44,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        collection = open_collection(path)
+        collection = open_collection(path, settings.index_options())
         app.state.collection = collection
         app.state.gallery = Gallery(collection.root / "gallery")
         app.state.maps = MapCache()  # the map data read for this collection, shared by requests
