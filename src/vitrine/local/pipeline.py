@@ -16,6 +16,7 @@ import numpy as np
 
 from vitrine import images
 from vitrine.errors import ImageError, VitrineError
+from vitrine.fsutil import file_stamp
 from vitrine.local.features import LocalFeatures, extract, rescale
 
 _CHUNK = 8
@@ -69,17 +70,6 @@ def extract_many(
     with mp.get_context("forkserver").Pool(n, initializer=_init_worker) as pool:
         for done in pool.imap(_process, chunks):
             yield from done
-
-
-def file_stamp(location: str) -> str | None:
-    """size:mtime of a local file (None for remote or missing files)."""
-    if "://" in location:
-        return None
-    try:
-        st = Path(location).stat()
-    except OSError:
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def _init_worker() -> None:
