@@ -15,7 +15,7 @@ from vitrine.records import StoredImage
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs to know about one image (picklable)."""
+    """What a worker needs to know about one catalogued image (picklable); local features use it too."""
 
     image_id: int
     location: str
@@ -103,6 +103,7 @@ def load(job: Job, options: ReadOptions) -> Loaded:
 
 
 def failure(job: Job, exc: VitrineError) -> Failed:
+    """Why one job failed; an ImageError gives its bare reason, since the location is kept beside it."""
     return Failed(job.image_id, job.location, exc.reason if isinstance(exc, ImageError) else str(exc))
 
 

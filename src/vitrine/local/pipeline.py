@@ -17,18 +17,10 @@ import numpy as np
 from vitrine import images
 from vitrine.errors import ImageError, VitrineError
 from vitrine.fsutil import file_stamp
+from vitrine.indexing.reader import Failed, Job, failure
 from vitrine.local.features import LocalFeatures, extract, rescale
 
 _CHUNK = 8
-
-
-@dataclass(frozen=True)
-class Job:
-    """One image to process (picklable)."""
-
-    image_id: int
-    location: str
-    local_path: str | None
 
 
 @dataclass(frozen=True)
@@ -39,13 +31,6 @@ class Extracted:
     sha256: str
     stamp: str | None
     features: LocalFeatures
-
-
-@dataclass(frozen=True)
-class Failed:
-    image_id: int
-    location: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -85,8 +70,7 @@ def _process(chunk: tuple[list[Job], ExtractOptions]) -> list[Extracted | Failed
         try:
             out.append(extract_job(job, options))
         except VitrineError as exc:
-            reason = exc.reason if isinstance(exc, ImageError) else str(exc)
-            out.append(Failed(job.image_id, job.location, reason))
+            out.append(failure(job, exc))
     return out
 
 

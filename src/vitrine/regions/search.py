@@ -21,12 +21,13 @@ from PIL import Image
 from vitrine.collection import Collection
 from vitrine.errors import IndexError_, NoLocalIndex, RegionSearchError
 from vitrine.fsutil import file_stamp
+from vitrine.indexing.reader import Failed, Job
 from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.local.builder import IndexWriter, WriterOptions
 from vitrine.local.features import Box, LocalFeatures, extract
 from vitrine.local.geometry import Verification
 from vitrine.local.index import LocalIndex, SearchResult, open_local_index, open_store
-from vitrine.local.pipeline import Extracted, ExtractOptions, Failed, Job, extract_many
+from vitrine.local.pipeline import Extracted, ExtractOptions, extract_many
 from vitrine.local.segments import ImageEntry, Quantised, live_entries
 from vitrine.records import Filters, StoredImage
 
