@@ -9,6 +9,7 @@ import numpy as np
 
 from conftest import draw_image
 from vitrine.indexing.check import check_collection, repair_collection
+from vitrine.jobs import Progress
 from vitrine.search import core as search
 
 
@@ -28,10 +29,10 @@ def test_missing_vector_is_found_and_repaired(fake_collection: Any) -> None:
     fake_collection.index.remove(np.asarray([lost], np.int64))
     report = check_collection(fake_collection)
     assert report.missing == [lost] and not report.orphaned and not report.stale
-    calls: list[int] = []
+    calls: list[Progress] = []
     fixed = repair_collection(fake_collection, progress=calls.append)
     assert fixed.ok and fixed.repaired is not None and fixed.repaired.missing == [lost]
-    assert sum(calls) == 1
+    assert calls == [Progress("index", 0, 1), Progress("index", 1, 1)]
     assert search.search_by_image(fake_collection, draw_image(3)).hits[0].identifier == "r03"
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from vitrine.errors import VitrineError
 from vitrine.exports.records import export_records
+from vitrine.jobs import Progress
 from vitrine.records import Record
 
 
@@ -19,9 +20,9 @@ def test_csv_has_every_field_and_extra_columns(fake_collection: Any) -> None:
         identifier="z-odd", title='Comma, "quotes"\nand newline', creators=["Ä", "B"],
         extra={"tags": ["a", "b"], "museum": "West"}))
     out = io.StringIO()
-    calls: list[int] = []
+    calls: list[Progress] = []
     assert export_records(fake_collection, "csv", out, progress=calls.append) == 13
-    assert sum(calls) == 13
+    assert [p.done for p in calls] == list(range(14)) and {p.total for p in calls} == {13}
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(rows) == 13
     assert list(rows[0])[:3] == ["identifier", "title", "creators"]

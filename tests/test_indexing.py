@@ -17,6 +17,7 @@ from vitrine.importers.iiif import IIIFSource
 from vitrine.importers.museums import ClevelandMuseumOfArt
 from vitrine.indexing import index_collection
 from vitrine.indexing.check import check_collection
+from vitrine.jobs import Progress
 from vitrine.search.core import search_by_image
 
 REFUSED = {"bomb_header", "bomb_real", "huge_header", "truncated", "text"}
@@ -49,6 +50,34 @@ def test_hostile_files_are_reported_and_the_rest_indexed(tmp_path: Path) -> None
     # A second run neither retries the refused files nor re-embeds the good ones.
     again = index_collection(collection)
     assert (again.embedded, again.failed) == (0, 0)
+
+
+def test_an_image_over_the_pixel_budget_fails_with_the_reason_and_the_rest_index(tmp_path: Path) -> None:
+    make_images(tmp_path / "src", 3, seed=4, size=(96, 64))  # 6,144 pixels each
+    draw_picture(5, (200, 100)).save(tmp_path / "src" / "big.png")  # 20,000 pixels
+    collection = create_collection(tmp_path / "c", index="memory")
+    run_import(collection, FolderSource(tmp_path / "src"))
+
+    report = index_collection(collection, workers=2, max_image_pixels=10_000)
+
+    assert (report.embedded, report.failed) == (3, 1)
+    [(location, reason)] = report.errors
+    assert Path(location).name == "big.png"
+    assert "200x100" in reason and "over the limit of 10,000" in reason
+    assert collection.catalog.stats()["images_failed"] == 1
+    assert len(collection.index) == 3
+
+
+def test_an_image_within_the_pixel_budget_indexes(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    draw_picture(5, (200, 100)).save(tmp_path / "src" / "big.png")  # 20,000 pixels: just within
+    collection = create_collection(tmp_path / "c", index="memory")
+    run_import(collection, FolderSource(tmp_path / "src"))
+
+    report = index_collection(collection, workers=1, max_image_pixels=20_000)
+
+    assert (report.embedded, report.failed, report.errors) == (1, 0, [])
+    assert len(collection.index) == 1
 
 
 def test_iiif_images_are_fetched_through_the_image_api(tmp_path: Path, http_server) -> None:
@@ -104,8 +133,9 @@ def test_an_interrupted_run_leaves_a_consistent_collection_and_resumes(tmp_path:
     collection = create_collection(tmp_path / "c", index="faiss")
     run_import(collection, FolderSource(tmp_path / "src"))
 
-    def interrupt(_: int) -> None:
-        raise KeyboardInterrupt
+    def interrupt(progress: Progress) -> None:
+        if progress.done:  # after the first chunk is written, before the run ends
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         index_collection(collection, workers=1, progress=interrupt)

@@ -17,6 +17,7 @@ from vitrine import embedders
 from vitrine.catalog import Catalog
 from vitrine.embedders.base import Embedder
 from vitrine.errors import CollectionError, EmbedderMismatch, IndexError_, NoLocalIndex
+from vitrine.fsutil import write_atomic
 from vitrine.index import VectorIndex, open_index
 from vitrine.local.index import LocalIndex, open_local_index, open_store
 from vitrine.records import StoredImage
@@ -213,6 +214,4 @@ def list_collections(data_dir: Path) -> list[Path]:
 
 
 def save_config(root: Path, config: CollectionConfig) -> None:
-    tmp = root / (CONFIG_FILE + ".tmp")
-    tmp.write_text(json.dumps(asdict(config), indent=2))
-    tmp.replace(root / CONFIG_FILE)
+    write_atomic(root / CONFIG_FILE, json.dumps(asdict(config), indent=2))

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from vitrine.errors import ImageError
+from vitrine.fsutil import atomic_path, write_atomic
 
 DEFAULT_MAX_PIXELS = 120_000_000
 THUMBNAIL_SIZE = 256
@@ -175,9 +176,7 @@ def write_thumbnail(
     copied as it is (and None returned: the decoded image is already that small)."""
     _ensure_parent(dest)
     if decoded.thumbnail_is_source:
-        tmp = dest.with_name(dest.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(dest)
+        write_atomic(dest, data)
         return None
     thumb = thumbnail(decoded.image, size)
     save_jpeg(thumb, dest)
@@ -193,9 +192,8 @@ def _ensure_parent(path: Path) -> None:
 def save_jpeg(image: Image.Image, dest: Path, quality: int = 85) -> None:
     """Write a JPEG atomically (temp file, then rename); no metadata is kept."""
     _ensure_parent(dest)
-    tmp = dest.with_name(dest.name + ".tmp")
-    image.save(tmp, "JPEG", quality=quality, optimize=True)
-    tmp.replace(dest)
+    with atomic_path(dest) as tmp:
+        image.save(tmp, "JPEG", quality=quality, optimize=True)
 
 
 def _check_header(image: Image.Image, source: str, max_pixels: int) -> None:

@@ -1,9 +1,13 @@
-"""Typed records passed around the library: catalogue records, their images, search hits."""
+"""Typed records passed around the library: catalogue records, their images, search hits.
+
+Also the two rules every caller shares: how identifiers are cleaned and how scores are bounded.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -116,3 +120,13 @@ class Filters:
             and not self.source
             and not self.fields
         )
+
+
+def unique_identifiers(identifiers: Iterable[str | None]) -> tuple[str, ...]:
+    """Identifiers stripped, blanks dropped, each kept once in the order first given."""
+    return tuple(dict.fromkeys(i.strip() for i in identifiers if i and i.strip()))
+
+
+def unit_score(score: float) -> float:
+    """A score clipped to [0, 1]."""
+    return float(min(1.0, max(0.0, score)))

@@ -106,11 +106,8 @@ def test_a_killed_csv_import_resumes_where_it_stopped(tmp_path: Path) -> None:
         from vitrine.collection import open_collection
         from vitrine.importers.base import run_import
         from vitrine.importers.tabular import TabularSource
-        seen = 0
-        def progress(n):
-            global seen
-            seen += n
-            if seen >= 1000:
+        def progress(p):
+            if p.done >= 1000:
                 os.kill(os.getpid(), signal.SIGKILL)
         run_import(open_collection(Path({str(tmp_path / 'c')!r})), TabularSource({str(csv)!r}), progress)
     """)

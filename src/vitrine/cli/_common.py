@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +14,7 @@ import click
 from tqdm import tqdm
 
 from vitrine.collection import Collection, open_collection, resolve
+from vitrine.jobs.progress import Progress, ProgressCallback
 from vitrine.records import Filters
 from vitrine.settings import Settings
 
@@ -92,11 +93,28 @@ def parse_where(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @contextmanager
-def progress_bar(total: int | None, desc: str, unit: str = "item") -> Iterator[Callable[[int], None]]:
-    """A tqdm bar on stderr (count, rate, ETA); yields the `progress(n)` callback the library takes."""
-    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True,
-              disable=None, leave=False) as bar:
-        yield bar.update
+def progress_bar(
+    desc: str, unit: str = "item", stages: Mapping[str, str] | None = None,
+) -> Iterator[ProgressCallback]:
+    """tqdm bars on stderr (count, rate, ETA), one per stage, labelled from `stages` or `desc`."""
+    bars: dict[str, tqdm[Any]] = {}
+
+    def update(progress: Progress) -> None:
+        bar = bars.get(progress.stage)
+        if bar is None:
+            label = (stages or {}).get(progress.stage, desc)
+            bar = bars[progress.stage] = tqdm(total=progress.total, desc=label, unit=unit, file=sys.stderr,
+                                              dynamic_ncols=True, disable=None, leave=False)
+        if progress.total != bar.total:
+            bar.total = progress.total
+            bar.refresh()
+        bar.update(progress.done - bar.n)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.close()
 
 
 def echo_json(data: Any) -> None:

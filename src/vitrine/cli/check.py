@@ -20,8 +20,8 @@ def check(app: App, name: str | None, repair: bool, as_json: bool) -> None:
 
     with app.open(name) as coll:
         if repair:
-            with progress_bar(None, f"repairing {coll.name}", "image") as progress:
-                report = repair_collection(coll, progress)
+            with progress_bar(f"repairing {coll.name}", "image") as progress:
+                report = repair_collection(coll, progress, max_image_pixels=app.settings.max_image_pixels)
         else:
             report = check_collection(coll)
     if as_json:

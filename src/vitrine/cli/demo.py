@@ -52,9 +52,9 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
     data = None if synthetic else demo_data()
     with _open_or_create(root, embedder, index_uri) as coll:
         source = _source(coll, data, None if full else limit)
-        with progress_bar(source.total(), f"importing into {coll.name}", "record") as progress:
+        with progress_bar(f"importing into {coll.name}", "record") as progress:
             print_import_report(run_import(coll, source, progress))
-        run_indexing(coll)
+        run_indexing(coll, max_image_pixels=app.settings.max_image_pixels)
         _sample_searches(coll)
     if research:
         _build_research_views(ctx, str(root), map_method)

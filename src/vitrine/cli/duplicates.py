@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
-from vitrine.cli._common import App, collection_argument, echo_json, pass_app, shorten
+from vitrine.cli._common import App, collection_argument, echo_json, pass_app, progress_bar, shorten
+from vitrine.fsutil import atomic_path
+
+_STAGES = {"neighbours": "neighbours", "check": "checking pairs"}
 
 
 @click.group("duplicates")
@@ -39,7 +39,7 @@ def find(app: App, /, name: str, threshold: float | None, sure: float | None, k:
     """Find every group of duplicate images in collection NAME and save the report with it."""
     from vitrine.duplicates.find import find_duplicates
 
-    with app.open(name) as coll, _progress() as progress:
+    with app.open(name) as coll, progress_bar("duplicates", stages=_STAGES) as progress:
         report = find_duplicates(coll, threshold=threshold, sure=sure, k=k, verify=not no_check,
                                  progress=progress)
     if csv_file is not None:
@@ -112,30 +112,8 @@ def _write_csv(report: Any, target: Path) -> None:
         writer.writerow(CSV_HEADER)
         writer.writerows(csv_rows(report))
         return
-    tmp = target.with_name(target.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_path(target) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_HEADER)
         writer.writerows(csv_rows(report))
-    tmp.replace(target)
     click.echo(f"wrote {target}", err=True)
-
-
-@contextmanager
-def _progress() -> Iterator[Any]:
-    """A progress(stage, done, total) callback drawing one tqdm bar per stage on stderr."""
-    bars: dict[str, tqdm[Any]] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            label = "neighbours" if stage == "neighbours" else "checking pairs"
-            bar = bars[stage] = tqdm(total=total, desc=label, unit="item", file=sys.stderr,
-                                     disable=None, leave=False, dynamic_ncols=True)
-        bar.update(done - bar.n)
-
-    try:
-        yield update
-    finally:
-        for bar in bars.values():
-            bar.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from vitrine.cli._common import App, collection_argument, pass_app, progress_bar
+from vitrine.fsutil import atomic_path
 
 
 @click.command("export")
@@ -20,14 +21,10 @@ def export(app: App, name: str | None, fmt: str, output: Path | None) -> None:
     """Write every record of a collection, with its images' locations."""
     from vitrine.exports.records import export_records
 
-    with app.open(name) as coll:
-        total = coll.catalog.count()
-        with progress_bar(total, f"exporting {coll.name}", "record") as progress:
-            if output is None:
-                count = export_records(coll, fmt, sys.stdout, progress)
-                return
-            tmp = output.with_name(output.name + ".tmp")
-            with tmp.open("w", encoding="utf-8", newline="") as out:
-                count = export_records(coll, fmt, out, progress)
-            tmp.replace(output)
+    with app.open(name) as coll, progress_bar(f"exporting {coll.name}", "record") as progress:
+        if output is None:
+            count = export_records(coll, fmt, sys.stdout, progress)
+            return
+        with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
+            count = export_records(coll, fmt, out, progress)
     click.echo(f"exported {count} records to {output}", err=True)

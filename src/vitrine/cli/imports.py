@@ -104,11 +104,11 @@ import_.command("cma", help="Open-access works from the Cleveland Museum of Art'
 
 def _import(app: App, name: str, source: Source, no_index: bool) -> None:
     with app.open(name) as coll:
-        with progress_bar(source.total(), f"importing into {coll.name}", "record") as progress:
+        with progress_bar(f"importing into {coll.name}", "record") as progress:
             report = run_import(coll, source, progress)
         print_import_report(report)
         if not no_index:
-            run_indexing(coll)
+            run_indexing(coll, max_image_pixels=app.settings.max_image_pixels)
 
 
 def print_import_report(report: ImportReport) -> None:

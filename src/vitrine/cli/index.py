@@ -25,7 +25,7 @@ def index(app: App, name: str | None, rebuild: bool, embedder: str | None,
             rebuild = switch_embedder(coll, embedder or coll.config.embedder,
                                       parse_options(embedder_options)) or rebuild
         run_indexing(coll, rebuild=rebuild, workers=workers or app.settings.workers or None,
-                     retry_failed=retry_failed)
+                     retry_failed=retry_failed, max_image_pixels=app.settings.max_image_pixels)
 
 
 def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> bool:
@@ -40,16 +40,14 @@ def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> 
     return True
 
 
-def run_indexing(coll: Collection, *, rebuild: bool = False, workers: int | None = None,
-                 retry_failed: bool = False) -> None:
+def run_indexing(coll: Collection, *, max_image_pixels: int, rebuild: bool = False,
+                 workers: int | None = None, retry_failed: bool = False) -> None:
     """Index with a progress bar, then report what was done and what failed."""
     from vitrine.indexing import index_collection
 
-    stats = coll.catalog.stats()
-    total = stats["images"] if rebuild else len(coll.catalog.images_needing_vectors(coll.embedder.key))
-    with progress_bar(total, f"indexing {coll.name}", "image") as progress:
+    with progress_bar(f"indexing {coll.name}", "image") as progress:
         report = index_collection(coll, rebuild=rebuild, workers=workers, progress=progress,
-                                  retry_failed=retry_failed)
+                                  retry_failed=retry_failed, max_image_pixels=max_image_pixels)
     rate = f" ({report.rate:.1f} images/s)" if report.embedded else ""
     click.echo(f"indexed {report.embedded} images{rate}, {report.failed} failed; "
                f"{len(coll.index)} vectors in the index")

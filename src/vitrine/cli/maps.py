@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from vitrine.cli._common import App, collection_argument, echo_json, pass_app, progress_bar
+from vitrine.fsutil import write_atomic
 
 
 @click.group("map")
@@ -33,7 +34,7 @@ def build(app: App, name: str, method: str, neighbors: int | None, min_dist: flo
 
     if method == "umap" and not as_json:
         click.echo("UMAP: numba compiles its kernels first (about 40 s in a fresh process)", err=True)
-    with app.open(name) as coll, progress_bar(len(coll.index), "thumbnail atlas", "image") as bar:
+    with app.open(name) as coll, progress_bar("thumbnail atlas", "image") as bar:
         report = build_map(coll, method, with_atlas=not no_atlas, progress=bar, neighbors=neighbors,
                            min_dist=min_dist, seed=seed)
     if as_json:
@@ -53,7 +54,7 @@ def update(app: App, name: str, k: int) -> None:
     """Place images indexed since the map was built, without moving the others."""
     from vitrine.maps import update_map
 
-    with app.open(name) as coll, progress_bar(None, "thumbnail atlas", "image") as bar:
+    with app.open(name) as coll, progress_bar("thumbnail atlas", "image") as bar:
         report = update_map(coll, k=k, progress=bar)
     click.echo(f"map of {name}: {report.added} images placed, {report.removed} removed, "
                f"{report.total} on the map")
@@ -112,7 +113,5 @@ def export(app: App, name: str, ids: str | None, ids_file: Path | None, everythi
     if output is None:
         sys.stdout.write(text)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    write_atomic(output, text)
     click.echo(f"exported {len(works)} works to {output}", err=True)

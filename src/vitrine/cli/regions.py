@@ -35,12 +35,10 @@ def index(app: App, name: str, workers: int | None, max_features: int) -> None:
     from vitrine.local.pipeline import ExtractOptions
     from vitrine.regions import search as use_cases
 
-    with app.open(name) as coll:
-        total = use_cases.pending_count(coll)
-        with progress_bar(total, f"local features of {coll.name}", "image") as progress:
-            report = use_cases.index_regions(
-                coll, workers=workers or app.settings.workers or None, progress=progress,
-                options=ExtractOptions(max_features=max_features))
+    with app.open(name) as coll, progress_bar(f"local features of {coll.name}", "image") as progress:
+        report = use_cases.index_regions(
+            coll, workers=workers or app.settings.workers or None, progress=progress,
+            options=ExtractOptions(max_features=max_features))
     click.echo(f"added {report.added} images ({report.rate:.1f} images/s), removed {report.removed}, "
                f"{report.failed} failed; {report.images} images, {report.features} features, "
                f"{report.bytes / max(report.images, 1) / 1024:.1f} KiB per image")
@@ -120,8 +118,7 @@ def groups(app: App, name: str, min_inliers: int, sheets: Path | None, as_json: 
     from vitrine.regions import groups as region_groups
 
     with app.open(name) as coll:
-        total = len(coll.local_index())
-        with progress_bar(total, f"picture blocks of {coll.name}", "image") as progress:
+        with progress_bar(f"picture blocks of {coll.name}", "image") as progress:
             found = region_groups.find_region_groups(coll, min_inliers=min_inliers, progress=progress)
         written = region_groups.write_contact_sheets(coll, found, sheets) if sheets else []
     if as_json:

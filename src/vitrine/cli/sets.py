@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from vitrine.cli._common import App, collection_argument, echo_json, pass_app, shorten
+from vitrine.fsutil import atomic_path
 from vitrine.search import sets as use_cases
 
 
@@ -109,13 +110,8 @@ def export(app: App, /, name: str, set_name: str, output: Path | None) -> None:
             use_cases.export_set(coll, set_name, sys.stdout)
             return
         use_cases.get_set(coll, set_name)  # an unknown set leaves no file behind
-        tmp = output.with_name(output.name + ".part")
-        try:
-            with tmp.open("w", newline="", encoding="utf-8") as fh:
-                count = use_cases.export_set(coll, set_name, fh)
-            tmp.replace(output)  # a failed export leaves no half-written file
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_path(output) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+            count = use_cases.export_set(coll, set_name, fh)  # a failed export leaves no file
     click.echo(f"wrote {count} records to {output}", err=True)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from vitrine.duplicates.report import (
 )
 from vitrine.errors import DuplicatesError, IndexError_
 from vitrine.index.base import VectorIndex
+from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.records import Record, StoredImage
 from vitrine.unionfind import UnionFind
 
@@ -51,9 +52,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
-"""progress(stage, done, total): stage is "neighbours" or "check"."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def thresholds_for(collection: Collection) -> Thresholds:
 def find_duplicates(
     collection: Collection, *, threshold: float | None = None, k: int = DEFAULT_K,
     verify: bool = True, sure: float | None = None, same_record: bool = False, save: bool = True,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> DuplicateReport:
     """Every group of duplicate images in the collection; saved with it unless `save` is False."""
     started = time.perf_counter()
@@ -171,11 +169,12 @@ def exact_pairs(images: Iterable[StoredImage]) -> list[Pair]:
 
 def knn_pairs(
     index: VectorIndex, ids: NDArray[np.int64], *, k: int, threshold: float, batch: int = 512,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
     """Unordered pairs (a < b) of indexed `ids` among each other's k nearest neighbours whose
     cosine reaches `threshold`, with that cosine: (m, 2) ids and (m,) scores, best first."""
     found_pairs, found_scores = [], []
+    reporter = Reporter(progress, "neighbours", int(ids.size))
     for start in range(0, int(ids.size), batch):
         chunk = ids[start:start + batch]
         try:
@@ -190,8 +189,7 @@ def knn_pairs(
         a, b = chunk[rows], found[rows, cols]
         found_pairs.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
         found_scores.append(scores[rows, cols])
-        if progress:
-            progress("neighbours", min(start + batch, int(ids.size)), int(ids.size))
+        reporter.advance(chunk.size)
     if not found_pairs:
         return np.zeros((0, 2), np.int64), np.zeros(0, np.float32)
     return _unique_pairs(np.concatenate(found_pairs), np.concatenate(found_scores).astype(np.float32))
@@ -241,18 +239,19 @@ def _record(images: Mapping[int, StoredImage], image_id: int) -> int | None:
 
 
 def _judge_all(
-    candidates: list[Pair], checker: ThumbnailChecker | None, sure: float, progress: Progress | None,
+    candidates: list[Pair], checker: ThumbnailChecker | None, sure: float, progress: ProgressCallback | None,
 ) -> list[Pair]:
     """The candidates that pass the second check, with their kind and inliers filled in."""
     if checker is None:
         return candidates
     kept = []
+    reporter = Reporter(progress, "check", len(candidates))
     for n, pair in enumerate(candidates, start=1):
         judged = _judge(pair, checker, sure)
         if judged is not None:
             kept.append(judged)
-        if progress and (n % 200 == 0 or n == len(candidates)):
-            progress("check", n, len(candidates))
+        if n % 200 == 0 or n == len(candidates):
+            reporter.advance(n - reporter.done)
     return kept
 
 

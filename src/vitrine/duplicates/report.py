@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from numpy.typing import NDArray
 
 from vitrine.collection import Collection
 from vitrine.errors import DuplicatesError
+from vitrine.fsutil import write_atomic
 
 REPORT_FILE = "duplicates.json"
 FORMAT = 1
@@ -132,12 +132,7 @@ def report_path(collection: Collection) -> Path:
 def save_report(collection: Collection, report: DuplicateReport) -> Path:
     """Write the report atomically (temporary file, fsync, rename): a crash keeps the old one."""
     path = report_path(collection)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(report.to_dict(), fh, ensure_ascii=False, separators=(",", ":"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    write_atomic(path, json.dumps(report.to_dict(), ensure_ascii=False, separators=(",", ":")))
     return path
 
 

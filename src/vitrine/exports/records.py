@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, Literal, TextIO
 
 from vitrine.collection import Collection
 from vitrine.errors import VitrineError
+from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.records import Record
 
 Format = Literal["csv", "jsonl"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
-Progress = Callable[[int], None]
 
 CORE_COLUMNS = (
     "identifier", "title", "creators", "date_text", "year_min", "year_max", "object_type", "medium",
@@ -29,39 +29,34 @@ IMAGE_SEPARATOR = " | "
 
 
 def export_records(
-    collection: Collection, fmt: str, out: TextIO, progress: Progress | None = None,
+    collection: Collection, fmt: str, out: TextIO, progress: ProgressCallback | None = None,
 ) -> int:
     """Write every record of `collection` to `out` in `fmt`; returns how many were written."""
+    if fmt not in FORMATS:
+        raise VitrineError(f"unknown export format {fmt!r}: use {' or '.join(FORMATS)}")
+    reporter = Reporter(progress, "export", collection.catalog.count())
     if fmt == "csv":
-        return _write_csv(collection, out, progress)
-    if fmt == "jsonl":
-        return _write_jsonl(collection.catalog.iter_records(), out, progress)
-    raise VitrineError(f"unknown export format {fmt!r}: use {' or '.join(FORMATS)}")
+        return _write_csv(collection, out, reporter)
+    return _write_jsonl(collection.catalog.iter_records(), out, reporter)
 
 
-def _write_jsonl(records: Iterator[Record], out: TextIO, progress: Progress | None) -> int:
-    n = 0
+def _write_jsonl(records: Iterator[Record], out: TextIO, reporter: Reporter) -> int:
     for record in records:
         out.write(json.dumps(record.to_dict(), ensure_ascii=False, default=str) + "\n")
-        n += 1
-        if progress:
-            progress(1)
-    return n
+        reporter.advance()
+    return reporter.done
 
 
-def _write_csv(collection: Collection, out: TextIO, progress: Progress | None) -> int:
+def _write_csv(collection: Collection, out: TextIO, reporter: Reporter) -> int:
     # A first pass learns the extra columns, so the header is complete while rows still stream.
     extra_keys = sorted({key for r in collection.catalog.iter_records() for key in r.extra}
                         - set(CORE_COLUMNS))
     writer = csv.DictWriter(out, fieldnames=[*CORE_COLUMNS, *extra_keys], extrasaction="ignore")
     writer.writeheader()
-    n = 0
     for record in collection.catalog.iter_records():
         writer.writerow(csv_row(record))
-        n += 1
-        if progress:
-            progress(1)
-    return n
+        reporter.advance()
+    return reporter.done
 
 
 def csv_row(record: Record) -> dict[str, Any]:

@@ -10,19 +10,19 @@ from __future__ import annotations
 import itertools
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from vitrine.collection import Collection
+from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.records import Record
 
 log = logging.getLogger(__name__)
 
 _BATCH = 200
 
-Progress = Callable[[int], None]
 """Called with the number of items just handled."""
 
 
@@ -76,7 +76,9 @@ class ImportReport:
         return self.added + self.updated + self.unchanged + self.failed
 
 
-def run_import(collection: Collection, source: Source, progress: Progress | None = None) -> ImportReport:
+def run_import(
+    collection: Collection, source: Source, progress: ProgressCallback | None = None,
+) -> ImportReport:
     """Read every item of `source` into the collection's catalogue; never stops on a bad item."""
     catalog = collection.catalog
     run = catalog.begin_import(source.key(), source.kind)
@@ -84,6 +86,7 @@ def run_import(collection: Collection, source: Source, progress: Progress | None
         log.info("resuming the interrupted import of %s", source.key())
     report = ImportReport(source=source.key(), resumed=run.resumed)
     items = source.read(run.cursor)
+    reporter = Reporter(progress, "import", source.total() if progress else None)
     while True:
         # One transaction per batch: records, counts and the cursor land together or not at all,
         # so a kill between batches resumes exactly after the last committed item.
@@ -94,8 +97,8 @@ def run_import(collection: Collection, source: Source, progress: Progress | None
                 catalog.count_import(run.id, status)
                 if item.cursor is not None:
                     catalog.save_cursor(run.id, item.cursor)
-        if progress and batch:
-            progress(len(batch))
+        if batch:
+            reporter.advance(len(batch))
         if len(batch) < _BATCH:
             break
     catalog.finish_import(run.id)

@@ -11,7 +11,6 @@ Files: ``<name>.faiss`` (graph + float vectors, written only when the graph chan
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.errors import IndexError_
+from vitrine.fsutil import atomic_path
 from vitrine.index.base import SearchResult, VectorIndex, as_queries, top_k
 
 log = logging.getLogger(__name__)
@@ -183,13 +183,11 @@ class FaissIndex(VectorIndex):
         with self._lock.write():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._graph_dirty or not self.path.exists():
-                tmp = self.path.with_name(self.path.name + ".tmp")
-                faiss.write_index(self._index, str(tmp))
-                os.replace(tmp, self.path)
+                with atomic_path(self.path) as tmp:
+                    faiss.write_index(self._index, str(tmp))
                 self._graph_dirty = False
-            tmp_ids = self.path.with_name(self.path.name + ".ids.tmp.npy")
-            np.save(tmp_ids, self._labels[: self._n])
-            os.replace(tmp_ids, self.ids_path)
+            with atomic_path(self.ids_path) as tmp, tmp.open("wb") as fh:
+                np.save(fh, self._labels[: self._n])
 
     # -- reads --------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.errors import IndexError_
+from vitrine.fsutil import atomic_path
 from vitrine.index.base import SearchResult, VectorIndex, as_queries, top_k
 
 
@@ -59,6 +60,5 @@ class MemoryIndex(VectorIndex):
     def save(self) -> None:
         if self.path is None:
             return
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, ids=self._ids, vectors=self._vectors)
-        tmp.replace(self.path)
+        with atomic_path(self.path) as tmp, tmp.open("wb") as fh:
+            np.savez(fh, ids=self._ids, vectors=self._vectors)

@@ -21,7 +21,9 @@ import numpy as np
 
 from vitrine import images
 from vitrine.collection import Collection
-from vitrine.indexing import Progress, file_stamp, index_collection
+from vitrine.fsutil import file_stamp
+from vitrine.indexing.runner import index_collection
+from vitrine.jobs.progress import ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +103,10 @@ def check_collection(collection: Collection) -> CheckReport:
     return report
 
 
-def repair_collection(collection: Collection, progress: Progress | None = None) -> CheckReport:
+def repair_collection(
+    collection: Collection, progress: ProgressCallback | None = None, *,
+    max_image_pixels: int = images.DEFAULT_MAX_PIXELS,
+) -> CheckReport:
     """Make the index agree with the catalogue; returns a fresh check, with the first one attached."""
     before = check_collection(collection)
     index = collection.index
@@ -112,7 +117,8 @@ def repair_collection(collection: Collection, progress: Progress | None = None) 
     collection.catalog.clear_embedded(before.missing + list(before.stale))
     built = collection.vectors_key
     rebuild = built is not None and built != collection.embedder.key
-    result = index_collection(collection, rebuild=rebuild, progress=progress)
+    result = index_collection(
+        collection, rebuild=rebuild, progress=progress, max_image_pixels=max_image_pixels)
     after = check_collection(collection)
     after.repaired = before
     after.errors = result.errors

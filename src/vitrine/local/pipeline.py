@@ -16,18 +16,11 @@ import numpy as np
 
 from vitrine import images
 from vitrine.errors import ImageError, VitrineError
+from vitrine.fsutil import file_stamp
+from vitrine.indexing.reader import Failed, Job, failure
 from vitrine.local.features import LocalFeatures, extract, rescale
 
 _CHUNK = 8
-
-
-@dataclass(frozen=True)
-class Job:
-    """One image to process (picklable)."""
-
-    image_id: int
-    location: str
-    local_path: str | None
 
 
 @dataclass(frozen=True)
@@ -38,13 +31,6 @@ class Extracted:
     sha256: str
     stamp: str | None
     features: LocalFeatures
-
-
-@dataclass(frozen=True)
-class Failed:
-    image_id: int
-    location: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -71,17 +57,6 @@ def extract_many(
             yield from done
 
 
-def file_stamp(location: str) -> str | None:
-    """size:mtime of a local file (None for remote or missing files)."""
-    if "://" in location:
-        return None
-    try:
-        st = Path(location).stat()
-    except OSError:
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
 def _init_worker() -> None:
     import cv2
 
@@ -95,8 +70,7 @@ def _process(chunk: tuple[list[Job], ExtractOptions]) -> list[Extracted | Failed
         try:
             out.append(extract_job(job, options))
         except VitrineError as exc:
-            reason = exc.reason if isinstance(exc, ImageError) else str(exc)
-            out.append(Failed(job.image_id, job.location, reason))
+            out.append(failure(job, exc))
     return out
 
 

@@ -8,7 +8,6 @@ previous state readable); `MemoryStore` is the in-package fake the tests use.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from vitrine.errors import IndexError_
+from vitrine.fsutil import atomic_path, write_atomic
 from vitrine.local.segments import Segment
 from vitrine.local.vocabulary import Vocabulary
 
@@ -148,22 +148,15 @@ class FolderStore:
         return manifest
 
     def _save_manifest(self, manifest: dict[str, Any]) -> None:
-        path = self.folder / MANIFEST
-        tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(manifest, indent=1))
-        os.replace(tmp, path)
+        write_atomic(self.folder / MANIFEST, json.dumps(manifest, indent=1))
 
     def _write(self, manifest: dict[str, Any], kind: str, arrays: dict[str, Any]) -> str:
         """Write arrays to a new numbered file (not yet listed in the manifest); its name."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{kind}-{manifest['next']:06d}.npz"
         manifest["next"] += 1
-        tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
+        with atomic_path(self.folder / name) as tmp, tmp.open("wb") as fh:
             np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.folder / name)
         return name
 
     def _read(self, name: str) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
 from vitrine.collection import Collection
+from vitrine.fsutil import atomic_path
+from vitrine.jobs.progress import ProgressCallback, Reporter
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,6 @@ SHEET_PX = 2048
 BACKGROUND = (34, 34, 38)
 QUALITY = 80
 CellSource = Callable[[NDArray[np.int64]], Iterator["Image.Image | None"]]
-Progress = Callable[[int], None]
 
 
 def per_sheet(cell: int) -> int:
@@ -73,13 +74,14 @@ def open_cell(path: Path) -> Image.Image | None:
 
 def write_sheets(
     folder: Path, cell_ids: NDArray[np.int64], source: CellSource, from_cell: int = 0,
-    progress: Progress | None = None, batch: int = 512,
+    progress: ProgressCallback | None = None, batch: int = 512,
 ) -> None:
     """(Re)write every sheet holding a cell from `from_cell` on; cell c shows image cell_ids[c]."""
     folder.mkdir(parents=True, exist_ok=True)
     first = {cell: from_cell // per_sheet(cell) for cell in CELL_SIZES}
     start = min(first[cell] * per_sheet(cell) for cell in CELL_SIZES)
     sheets: dict[int, tuple[int, Image.Image]] = {}  # cell size -> (sheet number, canvas)
+    reporter = Reporter(progress, "atlas", max(0, cell_ids.size - start))
     for offset in range(start, cell_ids.size, batch):
         pictures = list(source(cell_ids[offset: offset + batch]))
         for i, picture in enumerate(pictures):
@@ -87,8 +89,7 @@ def write_sheets(
                 number, slot = divmod(offset + i, per_sheet(cell))
                 if number >= first[cell]:
                     _paste(folder, sheets, cell, number, slot, picture)
-        if progress:
-            progress(len(pictures))
+        reporter.advance(len(pictures))
     for cell, (number, canvas) in sheets.items():
         _save(sheet_path(folder, cell, number), canvas)
 
@@ -116,9 +117,8 @@ def fit(picture: Image.Image, cell: int) -> Image.Image:
 
 
 def _save(path: Path, canvas: Image.Image) -> None:
-    tmp = path.with_suffix(".tmp")
-    canvas.save(tmp, "JPEG", quality=QUALITY, optimize=False)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        canvas.save(tmp, "JPEG", quality=QUALITY, optimize=False)
 
 
 def remove_other_atlases(root: Path, keep: str) -> None:

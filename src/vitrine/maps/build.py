@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from vitrine.collection import Collection
 from vitrine.errors import MapNotBuilt, MapStale
+from vitrine.jobs.progress import ProgressCallback
 from vitrine.maps import atlas
 from vitrine.maps.layout import Layout, Timings, create_layout, normalise
 from vitrine.maps.store import MapData, MapMeta, load_map, map_dir, save_map
@@ -56,7 +57,7 @@ class MapStatus:
 def build_map(
     collection: Collection, method: str = "umap", *, layout: Layout | None = None,
     with_atlas: bool = True, cell_source: atlas.CellSource | None = None,
-    progress: atlas.Progress | None = None, **params: Any,
+    progress: ProgressCallback | None = None, **params: Any,
 ) -> BuildReport:
     """Lay out every indexed image in 2D and store it (with thumbnail atlases) under map/."""
     started = time.perf_counter()
@@ -89,7 +90,7 @@ def build_map(
 
 def update_map(
     collection: Collection, *, k: int = NEIGHBOURS, cell_source: atlas.CellSource | None = None,
-    progress: atlas.Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> UpdateReport:
     """Place images indexed since the build at the weighted mean of their k nearest mapped
     neighbours, and drop images no longer indexed; the layout of the others does not move."""
@@ -141,7 +142,7 @@ def _jitter(ids: NDArray[np.int64], radius: float = 0.002) -> NDArray[np.float32
 
 
 def _extend_atlas(collection: Collection, data: MapData, first_cell: int,
-                  cell_source: atlas.CellSource | None, progress: atlas.Progress | None) -> None:
+                  cell_source: atlas.CellSource | None, progress: ProgressCallback | None) -> None:
     count = int(data.cells.max()) + 1
     cell_ids = np.full(count, -1, np.int64)  # cells of removed images stay blank
     cell_ids[data.cells] = data.ids

@@ -8,8 +8,6 @@ a JSON string: embedder key, method, parameters, build time, atlas geometry.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from numpy.typing import NDArray
 
 from vitrine.collection import Collection
 from vitrine.errors import MapNotBuilt
+from vitrine.fsutil import atomic_path
 
 LAYOUT_FILE = "layout.npz"
 
@@ -68,16 +67,10 @@ def save_map(collection: Collection, data: MapData) -> None:
     """Write layout.npz atomically (a crash leaves the previous map intact)."""
     folder = map_dir(collection)
     folder.mkdir(exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".layout-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, coords=data.coords.astype(np.float32), ids=data.ids.astype(np.int64),
-                     cells=data.cells.astype(np.int32), placed=data.placed.astype(bool),
-                     meta=np.array(json.dumps(asdict(data.meta))))
-        os.replace(tmp, folder / LAYOUT_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(folder / LAYOUT_FILE) as tmp, tmp.open("wb") as fh:
+        np.savez(fh, coords=data.coords.astype(np.float32), ids=data.ids.astype(np.int64),
+                 cells=data.cells.astype(np.int32), placed=data.placed.astype(bool),
+                 meta=np.array(json.dumps(asdict(data.meta))))
 
 
 def load_map(collection: Collection) -> MapData:

@@ -8,7 +8,7 @@ spanning two or more images form a group. Contact sheets show each group's regio
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from PIL import Image
 from vitrine import images
 from vitrine.collection import Collection
 from vitrine.errors import ImageError, VitrineError
+from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.local.boxes import picture_boxes
 from vitrine.local.features import Box
 from vitrine.local.geometry import Verification
@@ -52,17 +53,17 @@ def link_matches(
 
 def find_region_groups(
     collection: Collection, *, min_inliers: int = GROUP_MIN_INLIERS,
-    progress: Callable[[int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> list[list[GroupMember]]:
     """Groups of picture regions found, verified, in at least two images of the collection."""
     index = collection.local_index()
     graph = RegionGraph()
     stored = collection.catalog.images_by_id(index.image_ids.tolist())
+    reporter = Reporter(progress, "region groups", len(stored))
     for image_id, image in stored.items():
         for box in _boxes(collection, image):
             link_matches(graph, image_id, box, _search(index, image_id, box, min_inliers), min_inliers)
-        if progress:
-            progress(1)
+        reporter.advance()
     return to_members(collection, graph.groups())
 
 

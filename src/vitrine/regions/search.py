@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,17 +18,19 @@ from PIL import Image
 
 from vitrine.collection import Collection
 from vitrine.errors import NoLocalIndex, RegionSearchError
+from vitrine.fsutil import file_stamp
+from vitrine.indexing.reader import Failed, Job
+from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.local.builder import IndexWriter, WriterOptions
 from vitrine.local.features import Box, LocalFeatures, extract
 from vitrine.local.geometry import Verification
 from vitrine.local.index import LocalIndex, SearchResult, open_store
-from vitrine.local.pipeline import Extracted, ExtractOptions, Failed, Job, extract_many, file_stamp
+from vitrine.local.pipeline import Extracted, ExtractOptions, extract_many
 from vitrine.local.segments import ImageEntry, Quantised, live_entries
 from vitrine.records import Filters, StoredImage
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int], None]
 MAX_K = 200
 _MIN_BOX_SIDE = 8.0
 
@@ -103,7 +104,7 @@ def pending_count(collection: Collection) -> int:
 
 
 def index_regions(
-    collection: Collection, *, workers: int | None = None, progress: Progress | None = None,
+    collection: Collection, *, workers: int | None = None, progress: ProgressCallback | None = None,
     options: ExtractOptions | None = None, writer_options: WriterOptions | None = None,
 ) -> RegionIndexReport:
     """Extract and index local features of new or changed images; tombstone deleted ones."""
@@ -119,6 +120,7 @@ def index_regions(
     writer = IndexWriter(store, writer_options)
     writer.remove(gone)
     jobs = [Job(i.id, i.location, i.local_path) for i in sorted(todo, key=lambda i: i.id)]
+    reporter = Reporter(progress, "regions", len(jobs))
     for done in extract_many(jobs, options or ExtractOptions(), workers):
         if isinstance(done, Failed):
             report.failed += 1
@@ -126,8 +128,7 @@ def index_regions(
         else:
             writer.add(_entry(done), done.features)
             report.added += 1
-        if progress:
-            progress(1)
+        reporter.advance()
     writer.flush()
     writer.compact()
     _summarise(collection, report)

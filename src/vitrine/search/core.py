@@ -29,7 +29,7 @@ from PIL import Image
 from vitrine.collection import Collection
 from vitrine.errors import IndexError_, SearchError
 from vitrine.indexing import embed_query_image
-from vitrine.records import Filters, Hit
+from vitrine.records import Filters, Hit, unit_score
 
 log = logging.getLogger(__name__)
 
@@ -290,8 +290,3 @@ def check_page(page: int, per_page: int, max_results: int) -> None:
         raise SearchError(f"results per page must be between 1 and {MAX_PER_PAGE}, got {per_page}")
     if max_results < 1:
         raise SearchError(f"max_results must be 1 or more, got {max_results}")
-
-
-def unit_score(score: float) -> float:
-    """A score clipped to [0, 1]."""
-    return float(min(1.0, max(0.0, score)))

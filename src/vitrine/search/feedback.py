@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from vitrine.collection import Collection
 from vitrine.errors import EmbedderMismatch, FeedbackError, RecordNotFound
-from vitrine.records import Filters, Record
+from vitrine.records import Filters, Record, unique_identifiers, unit_score
 from vitrine.search.core import (
     Ranked,
     SearchPage,
@@ -37,7 +37,6 @@ from vitrine.search.core import (
     check_page,
     ranked_page,
     record_vectors,
-    unit_score,
 )
 
 log = logging.getLogger(__name__)
@@ -303,7 +302,7 @@ def _record_ids(collection: Collection, identifiers: Sequence[str]) -> dict[str,
 def _unique(identifiers: Sequence[str]) -> list[str]:
     if isinstance(identifiers, str):
         raise FeedbackError("give identifiers as a list, not one string")
-    return list(dict.fromkeys(i.strip() for i in identifiers if i and i.strip()))
+    return list(unique_identifiers(identifiers))
 
 
 def _mean_of_records(records: list[Vectors]) -> Vectors:

@@ -20,7 +20,7 @@ from vitrine.catalog.sets import QueryKind, SavedSet, SetQuery
 from vitrine.collection import Collection
 from vitrine.errors import CatalogError, SetError, SetExists, SetNotFound
 from vitrine.exports.records import CORE_COLUMNS, csv_row
-from vitrine.records import Record
+from vitrine.records import Record, unique_identifiers
 
 __all__ = [
     "QueryKind", "SavedSet", "SetQuery", "check_name", "delete_set", "export_set", "get_set",
@@ -38,7 +38,8 @@ def save_set(collection: Collection, saved: SavedSet, *, replace_existing: bool 
     creation time)."""
     name = check_name(saved.name)
     catalog = collection.catalog
-    unknown = [i for i in _unique([*saved.identifiers, *saved.positives]) if not _exists(collection, i)]
+    named = unique_identifiers([*saved.identifiers, *saved.positives])
+    unknown = [i for i in named if not _exists(collection, i)]
     if unknown:
         raise SetError(f"no record with identifier {', '.join(map(repr, unknown))}")
     with catalog.transaction():
@@ -46,8 +47,9 @@ def save_set(collection: Collection, saved: SavedSet, *, replace_existing: bool 
         if old is not None and not replace_existing:
             raise SetExists(f"a set named {name!r} exists already; choose another name or replace it")
         now = time.time()
-        stored = replace(saved, name=name, identifiers=_unique(saved.identifiers),
-                         positives=_unique(saved.positives), negatives=_unique(saved.negatives),
+        stored = replace(saved, name=name, identifiers=unique_identifiers(saved.identifiers),
+                         positives=unique_identifiers(saved.positives),
+                         negatives=unique_identifiers(saved.negatives),
                          created_at=old.created_at if old else now, updated_at=now)
         catalog.sets.put(stored)
     return stored
@@ -64,7 +66,7 @@ def session_set(
     works = [*positives, *([] if only_positives else shown)]
     return SavedSet(name=name, description=description.strip(), query=query, method=method,
                     positives=tuple(positives), negatives=tuple(negatives),
-                    identifiers=tuple(i for i in _unique(works) if i not in rejected))
+                    identifiers=tuple(i for i in unique_identifiers(works) if i not in rejected))
 
 
 def list_sets(collection: Collection) -> list[SavedSet]:
@@ -94,7 +96,7 @@ def update_set(
         if unknown:
             raise SetError(f"no record with identifier {', '.join(map(repr, unknown))}")
         gone = set(remove)
-        identifiers = tuple(i for i in _unique([*current.identifiers, *add]) if i not in gone)
+        identifiers = tuple(i for i in unique_identifiers([*current.identifiers, *add]) if i not in gone)
         updated = replace(current, name=target, identifiers=identifiers, updated_at=time.time(),
                           description=current.description if description is None else description.strip())
         catalog.sets.delete(current.name)
@@ -155,7 +157,3 @@ def _exists(collection: Collection, identifier: str) -> bool:
     except CatalogError:
         return False
     return True
-
-
-def _unique(identifiers: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(i.strip() for i in identifiers if i and i.strip()))

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from vitrine.fsutil import write_atomic
+
 _ENTRY_ID = re.compile(r"^[a-f0-9]{16}$")
 
 
@@ -45,9 +47,9 @@ class Gallery:
         self.folder.mkdir(parents=True, exist_ok=True)
         entry = GalleryEntry(secrets.token_hex(8), identifier, image_id, title, time.time())
         token = secrets.token_urlsafe(24)
-        _write_atomic(self._photo(entry.id), photo_jpeg)
+        write_atomic(self._photo(entry.id), photo_jpeg)
         payload = {**asdict(entry), "token_sha256": _digest(token)}
-        _write_atomic(self._meta(entry.id), json.dumps(payload).encode())
+        write_atomic(self._meta(entry.id), json.dumps(payload))
         return entry, token
 
     def entries(self, limit: int = 60, offset: int = 0) -> list[GalleryEntry]:
@@ -103,9 +105,3 @@ class Gallery:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _write_atomic(dest: Path, data: bytes) -> None:
-    tmp = dest.with_name(dest.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(dest)

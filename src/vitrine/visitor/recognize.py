@@ -30,7 +30,7 @@ from PIL import Image
 from vitrine.collection import Collection
 from vitrine.errors import RecognitionError
 from vitrine.indexing import embed_query_image
-from vitrine.records import Record
+from vitrine.records import Record, unit_score
 
 if TYPE_CHECKING:
     from vitrine.local.index import LocalIndex
@@ -157,7 +157,7 @@ def _global_shortlist(collection: Collection, photo: Image.Image, k: int) -> lis
     """The `k` images whose vectors are nearest the photo's, best first."""
     query = embed_query_image(collection, photo)
     scores, ids = collection.index.search(query[None, :], k)
-    return [Candidate(int(i), _unit(float(s))) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+    return [Candidate(int(i), unit_score(float(s))) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
 
 
 def _verify(local: LocalIndex, photo: Image.Image, shortlist: list[Candidate], bow: int,
@@ -236,7 +236,3 @@ def _quad(size: tuple[int, int], transform: NDArray[np.float64] | None) -> tuple
         return None
     xy = corners[:, :2] / corners[:, 2:]
     return tuple((round(float(x), 1), round(float(y), 1)) for x, y in xy)
-
-
-def _unit(score: float) -> float:
-    return float(min(1.0, max(0.0, score)))

@@ -18,7 +18,7 @@ from starlette.datastructures import ImmutableMultiDict
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound
 from vitrine.images import decode
-from vitrine.records import Filters
+from vitrine.records import Filters, unique_identifiers
 from vitrine.search.feedback import DEFAULT_METHOD, METHODS
 from vitrine.search.query import SearchQuery
 from vitrine.web.photos import PhotoCache
@@ -120,7 +120,7 @@ def marked_works(collection: Collection, identifiers: Sequence[str]) -> list[Hit
 
 
 def _ids(values: Sequence[str]) -> tuple[str, ...]:
-    clean = tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    clean = unique_identifiers(values)
     if len(clean) > MAX_MARKS or any(len(v) > _MAX_ID for v in clean):
         raise WebError(422, "invalid_request", f"at most {MAX_MARKS} marks of each kind, of identifiers "
                        f"up to {_MAX_ID} characters")

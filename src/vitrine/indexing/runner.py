@@ -1,0 +1,95 @@
+"""The runner: reader -> mapper -> writer over the images that need work, on every core."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Iterator
+
+from vitrine import images
+from vitrine.collection import Collection
+from vitrine.embedders.base import Embedder
+from vitrine.indexing.mapper import MapOptions, Mapped, embed_rest, init_worker, map_chunk
+from vitrine.indexing.reader import Job, ReadOptions, jobs_of, pending
+from vitrine.indexing.writer import IndexReport, Writer
+from vitrine.jobs.progress import ProgressCallback, Reporter
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 32
+
+
+def index_collection(
+    collection: Collection, *, rebuild: bool = False, workers: int | None = None,
+    progress: ProgressCallback | None = None, retry_failed: bool = False,
+    max_image_pixels: int = images.DEFAULT_MAX_PIXELS,
+) -> IndexReport:
+    """Embed every image that has no up-to-date vector and add it to the index.
+
+    Images over `max_image_pixels` are not decoded: they are recorded as failed, with the reason.
+    """
+    embedder = collection.embedder
+    if rebuild:
+        _reset_vectors(collection)
+    else:
+        collection.check_embedder(embedder)
+    todo = pending(collection, retry_failed)
+    report = IndexReport()
+    started = time.perf_counter()
+    if todo:
+        options = _map_options(collection, embedder, max_image_pixels)
+        _run(collection, options, jobs_of(todo), workers, Reporter(progress, "index", len(todo)), report)
+    collection.catalog.set_meta("vectors_embedder", embedder.key)
+    report.seconds = time.perf_counter() - started
+    log.info("indexed %d images (%d failed) in %.1fs", report.embedded, report.failed, report.seconds)
+    return report
+
+
+def _reset_vectors(collection: Collection) -> None:
+    """Forget every vector: the index is emptied and every image is marked for embedding."""
+    index = collection.index
+    index.remove(index.ids())
+    index.save()
+    collection.catalog.clear_embedded()
+    collection.catalog.set_meta("vectors_embedder", collection.embedder.key)
+
+
+def _map_options(collection: Collection, embedder: Embedder, max_pixels: int) -> MapOptions:
+    read = ReadOptions(cache=str(collection.cache_dir), input_size=embedder.input_size, max_pixels=max_pixels)
+    return MapOptions(
+        read=read, thumbnails=str(collection.thumbnails_dir),
+        embedder=collection.config.embedder if embedder.embed_in_workers else None,
+        embedder_options=collection.config.embedder_options)
+
+
+def _run(
+    collection: Collection, options: MapOptions, jobs: list[Job], workers: int | None,
+    reporter: Reporter, report: IndexReport,
+) -> None:
+    embedder = collection.embedder
+    writer = Writer(collection, report)
+    chunks = [jobs[s:s + _CHUNK] for s in range(0, len(jobs), _CHUNK)]
+    try:
+        for mapped in _map(embedder, options, chunks, workers):
+            embed_rest(mapped, embedder)
+            writer.write(mapped)
+            reporter.advance(len(mapped))
+    finally:
+        writer.flush()
+
+
+def _map(
+    embedder: Embedder, options: MapOptions, chunks: list[list[Job]], workers: int | None,
+) -> Iterator[Mapped]:
+    n = workers or os.cpu_count() or 1
+    if n <= 1 or len(chunks) <= 1:
+        init_worker(options, embedder if embedder.embed_in_workers else None)
+        yield from map(map_chunk, chunks)
+        return
+    # fork: workers start at once and need no __main__ guard in the caller; they run only
+    # numpy and PIL, never faiss or torch, so threads already started in the parent do not matter.
+    ctx = mp.get_context("fork")
+    with ctx.Pool(n, initializer=init_worker, initargs=(options, None)) as pool:
+        yield from pool.imap(map_chunk, chunks)
