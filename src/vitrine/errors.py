@@ -95,13 +95,9 @@ class CatalogError(VitrineError):
 class RecordNotFound(CatalogError, NotFound):
     """No record has the given identifier."""
 
-    code = "not_found"
-
 
 class ImageNotFound(CatalogError, NotFound):
     """No image has the given id."""
-
-    code = "not_found"
 
 
 class SchemaError(CatalogError):
@@ -114,8 +110,6 @@ class SetError(CatalogError):
 
 class SetNotFound(SetError, NotFound):
     """No saved set has that name."""
-
-    code = "not_found"
 
 
 class SetExists(SetError, Conflict):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from vitrine.embedders.base import Embedder, l2_normalise
 from vitrine.embedders.calibration import Calibration
 from vitrine.errors import EmbedderError
@@ -20,16 +17,9 @@ _registry: Registry[Embedder] = Registry("embedder", "vitrine.embedders", {
 }, error=EmbedderError)
 
 
-def register(name: str, factory: str | Callable[..., Embedder]) -> None:
-    """Make an embedder available under `name` ("module:Class" or a callable)."""
-    _registry.register(name, factory)
-
-
-def available() -> list[str]:
-    """Every embedder name, plugins included."""
-    return _registry.available()
-
-
-def create(name: str, **options: Any) -> Embedder:
-    """Build the embedder registered as `name`; options go to its constructor."""
-    return _registry.create(name, **options)
+register = _registry.register
+"""Make an embedder available under a name ("module:Class" or a callable)."""
+available = _registry.available
+"""Every embedder name, plugins included."""
+create = _registry.create
+"""Build the embedder registered under a name; options go to its constructor."""

@@ -9,9 +9,6 @@ A third-party source is a `vitrine.importers.base.Source` registered under the e
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from vitrine.errors import ImportError_
 from vitrine.importers.base import Source
 from vitrine.plugins import Registry
@@ -29,16 +26,9 @@ _registry: Registry[Source] = Registry("import source", "vitrine.importers", {
 }, error=ImportError_)
 
 
-def register(name: str, factory: str | Callable[..., Source]) -> None:
-    """Make an import source available under `name` ("module:Class" or a callable)."""
-    _registry.register(name, factory)
-
-
-def available() -> list[str]:
-    """Every import source name, plugins included."""
-    return _registry.available()
-
-
-def create_importer(name: str, /, *args: Any, **options: Any) -> Source:
-    """Build the source registered as `name`; arguments go to its constructor."""
-    return _registry.create(name, *args, **options)
+register = _registry.register
+"""Make an import source available under a name ("module:Class" or a callable)."""
+available = _registry.available
+"""Every import source name, plugins included."""
+create_importer = _registry.create
+"""Build the source registered under a name; arguments go to its constructor."""
