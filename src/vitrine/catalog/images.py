@@ -22,7 +22,10 @@ class Images(Connected):
     """Image rows: fetch and decode results, errors, and the embedded marks."""
 
     def image(self, image_id: int) -> StoredImage:
-        row = self._db.execute(_IMAGE_SELECT + " WHERE i.id = ?", (image_id,)).fetchone()
+        # An id outside SQLite's INTEGER range names no image (and would overflow the driver).
+        row = None
+        if 0 < image_id < 2**63:
+            row = self._db.execute(_IMAGE_SELECT + " WHERE i.id = ?", (image_id,)).fetchone()
         if row is None:
             raise ImageNotFound(f"no image with id {image_id}")
         return _to_image(row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.templating import Jinja2Templates
 
 from vitrine.collection import Collection
@@ -75,6 +75,9 @@ MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 ActiveFiltersDep = Annotated[dict[str, str], Depends(get_active_filters)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]
+#: SQLite's largest INTEGER: an id past it cannot exist, and would overflow the database driver
+MAX_ID = 2**63 - 1
 PageDep = Annotated[int, Query(ge=1, le=10_000, description="page number, from 1")]
+ImageIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="an image id (from search results)")]
 PerPageDep = Annotated[int, Query(ge=1, le=100, description="results per page")]
 RateLimited = Depends(rate_limit)

@@ -19,7 +19,7 @@ from vitrine.collection import Collection
 from vitrine.duplicates.find import DuplicateMatch, Group, duplicates_of, load_report, stale_reason
 from vitrine.duplicates.report import CSV_HEADER, csv_rows
 from vitrine.errors import DuplicatesError
-from vitrine.web.deps import CollectionDep, PageDep, RateLimited, TemplatesDep
+from vitrine.web.deps import CollectionDep, PageDep, PerPageDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
 from vitrine.web.schemas.duplicates import (
     DuplicateGroupPublic,
@@ -43,8 +43,9 @@ GROUPS_PER_PAGE = 20
 
 
 @api.get("/duplicates", response_model=DuplicateReportPublic)
-def api_duplicates(collection: CollectionDep, page: PageDep = 1, per_page: int = GROUPS_PER_PAGE,
-                   ) -> DuplicateReportPublic:
+def api_duplicates(
+    collection: CollectionDep, page: PageDep = 1, per_page: PerPageDep = GROUPS_PER_PAGE,
+) -> DuplicateReportPublic:
     """The saved near-duplicate report, a page of groups (status says if it is missing or stale)."""
     return report_page(collection, page, per_page)
 

@@ -12,7 +12,7 @@ from vitrine.collection import Collection
 from vitrine.errors import ImageError
 from vitrine.images import read_image, thumbnail
 from vitrine.records import StoredImage
-from vitrine.web.deps import CollectionDep, GalleryDep
+from vitrine.web.deps import CollectionDep, GalleryDep, ImageIdPath
 from vitrine.web.security import WebError, sniff
 
 router = APIRouter(tags=["images"], include_in_schema=False)
@@ -20,7 +20,7 @@ _CACHE = {"Cache-Control": "public, max-age=86400"}
 
 
 @router.get("/images/{image_id}/thumbnail")
-def image_thumbnail(image_id: int, collection: CollectionDep) -> Response:
+def image_thumbnail(image_id: ImageIdPath, collection: CollectionDep) -> Response:
     stored = _stored(collection, image_id)
     if stored.sha256:
         path = collection.thumbnail_path(stored.sha256)
@@ -37,7 +37,7 @@ def image_thumbnail(image_id: int, collection: CollectionDep) -> Response:
 
 
 @router.get("/images/{image_id}/full")
-def image_full(image_id: int, collection: CollectionDep) -> Response:
+def image_full(image_id: ImageIdPath, collection: CollectionDep) -> Response:
     stored = _stored(collection, image_id)
     if collection.image_path(stored) is None and stored.location.startswith(("http://", "https://")):
         return RedirectResponse(stored.location, status_code=307)

@@ -121,7 +121,7 @@ def api_points(request: Request, collection: CollectionDep, cache: MapCacheDep) 
 
 @api.get("/atlas/{cell}/{sheet}.jpg", response_class=FileResponse,
          responses={200: {"content": {"image/jpeg": {}}}})
-def api_atlas(collection: CollectionDep, cache: MapCacheDep, cell: Annotated[int, Path(ge=1)],
+def api_atlas(collection: CollectionDep, cache: MapCacheDep, cell: Annotated[int, Path(ge=1, le=1024)],
               sheet: Annotated[int, Path(ge=0, le=100_000)]) -> FileResponse:
     """One sheet of thumbnails: cell c is at slot c % cells-per-sheet of sheet c // cells-per-sheet."""
     entry = cache.get(collection)

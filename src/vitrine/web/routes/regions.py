@@ -9,9 +9,9 @@ mapped into the hit's image (a quadrilateral, source pixels), drawn as an SVG ov
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -71,8 +71,8 @@ async def api_region_search(
 @router.get("/regions", response_class=HTMLResponse, dependencies=[RateLimited], include_in_schema=False)
 def regions_page(
     request: Request, templates: TemplatesDep, collection: CollectionDep, filters: FiltersDep,
-    record: str = "", image: int = 0, box: str = "", x0: str = "", y0: str = "", x1: str = "",
-    y1: str = "",
+    record: str = "", image: Annotated[int, Query(ge=0, le=10_000)] = 0, box: str = "", x0: str = "",
+    y0: str = "", x1: str = "", y1: str = "",
 ) -> Response:
     """Draw a box on a record's image (?record=ID), see its results (&box=x0,y0,x1,y1, or the
     four corners as x0, y0, x1, y1 fields: the form works without JavaScript)."""
