@@ -3,6 +3,7 @@
 VitrineError
 ├── NotFound                   something named does not exist (the web layer answers 404)
 ├── Conflict                   something of that name exists already (409)
+│   └── AlreadyInGallery       this photo is in the visitor gallery with this work already
 ├── SettingsError              settings are invalid or unsafe
 │   └── UnsafeSettings         the web app refuses settings unsafe for production
 ├── CollectionError            a collection folder is missing, exists already, or is malformed
@@ -58,6 +59,12 @@ class Conflict(VitrineError):
     """Something of that name exists already, or the request conflicts with the current state."""
 
     code = "conflict"
+
+
+class AlreadyInGallery(Conflict):
+    """The same photo is in the visitor gallery with the same work already."""
+
+    code = "already_in_gallery"
 
 
 class SettingsError(VitrineError):

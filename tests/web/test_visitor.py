@@ -87,6 +87,30 @@ def test_consent_adds_to_the_gallery_and_the_private_link_removes(client: TestCl
     assert entry_id not in client.get("/gallery").text
 
 
+def test_the_gallery_takes_a_photo_once_and_only_with_a_work_it_was_shown(
+    client: TestClient, photo: bytes,
+) -> None:
+    page, token = share(client, photo)
+    unshown = next(f"w{i:02d}" for i in range(24) if f"/records/w{i:02d}" not in page)
+    forged = client.post(f"/share/{token}/gallery", data={"identifier": unshown, "consent": "yes"})
+    assert forged.status_code == 422 and "matched with" in forged.text
+    first = client.post(f"/share/{token}/gallery", data={"identifier": "w07", "consent": "yes"})
+    assert first.status_code == 200
+    again = client.post(f"/share/{token}/gallery", data={"identifier": "w07", "consent": "yes"},
+                        headers={"accept": "application/json"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_in_gallery"
+    _, token2 = share(client, photo)  # the same photo sent again is still the same photo
+    twice = client.post(f"/share/{token2}/gallery", data={"identifier": "w07", "consent": "yes"})
+    assert twice.status_code == 409 and "already" in twice.text
+
+
+def test_a_removal_without_a_form_says_what_is_missing(client: TestClient) -> None:
+    answer = client.post(f"/gallery/{'0' * 16}/remove", headers={"accept": "application/json"})
+    assert answer.status_code == 422
+    assert "removal token is missing" in answer.json()["error"]["message"]
+    assert "multipart" not in answer.text
+
+
 def _files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
 

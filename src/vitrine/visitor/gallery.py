@@ -13,11 +13,14 @@ import hmac
 import json
 import re
 import secrets
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from vitrine.errors import AlreadyInGallery
 from vitrine.fsutil import write_atomic
 
 _ENTRY_ID = re.compile(r"^[a-f0-9]{16}$")
@@ -39,17 +42,27 @@ class Gallery:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._lock = threading.Lock()
 
     def add(
         self, photo_jpeg: bytes, identifier: str, image_id: int | None, title: str | None,
     ) -> tuple[GalleryEntry, str]:
-        """Store a consented photo; returns the entry and its private removal token."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        entry = GalleryEntry(secrets.token_hex(8), identifier, image_id, title, time.time())
-        token = secrets.token_urlsafe(24)
-        write_atomic(self._photo(entry.id), photo_jpeg)
-        payload = {**asdict(entry), "token_sha256": _digest(token)}
-        write_atomic(self._meta(entry.id), json.dumps(payload))
+        """Store a consented photo; returns the entry and its private removal token.
+
+        The same photo with the same work is refused (AlreadyInGallery): a second click or a
+        reload must not put a visitor in the gallery twice.
+        """
+        photo_sha256 = hashlib.sha256(photo_jpeg).hexdigest()
+        with self._lock:
+            if any(raw.get("photo_sha256") == photo_sha256 and raw.get("identifier") == identifier
+                   for raw in self._all_raw()):
+                raise AlreadyInGallery("this photo is in the gallery with this work already")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            entry = GalleryEntry(secrets.token_hex(8), identifier, image_id, title, time.time())
+            token = secrets.token_urlsafe(24)
+            write_atomic(self._photo(entry.id), photo_jpeg)
+            payload = {**asdict(entry), "token_sha256": _digest(token), "photo_sha256": photo_sha256}
+            write_atomic(self._meta(entry.id), json.dumps(payload))
         return entry, token
 
     def entries(self, limit: int = 60, offset: int = 0) -> list[GalleryEntry]:
@@ -86,6 +99,13 @@ class Gallery:
         self._meta(entry_id).unlink(missing_ok=True)
         self._photo(entry_id).unlink(missing_ok=True)
         return True
+
+    def _all_raw(self) -> Iterator[dict[str, Any]]:
+        if self.folder.is_dir():
+            for path in self.folder.glob("*.json"):
+                raw = self._raw(path.stem)
+                if raw is not None:
+                    yield raw
 
     def _raw(self, entry_id: str) -> dict[str, Any] | None:
         if not _ENTRY_ID.match(entry_id):

@@ -12,17 +12,20 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @dataclass(frozen=True)
 class HeldPhoto:
-    """A visitor's photo: clean JPEG bytes (no EXIF) and when it was received."""
+    """A visitor's photo: clean JPEG bytes (no EXIF), when it was received, and the works it was
+    shown with (the only ones the visitor may pair it with in the gallery)."""
 
     jpeg: bytes
     received: float
+    shown: frozenset[str] = frozenset()
 
 
 class PhotoCache:
@@ -51,6 +54,13 @@ class PhotoCache:
         with self._lock:
             self._expire(time.monotonic())
             return self._items.get(token)
+
+    def show(self, token: str, identifiers: Iterable[str]) -> None:
+        """Remember that the photo under `token` was shown with these works."""
+        with self._lock:
+            held = self._items.get(token)
+            if held is not None:
+                self._items[token] = replace(held, shown=held.shown | frozenset(identifiers))
 
     def discard(self, token: str) -> None:
         with self._lock:

@@ -56,14 +56,21 @@ class UploadForm:
         return self.fields.get(name, default)
 
 
-async def read_form(request: Request, max_bytes: int) -> UploadForm:
-    """Parse a multipart (or urlencoded) form into memory, refusing bodies over `max_bytes`."""
+async def read_form(request: Request, max_bytes: int, *, photo: bool = True) -> UploadForm:
+    """Parse a multipart (or urlencoded) form into memory, refusing bodies over `max_bytes`.
+
+    `photo=False` for forms of fields only (consent, a removal token): an empty body is an empty
+    form there, and a refusal speaks of the form rather than of a photo.
+    """
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         if content_type.startswith("application/x-www-form-urlencoded"):
             form = await request.form()
             return UploadForm(fields={k: v for k, v in form.items() if isinstance(v, str)})
-        raise WebError(415, "unsupported_media_type", "send the photo as multipart/form-data")
+        if not photo and not content_type and request.headers.get("content-length", "0") == "0":
+            return UploadForm()
+        raise WebError(415, "unsupported_media_type", "send the photo as multipart/form-data" if photo
+                       else "send the form as application/x-www-form-urlencoded or multipart/form-data")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + _FORM_OVERHEAD:
         raise _too_large(max_bytes)

@@ -49,7 +49,10 @@ def confirm_removal(request: Request, entry_id: str, templates: TemplatesDep, co
 @pages.post("/gallery/{entry_id}/remove", response_class=HTMLResponse)
 async def remove(request: Request, entry_id: str, templates: TemplatesDep, collection: CollectionDep,
                  gallery: GalleryDep, settings: SettingsDep) -> Response:
-    form = await read_form(request, settings.web.max_upload_bytes)
+    form = await read_form(request, settings.web.max_upload_bytes, photo=False)
+    if not form.get("token"):
+        raise WebError(422, "invalid_request", "the removal token is missing: open the private link "
+                       "you were given when you shared your photo, and confirm there")
     if not gallery.remove(entry_id, form.get("token")):
         raise WebError(404, "not_found", "no gallery entry matches this removal link")
     return templates.TemplateResponse(request, "gallery_remove.html", {

@@ -24,7 +24,7 @@ from vitrine.web.deps import (
     SettingsDep,
     TemplatesDep,
 )
-from vitrine.web.photos import HeldPhoto
+from vitrine.web.photos import HeldPhoto, PhotoCache
 from vitrine.web.present import alt_text, page_public, record_public, record_url
 from vitrine.web.recognition import quad_points, recognition_public
 from vitrine.web.schemas.errors import error_responses
@@ -63,7 +63,7 @@ async def share(
     image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
     jpeg = await run_in_threadpool(clean_jpeg, image)
     token = photos.put(jpeg)
-    return await run_in_threadpool(_results, request, templates, collection, token, image)
+    return await run_in_threadpool(_results, request, templates, collection, photos, token, image)
 
 
 @router.get("/share/{token}", **_PAGE)
@@ -71,7 +71,7 @@ def shared(request: Request, token: str, templates: TemplatesDep, collection: Co
            photos: PhotosDep) -> Response:
     """The results of an earlier photo, while it is still held in memory."""
     held = _held(photos.get(token))
-    return _results(request, templates, collection, token, decode(held.jpeg, "your photo"))
+    return _results(request, templates, collection, photos, token, decode(held.jpeg, "your photo"))
 
 
 @router.get("/share/{token}/photo.jpg", include_in_schema=False)
@@ -98,10 +98,13 @@ def download(token: str, fmt: Literal["jpg", "png"], identifier: str, collection
 async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
                          settings: SettingsDep, photos: PhotosDep, gallery: GalleryDep) -> Response:
     """Store the photo in the visitor gallery: only with the consent box ticked."""
-    form = await read_form(request, settings.web.max_upload_bytes)
+    form = await read_form(request, settings.web.max_upload_bytes, photo=False)
     if form.get("consent") != "yes":
         raise WebError(422, "no_consent", "tick the box to agree before adding your photo to the gallery")
     held = _held(photos.get(token))
+    if form.get("identifier") not in held.shown:
+        raise WebError(422, "not_shown", "a photo joins the gallery with a work it was matched with; "
+                       "go back to your results and choose from there")
     record = collection.catalog.get(form.get("identifier"))
     images = collection.catalog.images_of(record.identifier)
     image_id = int(form.get("image_id")) if form.get("image_id").isdigit() else None
@@ -128,8 +131,8 @@ async def api_recognize(
     return recognition_public(collection, result)
 
 
-def _results(request: Request, templates: TemplatesDep, collection: Collection, token: str,
-             image: Image.Image) -> Response:
+def _results(request: Request, templates: TemplatesDep, collection: Collection, photos: PhotoCache,
+             token: str, image: Image.Image) -> Response:
     # The page shows a handful of works: ranking a few more than that is enough, and cheaper.
     found = search_by_image(collection, image, per_page=_RESULTS + 1, max_results=_RESULTS * 4)
     page = page_public(collection, found)
@@ -140,6 +143,7 @@ def _results(request: Request, templates: TemplatesDep, collection: Collection, 
         best = _recognised_hit(record_public(collection, recognition.record), recognition)
         others = [h for h in page.hits if h.identifier != best.identifier][: _RESULTS - 1]
     record = record_public(collection, collection.catalog.get(best.identifier)) if best else None
+    photos.show(token, [h.identifier for h in (best, *others) if h is not None])
     return templates.TemplateResponse(request, "share_result.html", {
         "collection": collection, "token": token, "page": page, "best": best, "record": record,
         "others": others, "alt_text": alt_text, "recognition": recognition,
