@@ -17,6 +17,7 @@ from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
 from vitrine.visitor.gallery import Gallery
 from vitrine.web import handlers
+from vitrine.web.headers import SecurityHeaders
 from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache
 from vitrine.web.routes import (
@@ -62,6 +63,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.templates = _templates()
     app.state.photos = PhotoCache()
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
     for module in (visitor, search, duplicates, records, gallery, images, regions, sets, maps):

@@ -84,8 +84,7 @@ def record_manifest(identifier: str, request: Request, collection: CollectionDep
     """A IIIF Presentation 3 Manifest of one work (what exported IIIF Collections point to)."""
     record = collection.catalog.get(identifier)
     doc = iiif.record_manifest(record, collection.catalog.images_of(identifier), str(request.base_url))
-    return JSONResponse(doc, media_type="application/ld+json",
-                        headers={"Access-Control-Allow-Origin": "*"})
+    return JSONResponse(doc, media_type="application/ld+json")  # CORS: web/headers.py
 
 
 @api.get("", response_model=MapInfoPublic)

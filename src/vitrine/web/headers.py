@@ -1,0 +1,63 @@
+"""Headers on every response: a Content-Security-Policy the pages satisfy, and CORS for IIIF.
+
+The pages load scripts and styles from /static only (no inline script, no style attribute), so
+the policy can forbid everything else. Images may come from museum servers (a record's remote
+image is served by a redirect), hence `img-src https:`. The API docs page (Swagger UI) is the one
+exception: FastAPI serves it with an inline script and CDN assets.
+
+IIIF viewers (Mirador, Universal Viewer) run on other origins and read our manifests and images
+with WebGL, which needs CORS on the images too, or the canvas is "tainted". Those resources are
+public and read-only, so they allow any origin for GET; everything else stays same-origin.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = "; ".join((
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob: https:",
+    "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'self'",
+))
+DOCS_CSP = "; ".join((
+    "default-src 'self'", "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+    "style-src 'self' https://cdn.jsdelivr.net", "img-src 'self' data: https:", "connect-src 'self'",
+    "object-src 'none'", "base-uri 'self'", "frame-ancestors 'self'",
+))
+SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",  # for browsers that predate frame-ancestors
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+#: public, read-only resources other origins may read (IIIF viewers): images and IIIF documents
+CORS_PREFIXES = ("/images/", "/iiif/")
+DOCS_PATHS = ("/api/docs", "/api/docs/oauth2-redirect")
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers, and CORS on public GETs of IIIF resources."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        method: str = scope["method"]
+        cors = method in ("GET", "HEAD") and path.startswith(CORS_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Content-Security-Policy", DOCS_CSP if path in DOCS_PATHS else CSP)
+                if cors:
+                    headers["Access-Control-Allow-Origin"] = "*"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
