@@ -30,7 +30,10 @@ BROWSER = [
 
 def new_page(browser: Any, base_url: str, **context: Any) -> Any:
     """A tab in a fresh browser context (close it with `page.context.close()`)."""
-    options = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **context}
+    # Playwright evaluates its wait_for_function strings with eval, which the pages' CSP forbids;
+    # tests/web/test_headers_browser.py checks the policy with bypass_csp=False.
+    options = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, "bypass_csp": True,
+               **context}
     tab_context = browser.new_context(base_url=base_url, **options)
     tab_context.set_default_timeout(15_000)
     return tab_context.new_page()
