@@ -7,6 +7,7 @@ import re
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -23,6 +24,8 @@ from vitrine.local.index import LocalIndex, open_local_index, open_store
 from vitrine.records import StoredImage
 
 CONFIG_FILE = "collection.json"
+#: catalogue meta key naming the last saved state of the vector index
+INDEX_VERSION = "index_version"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -90,7 +93,29 @@ class Collection:
     def index(self) -> VectorIndex:
         folder = self.root / "index"
         folder.mkdir(exist_ok=True)
+        self._index_version = self.catalog.get_meta(INDEX_VERSION)
         return open_index(self.config.index, folder, self.embedder.dim, options=self.index_options)
+
+    _index_version: str | None = None
+
+    def save_index(self) -> None:
+        """Save the vector index and note a new version, so other processes reading the
+        collection (a running web app) load it again (`refresh`)."""
+        self.index.save()
+        self._index_version = uuid.uuid4().hex
+        self.catalog.set_meta(INDEX_VERSION, self._index_version)
+
+    def refresh(self) -> None:
+        """Let go of a vector index loaded from disk when another process saved a newer one.
+
+        Searches in flight keep the object they hold; the next one loads the new files. Indexes
+        that live on a server (Milvus) are always current and are kept.
+        """
+        index = self.__dict__.get("index")
+        if index is None or not index.reloads:
+            return
+        if self.catalog.get_meta(INDEX_VERSION) != self._index_version:
+            self.__dict__.pop("index", None)
 
     # The loaded local-feature index and the manifest version it was read at. One lock serves
     # every collection: a load is rare, and the lock keeps two threads from loading one twice.
@@ -141,6 +166,7 @@ class Collection:
         self.__dict__.pop("embedder", None)
         shutil.rmtree(self.root / "index", ignore_errors=True)  # the next index may differ in dimension
         self.catalog.clear_embedded()
+        self.catalog.set_meta(INDEX_VERSION, uuid.uuid4().hex)  # readers let the old index go
         self.config.embedder = name
         self.config.embedder_options = options
         save_config(self.root, self.config)

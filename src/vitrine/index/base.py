@@ -17,6 +17,10 @@ missing results are padded with id -1 and score -inf."""
 class VectorIndex(ABC):
     """Unit vectors keyed by int64 ids (catalogue image ids), searched by inner product."""
 
+    #: whether a reader must load the index again to see what another process saved (files on
+    #: disk); an index served by a database (Milvus) is always current
+    reloads = True
+
     def __init__(self, dim: int) -> None:
         if dim <= 0:
             raise IndexError_(f"vector dimension must be positive, got {dim}")

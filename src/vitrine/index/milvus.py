@@ -54,6 +54,8 @@ def _milvus_errors(action: str) -> Iterator[None]:
 class MilvusIndex(VectorIndex):
     """Vectors in one Milvus collection, keyed by int64 ids."""
 
+    reloads = False
+
     expr_max_ids = 10_000
     oversample = 3.0
     ef_search = 128

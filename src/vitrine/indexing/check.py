@@ -113,7 +113,7 @@ def repair_collection(
     drop = before.orphaned + list(before.stale)
     if drop:
         index.remove(np.asarray(drop, np.int64))
-        index.save()
+        collection.save_index()
     collection.catalog.clear_embedded(before.missing + list(before.stale))
     built = collection.vectors_key
     rebuild = built is not None and built != collection.embedder.key

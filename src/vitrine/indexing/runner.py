@@ -51,7 +51,7 @@ def _reset_vectors(collection: Collection) -> None:
     """Forget every vector: the index is emptied and every image is marked for embedding."""
     index = collection.index
     index.remove(index.ids())
-    index.save()
+    collection.save_index()
     collection.catalog.clear_embedded()
     collection.catalog.set_meta("vectors_embedder", collection.embedder.key)
 

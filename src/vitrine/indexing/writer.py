@@ -62,7 +62,7 @@ class Writer:
         """Save the index, then mark what it now holds as embedded, in one transaction."""
         if not self.unsaved:
             return
-        self.collection.index.save()
+        self.collection.save_index()
         catalog = self.collection.catalog
         with catalog.transaction():
             for image_id, info in self.unsaved:

@@ -18,7 +18,9 @@ from vitrine.web.security import RateLimiter, WebError
 
 
 def get_collection(request: Request) -> Collection:
+    """The served collection, its vector index reloaded if an indexing run saved a newer one."""
     collection: Collection = request.app.state.collection
+    collection.refresh()
     return collection
 
 
