@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from httpserver import LOOPBACK
 from imagegen import draw_picture, hostile_files, make_images
 from vitrine.collection import create_collection, open_collection
 from vitrine.errors import EmbedderMismatch
@@ -96,8 +97,8 @@ def test_iiif_images_are_fetched_through_the_image_api(tmp_path: Path, http_serv
     server.add("/manifest.json", manifest)
     collection = create_collection(tmp_path / "c", index="memory")
 
-    imported = run_import(collection, IIIFSource(server.url("/manifest.json"), size=256))
-    report = index_collection(collection, workers=1)
+    imported = run_import(collection, IIIFSource(server.url("/manifest.json"), size=256, fetch=LOOPBACK))
+    report = index_collection(collection, workers=1, fetch=LOOPBACK)
 
     assert (imported.added, report.embedded, report.failed) == (1, 3, 0)
     assert sum(1 for p in collection.cache_dir.rglob("*") if p.is_file()) == 3
@@ -119,8 +120,8 @@ def test_museum_api_records_index_their_images(tmp_path: Path, http_server) -> N
     server.add("/api/artworks/", {"info": {"total": 3}, "data": artworks})
     collection = create_collection(tmp_path / "c", index="memory")
 
-    run_import(collection, ClevelandMuseumOfArt(server.url("/api")))
-    report = index_collection(collection, workers=1)
+    run_import(collection, ClevelandMuseumOfArt(server.url("/api"), fetch=LOOPBACK))
+    report = index_collection(collection, workers=1, fetch=LOOPBACK)
 
     assert (report.embedded, report.failed) == (3, 0)
     record = collection.catalog.get("cma:100")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:  # vitrine.fetch loads httpx; the CLI starts without it
+    from vitrine.fetch import FetchOptions
 
 DEFAULT_SECRET = "change-me"
 
@@ -33,6 +37,26 @@ class MilvusSettings(BaseModel):
     token: str = ""
 
 
+class FetchSettings(BaseModel):
+    """Which non-public hosts outbound requests may reach (VITRINE_FETCH__...); public ones always."""
+
+    #: host names allowed whatever they resolve to, e.g. ["iiif.internal"]
+    allow_hosts: list[str] = Field(default_factory=list)
+    #: addresses or CIDR blocks allowed, e.g. ["10.0.0.0/8"]
+    allow_networks: list[str] = Field(default_factory=list)
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, networks: list[str]) -> list[str]:
+        # checked here, when settings load, rather than at the first download of a long import
+        for text in networks:
+            try:
+                ipaddress.ip_network(text.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not an address or CIDR block ({exc})") from None
+        return networks
+
+
 class Settings(BaseSettings):
     """Where collections live and how vitrine behaves; every field has a VITRINE_ variable."""
 
@@ -46,6 +70,7 @@ class Settings(BaseSettings):
     http_timeout_s: float = Field(default=30.0, gt=0)
     web: WebSettings = Field(default_factory=WebSettings)
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     #: the former name of VITRINE_MILVUS__TOKEN, still read so existing deployments keep their token
     milvus_token: str = Field(default="", exclude=True)
 
@@ -58,6 +83,14 @@ class Settings(BaseSettings):
     def index_options(self) -> dict[str, dict[str, Any]]:
         """Deployment options per vector index name, for `open_collection(index_options=...)`."""
         return {"milvus": self.milvus.model_dump()}
+
+    def fetch_options(self) -> FetchOptions:
+        """How to reach remote hosts: `http_timeout_s`, and the non-public hosts and networks allowed."""
+        from vitrine.fetch import FetchOptions
+        from vitrine.netguard import NetworkPolicy
+
+        network = NetworkPolicy.from_lists(self.fetch.allow_hosts, self.fetch.allow_networks)
+        return FetchOptions(timeout=self.http_timeout_s, network=network)
 
 
 def load_settings(**overrides: object) -> Settings:
