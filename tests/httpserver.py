@@ -99,11 +99,9 @@ class LocalHTTPServer:
             parts = urlsplit(raw_path)
             route = self.routes.get(raw_path, self.routes.get(parts.path))
             if isinstance(route, list):
-                answer = route.pop(0) if len(route) > 1 else route[0]
-            elif callable(route):
-                answer = route(parts.path, parse_qs(parts.query))
-            else:
-                answer = route
+                route = route.pop(0) if len(route) > 1 else route[0]
+        # a function runs outside the lock, so a slow answer does not hold up the other requests
+        answer = route(parts.path, parse_qs(parts.query)) if callable(route) else route
         if answer is None:
             return self._from_directory(parts.path)
         return _normalise(answer)

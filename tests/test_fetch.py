@@ -9,7 +9,8 @@ import pytest
 from httpserver import LOOPBACK
 from vitrine import fetch
 from vitrine.errors import FetchError, ImportError_
-from vitrine.fetch import fetch_bytes, fetch_json, is_remote
+from vitrine.fetch import DEFAULT_OPTIONS, FetchOptions, fetch_bytes, fetch_json, is_remote
+from vitrine.netguard import NetworkPolicy
 
 
 @pytest.fixture(autouse=True)
@@ -36,10 +37,34 @@ def test_serves_a_directory_without_escaping_it(http_server, tmp_path) -> None:
         fetch_bytes(server.url("/%2e%2e/secret.txt"), options=LOOPBACK)
 
 
+EVERYWHERE = FetchOptions(network=NetworkPolicy.from_lists(networks=["0.0.0.0/0", "::/0"]))
+
+
+@pytest.mark.parametrize("options", [DEFAULT_OPTIONS, EVERYWHERE], ids=["default", "every-network-allowed"])
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "/etc/passwd", "data:,hi"])
-def test_refuses_other_schemes(url: str) -> None:
+def test_refuses_other_schemes(url: str, options: FetchOptions) -> None:
     with pytest.raises(FetchError, match="only http and https"):
-        fetch_bytes(url)
+        fetch_bytes(url, options=options)
+
+
+def test_refuses_loopback_by_default_without_retrying(http_server, no_sleep: list[float]) -> None:
+    server = http_server({"/admin": (200, "text/plain", b"secret")})
+    with pytest.raises(FetchError, match=r"refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1") as info:
+        fetch_bytes(server.url("/admin"))
+    assert info.value.url == server.url("/admin") and "VITRINE_FETCH__ALLOW_NETWORKS" in info.value.reason
+    assert server.requests == [] and no_sleep == []
+
+
+def test_refuses_a_redirect_from_an_allowed_host_to_a_refused_address(http_server) -> None:
+    server = http_server({"/admin": (200, "text/plain", b"secret")})
+    server.add("/hop", "", status=302, content_type="text/plain", headers={"Location": server.url("/admin")})
+    by_name = FetchOptions(network=NetworkPolicy.from_lists(hosts=["localhost"]))
+    url = server.url("/hop").replace("127.0.0.1", "localhost")
+    with pytest.raises(FetchError, match=r"refused: 127\.0\.0\.1 resolves to"):
+        fetch_json(url, options=by_name)
+    assert server.requests == ["/hop"]
+    assert fetch_bytes(server.url("/hop"), options=LOOPBACK) == b"secret"
+
 
 
 def test_refuses_a_redirect_to_a_file_url(http_server) -> None:

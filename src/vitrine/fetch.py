@@ -62,12 +62,12 @@ def new_client(
 ) -> httpx.Client:
     """An httpx client with vitrine's defaults, guarded by `options.network`; sources keep one per import.
 
-    The environment's proxies are ignored (`trust_env=False`): a proxy would connect on our behalf,
-    past the guard.
+    With its own transport the client takes no proxy from the environment, which would connect on
+    our behalf, past the guard.
     """
     return httpx.Client(
         transport=guarded_transport(options.network), follow_redirects=True, timeout=options.timeout,
-        headers={"User-Agent": USER_AGENT, **(headers or {})}, trust_env=False)
+        headers={"User-Agent": USER_AGENT, **(headers or {})})
 
 
 def fetch_bytes(

@@ -6,8 +6,9 @@ import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as UnreadableSetting
 
 if TYPE_CHECKING:  # vitrine.fetch loads httpx; the CLI starts without it
     from vitrine.fetch import FetchOptions
@@ -96,3 +97,15 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides on top."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def explain(error: ValidationError | UnreadableSetting) -> str:
+    """What is wrong with the settings, one line per problem, naming each VITRINE_ variable."""
+    if isinstance(error, UnreadableSetting):  # a variable that is not even JSON, where JSON is needed
+        return (f"invalid settings: {error}; lists and groups are written in JSON, "
+                """e.g. VITRINE_FETCH__ALLOW_NETWORKS='["10.0.0.0/8"]'""")
+    lines = []
+    for problem in error.errors():
+        name = "VITRINE_" + "__".join(str(part) for part in problem["loc"] if isinstance(part, str)).upper()
+        lines.append(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "invalid settings:\n  " + "\n  ".join(lines)

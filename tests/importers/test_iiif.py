@@ -408,5 +408,6 @@ def test_produced_image_urls_are_fetchable(http_server) -> None:
     )
     [item] = list(IIIFSource(server.url("/m.json"), size=64, fetch=LOOPBACK).read())
     assert item.record is not None and len(item.record.images) == 3
-    sizes = [Image.open(io.BytesIO(fetch_bytes(i.location, options=LOOPBACK))).size for i in item.record.images]
+    fetched = [fetch_bytes(i.location, options=LOOPBACK) for i in item.record.images]
+    sizes = [Image.open(io.BytesIO(data)).size for data in fetched]
     assert sizes == [(64, 48), (32, 24), (20, 20)]

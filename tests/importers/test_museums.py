@@ -148,7 +148,8 @@ def test_aic_pages_and_maps_fields(aic) -> None:
 
 
 def test_aic_limit_and_query(aic) -> None:
-    assert len(list(MUSEUMS["aic"](base_url=aic.url("/api/v1"), limit=4, page_size=3, fetch=LOOPBACK).read())) == 4
+    limited = MUSEUMS["aic"](base_url=aic.url("/api/v1"), limit=4, page_size=3, fetch=LOOPBACK)
+    assert len(list(limited.read())) == 4
     items = list(ArtInstituteOfChicago(aic.url("/api/v1"), query="Painting 5", fetch=LOOPBACK).read())
     assert [i.record.identifier for i in items if i.record] == ["aic:27995"]
 

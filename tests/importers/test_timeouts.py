@@ -46,4 +46,5 @@ def test_museum_api_gives_up_after_its_timeout_and_waits_when_given_longer(http_
     server = http_server({"/api/v1/artworks/search": slow(PAGE)})
     [failed] = ArtInstituteOfChicago(server.url("/api/v1"), fetch=replace(LOOPBACK, timeout=0.05)).read()
     assert failed.error and "timed out" in failed.error
-    assert list(ArtInstituteOfChicago(server.url("/api/v1"), fetch=replace(LOOPBACK, timeout=5.0)).read()) == []
+    patient = ArtInstituteOfChicago(server.url("/api/v1"), fetch=replace(LOOPBACK, timeout=5.0))
+    assert list(patient.read()) == []

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from vitrine import images
 from vitrine.collection import Collection
-from vitrine.errors import ImageError, VitrineError
+from vitrine.errors import FetchError, ImageError, VitrineError
 from vitrine.fsutil import file_stamp, write_atomic
 from vitrine.records import StoredImage
 
@@ -108,8 +108,9 @@ def load(job: Job, options: ReadOptions) -> Loaded:
 
 
 def failure(job: Job, exc: VitrineError) -> Failed:
-    """Why one job failed; an ImageError gives its bare reason, since the location is kept beside it."""
-    return Failed(job.image_id, job.location, exc.reason if isinstance(exc, ImageError) else str(exc))
+    """Why one job failed; image and fetch errors give their bare reason, the location is kept beside it."""
+    reason = exc.reason if isinstance(exc, ImageError | FetchError) else str(exc)
+    return Failed(job.image_id, job.location, reason)
 
 
 def _read(job: Job, options: ReadOptions) -> tuple[bytes, str | None]:
