@@ -2,7 +2,7 @@
 
     server = LocalHTTPServer(routes={"/a.json": (200, "application/json", b"{}")}, directory=folder)
     with server:
-        fetch_bytes(server.url("/a.json"))
+        fetch_bytes(server.url("/a.json"), options=LOOPBACK)
 
 A route's value is a `Response`, a list of them (answered in turn, the last one repeated: handy for
 "503, then 200"), or a function `(path, query) -> Response` for answers that depend on the query.
@@ -10,6 +10,9 @@ A `Response` is `(status, content_type, body)` or `(status, content_type, body, 
 or dict/list body is encoded (dicts and lists as JSON). Paths not in `routes` are served from
 `directory` when given (never outside it), else 404. `requests` lists every path+query asked for.
 The `http_server` fixture (registered in tests/conftest.py) starts servers and stops them after the test.
+vitrine refuses loopback addresses unless told otherwise: pass `LOOPBACK` (fetch options allowing
+127.0.0.0/8) wherever a source, a fetch or indexing reaches this server, or set
+VITRINE_FETCH__ALLOW_NETWORKS for the CLI (`LOOPBACK_ENV`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
+from vitrine.fetch import FetchOptions
+from vitrine.netguard import NetworkPolicy
+
+LOOPBACK = FetchOptions(network=NetworkPolicy.from_lists(networks=["127.0.0.0/8"]))
+"""Fetch options that let vitrine reach this server (and nothing else that is not public)."""
+LOOPBACK_ENV = ("VITRINE_FETCH__ALLOW_NETWORKS", '["127.0.0.0/8"]')
+"""The setting that does the same for the CLI: `monkeypatch.setenv(*LOOPBACK_ENV)`."""
 
 Response = tuple[Any, ...]
 Handler = Callable[[str, dict[str, list[str]]], Response]
@@ -88,11 +99,9 @@ class LocalHTTPServer:
             parts = urlsplit(raw_path)
             route = self.routes.get(raw_path, self.routes.get(parts.path))
             if isinstance(route, list):
-                answer = route.pop(0) if len(route) > 1 else route[0]
-            elif callable(route):
-                answer = route(parts.path, parse_qs(parts.query))
-            else:
-                answer = route
+                route = route.pop(0) if len(route) > 1 else route[0]
+        # a function runs outside the lock, so a slow answer does not hold up the other requests
+        answer = route(parts.path, parse_qs(parts.query)) if callable(route) else route
         if answer is None:
             return self._from_directory(parts.path)
         return _normalise(answer)

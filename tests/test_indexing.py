@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from httpserver import LOOPBACK
 from imagegen import draw_picture, hostile_files, make_images
+from vitrine import fetch
 from vitrine.collection import create_collection, open_collection
 from vitrine.errors import EmbedderMismatch
 from vitrine.importers.base import run_import
@@ -96,8 +100,8 @@ def test_iiif_images_are_fetched_through_the_image_api(tmp_path: Path, http_serv
     server.add("/manifest.json", manifest)
     collection = create_collection(tmp_path / "c", index="memory")
 
-    imported = run_import(collection, IIIFSource(server.url("/manifest.json"), size=256))
-    report = index_collection(collection, workers=1)
+    imported = run_import(collection, IIIFSource(server.url("/manifest.json"), size=256, fetch=LOOPBACK))
+    report = index_collection(collection, workers=1, fetch=LOOPBACK)
 
     assert (imported.added, report.embedded, report.failed) == (1, 3, 0)
     assert sum(1 for p in collection.cache_dir.rglob("*") if p.is_file()) == 3
@@ -119,13 +123,40 @@ def test_museum_api_records_index_their_images(tmp_path: Path, http_server) -> N
     server.add("/api/artworks/", {"info": {"total": 3}, "data": artworks})
     collection = create_collection(tmp_path / "c", index="memory")
 
-    run_import(collection, ClevelandMuseumOfArt(server.url("/api")))
-    report = index_collection(collection, workers=1)
+    run_import(collection, ClevelandMuseumOfArt(server.url("/api"), fetch=LOOPBACK))
+    report = index_collection(collection, workers=1, fetch=LOOPBACK)
 
     assert (report.embedded, report.failed) == (3, 0)
     record = collection.catalog.get("cma:100")
     assert record.creators and "Dürer" in record.creators[0] and record.rights
     assert search_by_image(collection, draw_picture(12, (300, 400))).hits[0].identifier == "cma:102"
+
+
+def test_worker_processes_download_with_the_timeout_and_policy_they_are_given(
+    tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fetch, "sleep", lambda seconds: None)  # forked workers inherit it
+
+    def slow(path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
+        time.sleep(0.3)
+        return 200, "image/jpeg", _jpeg(draw_picture(0, (32, 32)))
+
+    server = http_server({"/img/0.jpg": slow})
+    artworks = []
+    for i in range(40):  # two chunks of work, so the pool of workers runs
+        if i:
+            server.add(f"/img/{i}.jpg", _jpeg(draw_picture(i, (32, 32))), content_type="image/jpeg")
+        artworks.append({"id": i, "accession_number": f"a.{i}", "share_license_status": "CC0",
+                         "title": f"Print {i}", "images": {"web": {"url": server.url(f"/img/{i}.jpg")}}})
+    server.add("/api/artworks/", {"info": {"total": 40}, "data": artworks})
+    collection = create_collection(tmp_path / "c", index="memory")
+    run_import(collection, ClevelandMuseumOfArt(server.url("/api"), fetch=LOOPBACK))
+
+    report = index_collection(collection, workers=2, fetch=replace(LOOPBACK, timeout=0.1))
+
+    assert (report.embedded, report.failed) == (39, 1)
+    [(location, reason)] = report.errors
+    assert location == server.url("/img/0.jpg") and "timed out" in reason
 
 
 def test_an_interrupted_run_leaves_a_consistent_collection_and_resumes(tmp_path: Path) -> None:

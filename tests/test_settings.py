@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -70,4 +71,26 @@ def test_a_plain_milvus_index_uses_the_configured_server(
 def test_the_http_timeout_must_be_positive(monkeypatch: pytest.MonkeyPatch, seconds: str) -> None:
     monkeypatch.setenv("VITRINE_HTTP_TIMEOUT_S", seconds)
     with pytest.raises(ValidationError, match="http_timeout_s"):
+        load_settings()
+
+
+def test_outbound_requests_reach_public_addresses_only_unless_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = load_settings().fetch_options()
+    assert default.network.permits("93.184.216.34") and not default.network.permits("10.1.2.3")
+    monkeypatch.setenv("VITRINE_HTTP_TIMEOUT_S", "7")
+    monkeypatch.setenv("VITRINE_FETCH__ALLOW_HOSTS", '["iiif.internal"]')
+    monkeypatch.setenv("VITRINE_FETCH__ALLOW_NETWORKS", '["10.0.0.0/8", "fd00::/8"]')
+    options = load_settings().fetch_options()
+    assert options.timeout == 7
+    assert options.network.permits("10.1.2.3") and options.network.permits("fd00::5")
+    assert options.network.permits("192.168.0.2", host="iiif.internal")
+    assert not options.network.permits("192.168.0.2") and not options.network.permits("127.0.0.1")
+    assert pickle.loads(pickle.dumps(options)) == options  # as it travels to indexing workers
+
+
+def test_a_malformed_allowed_network_is_refused_when_settings_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VITRINE_FETCH__ALLOW_NETWORKS", '["10.0.0.0/8", "intranet"]')
+    with pytest.raises(ValidationError, match=r"allow_networks\n.*'intranet' is not an address or CIDR"):
         load_settings()

@@ -3,7 +3,9 @@
 Every download is streamed and stopped once it passes `max_bytes`; transient failures (connection
 errors, timeouts, 429 and 5xx answers) are retried a few times, honouring `Retry-After`; redirects
 are followed. Only http and https URLs are fetched: `file:` and other schemes are refused, so a
-manifest cannot make vitrine read local files. Every failure raises `FetchError` naming the URL.
+manifest cannot make vitrine read local files. Every connection, each redirect hop included, goes
+through the `FetchOptions.network` guard (`netguard.py`): loopback, private and other non-public
+addresses are refused unless the operator allows them. Every failure raises `FetchError` naming the URL.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from vitrine.errors import FetchError
+from vitrine.netguard import AddressRefused, NetworkPolicy, guarded_transport
 
 log = logging.getLogger(__name__)
 
@@ -38,31 +42,57 @@ def is_remote(location: str) -> bool:
     return location.split(":", 1)[0].lower() in SCHEMES and "://" in location
 
 
-def new_client(timeout: float = DEFAULT_TIMEOUT, headers: dict[str, str] | None = None) -> httpx.Client:
-    """An httpx client with vitrine's defaults; sources keep one per import to reuse connections."""
+@dataclass(frozen=True)
+class FetchOptions:
+    """How outbound requests behave: seconds per request, and which addresses they may reach.
+
+    Picklable, so indexing workers get the same options as the process that configured them.
+    """
+
+    timeout: float = DEFAULT_TIMEOUT
+    network: NetworkPolicy = field(default_factory=NetworkPolicy)
+
+
+DEFAULT_OPTIONS = FetchOptions()
+"""Public addresses only, `DEFAULT_TIMEOUT` seconds per request."""
+
+
+def new_client(
+    options: FetchOptions = DEFAULT_OPTIONS, headers: dict[str, str] | None = None,
+) -> httpx.Client:
+    """An httpx client with vitrine's defaults, guarded by `options.network`; sources keep one per import.
+
+    With its own transport the client takes no proxy from the environment, which would connect on
+    our behalf, past the guard.
+    """
     return httpx.Client(
-        follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT, **(headers or {})})
+        transport=guarded_transport(options.network), follow_redirects=True, timeout=options.timeout,
+        headers={"User-Agent": USER_AGENT, **(headers or {})})
 
 
 def fetch_bytes(
-    url: str, *, max_bytes: int = 50_000_000, timeout: float = DEFAULT_TIMEOUT,
+    url: str, *, options: FetchOptions = DEFAULT_OPTIONS, max_bytes: int = 50_000_000,
     client: httpx.Client | None = None, attempts: int = 3, backoff: float = 0.5,
 ) -> bytes:
-    """The body of `url`, retrying transient failures; raises FetchError naming the URL."""
+    """The body of `url`, retrying transient failures; raises FetchError naming the URL.
+
+    A `client` must come from `new_client` (its transport holds the network policy); without one,
+    a client is built from `options`.
+    """
     _check_scheme(url)
     if client is None:
-        with new_client(timeout) as own:
-            return _fetch_with_retries(own, url, max_bytes, timeout, attempts, backoff)
-    return _fetch_with_retries(client, url, max_bytes, timeout, attempts, backoff)
+        with new_client(options) as own:
+            return _fetch_with_retries(own, url, max_bytes, options.timeout, attempts, backoff)
+    return _fetch_with_retries(client, url, max_bytes, options.timeout, attempts, backoff)
 
 
 def fetch_json(
-    url: str, *, max_bytes: int = 20_000_000, timeout: float = DEFAULT_TIMEOUT,
+    url: str, *, options: FetchOptions = DEFAULT_OPTIONS, max_bytes: int = 20_000_000,
     client: httpx.Client | None = None, attempts: int = 3, backoff: float = 0.5,
 ) -> Any:
     """The parsed JSON body of `url`; raises FetchError when it cannot be fetched or parsed."""
     body = fetch_bytes(
-        url, max_bytes=max_bytes, timeout=timeout, client=client, attempts=attempts, backoff=backoff)
+        url, options=options, max_bytes=max_bytes, client=client, attempts=attempts, backoff=backoff)
     try:
         return json.loads(body)
     except ValueError as exc:
@@ -108,6 +138,8 @@ def _fetch_once(client: httpx.Client, url: str, max_bytes: int, timeout: float) 
         with client.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             _check_response(url, response, max_bytes)
             return _read_limited(url, response, max_bytes)
+    except AddressRefused as exc:  # a policy decision: asking again would get the same answer
+        raise FetchError(url, f"refused: {exc}") from exc
     except httpx.TimeoutException as exc:
         raise _Transient(f"timed out ({type(exc).__name__})") from exc
     except (httpx.UnsupportedProtocol, httpx.TooManyRedirects, httpx.InvalidURL) as exc:

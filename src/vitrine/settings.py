@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as UnreadableSetting
+
+if TYPE_CHECKING:  # vitrine.fetch loads httpx; the CLI starts without it
+    from vitrine.fetch import FetchOptions
 
 DEFAULT_SECRET = "change-me"
 
@@ -33,6 +38,26 @@ class MilvusSettings(BaseModel):
     token: str = ""
 
 
+class FetchSettings(BaseModel):
+    """Which non-public hosts outbound requests may reach (VITRINE_FETCH__...); public ones always."""
+
+    #: host names allowed whatever they resolve to, e.g. ["iiif.internal"]
+    allow_hosts: list[str] = Field(default_factory=list)
+    #: addresses or CIDR blocks allowed, e.g. ["10.0.0.0/8"]
+    allow_networks: list[str] = Field(default_factory=list)
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, networks: list[str]) -> list[str]:
+        # checked here, when settings load, rather than at the first download of a long import
+        for text in networks:
+            try:
+                ipaddress.ip_network(text.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not an address or CIDR block ({exc})") from None
+        return networks
+
+
 class Settings(BaseSettings):
     """Where collections live and how vitrine behaves; every field has a VITRINE_ variable."""
 
@@ -46,6 +71,7 @@ class Settings(BaseSettings):
     http_timeout_s: float = Field(default=30.0, gt=0)
     web: WebSettings = Field(default_factory=WebSettings)
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     #: the former name of VITRINE_MILVUS__TOKEN, still read so existing deployments keep their token
     milvus_token: str = Field(default="", exclude=True)
 
@@ -59,7 +85,27 @@ class Settings(BaseSettings):
         """Deployment options per vector index name, for `open_collection(index_options=...)`."""
         return {"milvus": self.milvus.model_dump()}
 
+    def fetch_options(self) -> FetchOptions:
+        """How to reach remote hosts: `http_timeout_s`, and the non-public hosts and networks allowed."""
+        from vitrine.fetch import FetchOptions
+        from vitrine.netguard import NetworkPolicy
+
+        network = NetworkPolicy.from_lists(self.fetch.allow_hosts, self.fetch.allow_networks)
+        return FetchOptions(timeout=self.http_timeout_s, network=network)
+
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides on top."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def explain(error: ValidationError | UnreadableSetting) -> str:
+    """What is wrong with the settings, one line per problem, naming each VITRINE_ variable."""
+    if isinstance(error, UnreadableSetting):  # a variable that is not even JSON, where JSON is needed
+        return (f"invalid settings: {error}; lists and groups are written in JSON, "
+                """e.g. VITRINE_FETCH__ALLOW_NETWORKS='["10.0.0.0/8"]'""")
+    lines = []
+    for problem in error.errors():
+        name = "VITRINE_" + "__".join(str(part) for part in problem["loc"] if isinstance(part, str)).upper()
+        lines.append(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "invalid settings:\n  " + "\n  ".join(lines)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from httpserver import LOOPBACK_ENV
 from vitrine import fetch
 
 Run = Callable[..., Result]
@@ -25,6 +26,7 @@ def test_import_waits_as_long_as_vitrine_http_timeout_s(
 
     server = http_server({"/m.json": slow})
     monkeypatch.setattr(fetch, "sleep", lambda seconds: None)
+    monkeypatch.setenv(*LOOPBACK_ENV)
     run("collection", "create", "c", "--embedder", "fake", "--index", "memory")
     monkeypatch.setenv("VITRINE_HTTP_TIMEOUT_S", "0.05")
     out = run("import", "iiif", "c", server.url("/m.json"), "--no-index").output

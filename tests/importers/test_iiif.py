@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from httpserver import LOOPBACK
 from vitrine.collection import create_collection
 from vitrine.fetch import fetch_bytes
 from vitrine.importers.base import run_import
@@ -86,7 +87,7 @@ def test_every_cookbook_manifest_imports_over_http_with_its_images(shared_dir: P
     files = _manifest_files(folder)
     assert len(files) == 85
     for name in files:
-        items = list(IIIFSource(server.url(name)).read())
+        items = list(IIIFSource(server.url(name), fetch=LOOPBACK).read())
         assert len(items) == 1 and items[0].error is None, (name, items[0].error)
         record = items[0].record
         assert record is not None
@@ -117,7 +118,7 @@ def test_cookbook_folder_imports_into_a_collection(shared_dir: Path, tmp_path: P
 @pytest.mark.shared
 def test_cookbook_collection_pulls_its_members(shared_dir: Path, http_server) -> None:
     server = http_server(directory=_cookbook(shared_dir))
-    items = list(IIIFSource(server.url("0032-collection/collection.json")).read())
+    items = list(IIIFSource(server.url("0032-collection/collection.json"), fetch=LOOPBACK).read())
     assert [i.record.title for i in items if i.record] == ["The Gulf Stream", "Northeaster"]
     assert items[0].record and items[0].record.identifier == server.url("0032-collection/manifest-01.json")
     assert [i.cursor for i in items] == ["1", "2"]
@@ -178,7 +179,7 @@ def v2_manifest(base: str, name: str, images: int = 2) -> dict[str, Any]:
 def test_v2_manifest_maps_fields_and_images(http_server) -> None:
     server = http_server()
     server.add("/ms12.json", v2_manifest(server.base_url, "ms12"))
-    [item] = list(IIIFSource(server.url("/ms12.json"), size=512).read())
+    [item] = list(IIIFSource(server.url("/ms12.json"), size=512, fetch=LOOPBACK).read())
     record = item.record
     assert record is not None
     assert record.identifier == server.url("/ms12.json")
@@ -222,7 +223,7 @@ def test_v2_collection_pulls_manifests_and_subcollections(http_server) -> None:
             ],
         },
     )
-    items = list(IIIFSource(server.url("/top.json")).read())
+    items = list(IIIFSource(server.url("/top.json"), fetch=LOOPBACK).read())
     assert [i.record.identifier for i in items if i.record] == [f"{base}/{n}.json" for n in "cab"]
 
 
@@ -239,7 +240,7 @@ def test_resume_skips_manifests_already_read(http_server) -> None:
             "items": [{"id": f"{base}/{n}.json", "type": "Manifest"} for n in "abc"],
         },
     )
-    items = list(IIIFSource(server.url("/top.json")).read(cursor="2"))
+    items = list(IIIFSource(server.url("/top.json"), fetch=LOOPBACK).read(cursor="2"))
     assert [(i.record.identifier if i.record else None, i.cursor) for i in items] == [(f"{base}/c.json", "3")]
     assert "/a.json" not in server.requests and "/b.json" not in server.requests
 
@@ -262,7 +263,7 @@ def test_broken_members_are_reported_not_fatal(http_server, tmp_path: Path) -> N
         },
     )
     collection = create_collection(tmp_path / "c", embedder="fake", index="memory")
-    report = run_import(collection, IIIFSource(server.url("/top.json")))
+    report = run_import(collection, IIIFSource(server.url("/top.json"), fetch=LOOPBACK))
     assert (report.added, report.failed) == (1, 4)
     reasons = dict(report.errors)
     assert "not valid JSON" in reasons[f"{base}/bad.json"]
@@ -405,7 +406,8 @@ def test_produced_image_urls_are_fetchable(http_server) -> None:
             ],
         },
     )
-    [item] = list(IIIFSource(server.url("/m.json"), size=64).read())
+    [item] = list(IIIFSource(server.url("/m.json"), size=64, fetch=LOOPBACK).read())
     assert item.record is not None and len(item.record.images) == 3
-    sizes = [Image.open(io.BytesIO(fetch_bytes(i.location))).size for i in item.record.images]
+    fetched = [fetch_bytes(i.location, options=LOOPBACK) for i in item.record.images]
+    sizes = [Image.open(io.BytesIO(data)).size for data in fetched]
     assert sizes == [(64, 48), (32, 24), (20, 20)]

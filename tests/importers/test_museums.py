@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from httpserver import LOOPBACK
 from vitrine.collection import create_collection
 from vitrine.importers.base import run_import
 from vitrine.importers.museums import MUSEUMS, ArtInstituteOfChicago, ClevelandMuseumOfArt
@@ -124,7 +125,7 @@ def cma(http_server) -> Any:
 
 
 def test_aic_pages_and_maps_fields(aic) -> None:
-    source = MUSEUMS["aic"](base_url=aic.url("/api/v1"), page_size=3)
+    source = MUSEUMS["aic"](base_url=aic.url("/api/v1"), page_size=3, fetch=LOOPBACK)
     items = list(source.read())
     assert [i.cursor for i in items] == [str(n) for n in range(1, 8)]
     assert sum(1 for r in aic.requests if "/artworks/search" in r) == 3
@@ -147,13 +148,14 @@ def test_aic_pages_and_maps_fields(aic) -> None:
 
 
 def test_aic_limit_and_query(aic) -> None:
-    assert len(list(MUSEUMS["aic"](base_url=aic.url("/api/v1"), limit=4, page_size=3).read())) == 4
-    items = list(ArtInstituteOfChicago(aic.url("/api/v1"), query="Painting 5").read())
+    limited = MUSEUMS["aic"](base_url=aic.url("/api/v1"), limit=4, page_size=3, fetch=LOOPBACK)
+    assert len(list(limited.read())) == 4
+    items = list(ArtInstituteOfChicago(aic.url("/api/v1"), query="Painting 5", fetch=LOOPBACK).read())
     assert [i.record.identifier for i in items if i.record] == ["aic:27995"]
 
 
 def test_cma_pages_maps_fields_and_reports_a_broken_item(cma) -> None:
-    items = list(MUSEUMS["cma"](base_url=cma.url("/api"), page_size=3).read())
+    items = list(MUSEUMS["cma"](base_url=cma.url("/api"), page_size=3, fetch=LOOPBACK).read())
     assert len(items) == 7 and [i.error is None for i in items].count(False) == 1
     assert items[3].error and "no id" in items[3].error and items[3].cursor == "4"
     record = items[0].record
@@ -181,7 +183,7 @@ def test_cma_pages_maps_fields_and_reports_a_broken_item(cma) -> None:
 
 
 def test_resume_from_a_saved_cursor_asks_only_for_the_rest(cma) -> None:
-    source = ClevelandMuseumOfArt(cma.url("/api"), page_size=3)
+    source = ClevelandMuseumOfArt(cma.url("/api"), page_size=3, fetch=LOOPBACK)
     items = list(source.read(cursor="5"))
     assert [i.record.identifier for i in items if i.record] == ["cma:94975", "cma:94976"]
     assert [r for r in cma.requests if "skip=0" in r] == []
@@ -189,7 +191,7 @@ def test_resume_from_a_saved_cursor_asks_only_for_the_rest(cma) -> None:
 
 def test_interrupted_import_resumes_where_it_stopped(cma, tmp_path: Path) -> None:
     collection = create_collection(tmp_path / "c", embedder="fake", index="memory")
-    source = ClevelandMuseumOfArt(cma.url("/api"), page_size=3)
+    source = ClevelandMuseumOfArt(cma.url("/api"), page_size=3, fetch=LOOPBACK)
     run = collection.catalog.begin_import(source.key(), source.kind)
     for n, item in enumerate(source.read()):  # an import killed after four items
         if item.record:
@@ -207,7 +209,7 @@ def test_interrupted_import_resumes_where_it_stopped(cma, tmp_path: Path) -> Non
 
 def test_a_failing_page_is_reported_and_ends_the_read(http_server) -> None:
     server = http_server({"/api/artworks/": (404, "text/plain", b"no")})
-    items = list(ClevelandMuseumOfArt(server.url("/api")).read())
+    items = list(ClevelandMuseumOfArt(server.url("/api"), fetch=LOOPBACK).read())
     assert len(items) == 1 and items[0].error and "HTTP 404" in items[0].error and items[0].cursor is None
 
 

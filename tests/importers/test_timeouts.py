@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from httpserver import LOOPBACK
 from vitrine import fetch
 from vitrine.importers.iiif import IIIFSource
 from vitrine.importers.museums import ArtInstituteOfChicago
@@ -34,14 +36,15 @@ def no_pause_between_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_iiif_gives_up_after_its_timeout_and_waits_when_given_longer(http_server: Any) -> None:
     server = http_server({"/m.json": slow(MANIFEST)})
-    [failed] = IIIFSource(server.url("/m.json"), timeout=0.05).read()
+    [failed] = IIIFSource(server.url("/m.json"), fetch=replace(LOOPBACK, timeout=0.05)).read()
     assert failed.record is None and failed.error and "timed out" in failed.error
-    [item] = IIIFSource(server.url("/m.json"), timeout=5.0).read()
+    [item] = IIIFSource(server.url("/m.json"), fetch=replace(LOOPBACK, timeout=5.0)).read()
     assert item.error is None and item.record is not None and item.record.title == "Slow"
 
 
 def test_museum_api_gives_up_after_its_timeout_and_waits_when_given_longer(http_server: Any) -> None:
     server = http_server({"/api/v1/artworks/search": slow(PAGE)})
-    [failed] = ArtInstituteOfChicago(server.url("/api/v1"), timeout=0.05).read()
+    [failed] = ArtInstituteOfChicago(server.url("/api/v1"), fetch=replace(LOOPBACK, timeout=0.05)).read()
     assert failed.error and "timed out" in failed.error
-    assert list(ArtInstituteOfChicago(server.url("/api/v1"), timeout=5.0).read()) == []
+    patient = ArtInstituteOfChicago(server.url("/api/v1"), fetch=replace(LOOPBACK, timeout=5.0))
+    assert list(patient.read()) == []

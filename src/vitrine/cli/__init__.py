@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
+from pydantic_settings import SettingsError as UnreadableSetting
 
 from vitrine import __version__
 from vitrine.cli._common import App
@@ -30,7 +32,7 @@ from vitrine.cli.regions import regions
 from vitrine.cli.search import search
 from vitrine.cli.sets import sets
 from vitrine.errors import VitrineError
-from vitrine.settings import load_settings
+from vitrine.settings import explain, load_settings
 
 __all__ = ["cli", "main"]
 
@@ -58,7 +60,10 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
     """vitrine: import, index and search image collections of museums, libraries and archives."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    settings = load_settings() if data_dir is None else load_settings(data_dir=data_dir)
+    try:
+        settings = load_settings() if data_dir is None else load_settings(data_dir=data_dir)
+    except (ValidationError, UnreadableSetting) as exc:  # a wrong VITRINE_ variable: say which
+        raise click.ClickException(explain(exc)) from None
     ctx.obj = App(settings=settings, data_dir=settings.data_dir.expanduser())
 
 

@@ -21,7 +21,8 @@ def check(app: App, name: str | None, repair: bool, as_json: bool) -> None:
     with app.open(name) as coll:
         if repair:
             with progress_bar(f"repairing {coll.name}", "image") as progress:
-                report = repair_collection(coll, progress, max_image_pixels=app.settings.max_image_pixels)
+                report = repair_collection(coll, progress, max_image_pixels=app.settings.max_image_pixels,
+                                           fetch=app.settings.fetch_options())
         else:
             report = check_collection(coll)
     if as_json:

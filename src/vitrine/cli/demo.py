@@ -54,7 +54,7 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
         source = _source(coll, data, None if full else limit)
         with progress_bar(f"importing into {coll.name}", "record") as progress:
             print_import_report(run_import(coll, source, progress))
-        run_indexing(coll, max_image_pixels=app.settings.max_image_pixels)
+        run_indexing(coll, app.settings)
         _sample_searches(coll)
     if research:
         _build_research_views(ctx, str(root), map_method)

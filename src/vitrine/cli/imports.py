@@ -76,7 +76,7 @@ def iiif(app: App, name: str, location: str, size: int, no_index: bool) -> None:
     """IIIF manifests or collections: a URL, a .json file, or a folder of them."""
     from vitrine.importers.iiif import IIIFSource
 
-    _import(app, name, IIIFSource(location, size=size or None, timeout=app.settings.http_timeout_s), no_index)
+    _import(app, name, IIIFSource(location, size=size or None, fetch=app.settings.fetch_options()), no_index)
 
 
 def _museum(key: str) -> Callable[..., None]:
@@ -90,7 +90,7 @@ def _museum(key: str) -> Callable[..., None]:
                 no_index: bool) -> None:
         from vitrine.importers.museums import MUSEUMS
 
-        options: dict[str, Any] = {"limit": limit, "query": query, "timeout": app.settings.http_timeout_s}
+        options: dict[str, Any] = {"limit": limit, "query": query, "fetch": app.settings.fetch_options()}
         if base_url:
             options["base_url"] = base_url
         _import(app, name, MUSEUMS[key](**options), no_index)
@@ -108,7 +108,7 @@ def _import(app: App, name: str, source: Source, no_index: bool) -> None:
             report = run_import(coll, source, progress)
         print_import_report(report)
         if not no_index:
-            run_indexing(coll, max_image_pixels=app.settings.max_image_pixels)
+            run_indexing(coll, app.settings)
 
 
 def print_import_report(report: ImportReport) -> None:

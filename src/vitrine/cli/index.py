@@ -6,6 +6,7 @@ import click
 
 from vitrine.cli._common import App, collection_argument, parse_options, pass_app, progress_bar
 from vitrine.collection import Collection
+from vitrine.settings import Settings
 
 
 @click.command("index")
@@ -24,8 +25,8 @@ def index(app: App, name: str | None, rebuild: bool, embedder: str | None,
         if embedder or embedder_options:
             rebuild = switch_embedder(coll, embedder or coll.config.embedder,
                                       parse_options(embedder_options)) or rebuild
-        run_indexing(coll, rebuild=rebuild, workers=workers or app.settings.workers or None,
-                     retry_failed=retry_failed, max_image_pixels=app.settings.max_image_pixels)
+        run_indexing(coll, app.settings, rebuild=rebuild, workers=workers or app.settings.workers or None,
+                     retry_failed=retry_failed)
 
 
 def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> bool:
@@ -40,14 +41,15 @@ def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> 
     return True
 
 
-def run_indexing(coll: Collection, *, max_image_pixels: int, rebuild: bool = False,
+def run_indexing(coll: Collection, settings: Settings, *, rebuild: bool = False,
                  workers: int | None = None, retry_failed: bool = False) -> None:
-    """Index with a progress bar, then report what was done and what failed."""
+    """Index with a progress bar (pixel limit and downloads as `settings` say), then report."""
     from vitrine.indexing import index_collection
 
     with progress_bar(f"indexing {coll.name}", "image") as progress:
         report = index_collection(coll, rebuild=rebuild, workers=workers, progress=progress,
-                                  retry_failed=retry_failed, max_image_pixels=max_image_pixels)
+                                  retry_failed=retry_failed, max_image_pixels=settings.max_image_pixels,
+                                  fetch=settings.fetch_options())
     rate = f" ({report.rate:.1f} images/s)" if report.embedded else ""
     click.echo(f"indexed {report.embedded} images{rate}, {report.failed} failed; "
                f"{len(coll.index)} vectors in the index")

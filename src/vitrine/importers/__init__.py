@@ -1,6 +1,6 @@
 """Import sources, chosen by name: folder, csv, jsonl, iiif, aic, cma; plugins by entry point.
 
-    source = create_importer("iiif", "https://example.org/manifest.json", timeout=10)
+    source = create_importer("iiif", "https://example.org/manifest.json", fetch=FetchOptions(timeout=10))
     run_import(collection, source)
 
 A third-party source is a `vitrine.importers.base.Source` registered under the entry point group

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import httpx
 
 from vitrine.errors import ImportError_
-from vitrine.fetch import DEFAULT_TIMEOUT, fetch_json, is_remote, new_client
+from vitrine.fetch import DEFAULT_OPTIONS, FetchOptions, fetch_json, is_remote, new_client
 from vitrine.importers.base import Source, SourceItem
 from vitrine.records import ImageRef, Record
 
@@ -60,10 +60,10 @@ class IIIFSource(Source):
     kind = "iiif"
 
     def __init__(self, location: str | Path, *, size: int | None = 1024,
-                 client: httpx.Client | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+                 client: httpx.Client | None = None, fetch: FetchOptions = DEFAULT_OPTIONS) -> None:
         self.location = str(location)
         self.size = size
-        self.timeout = timeout  # seconds per request (`Settings.http_timeout_s`)
+        self.fetch = fetch  # timeout and allowed addresses (`Settings.fetch_options()`)
         self._client = client
         self._remote = is_remote(self.location)
         self._root = self._local_root()
@@ -73,7 +73,7 @@ class IIIFSource(Source):
 
     def read(self, cursor: str | None = None) -> Iterator[SourceItem]:
         start = int(cursor) if cursor and cursor.isdigit() else 0
-        client = self._client or new_client(self.timeout)
+        client = self._client or new_client(self.fetch)
         try:
             yield from self._read(start, client)
         finally:
@@ -145,7 +145,7 @@ class IIIFSource(Source):
 
     def _load(self, location: str, client: httpx.Client) -> Any:
         if is_remote(location):
-            return fetch_json(location, client=client, max_bytes=MAX_MANIFEST_BYTES, timeout=self.timeout)
+            return fetch_json(location, options=self.fetch, client=client, max_bytes=MAX_MANIFEST_BYTES)
         path = Path(location)
         try:
             if path.stat().st_size > MAX_MANIFEST_BYTES:

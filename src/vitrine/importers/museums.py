@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import httpx
 
 from vitrine.errors import FetchError
-from vitrine.fetch import DEFAULT_TIMEOUT, fetch_json, new_client
+from vitrine.fetch import DEFAULT_OPTIONS, FetchOptions, fetch_json, new_client
 from vitrine.importers.base import Source, SourceItem
 from vitrine.records import ImageRef, Record
 
@@ -35,9 +35,9 @@ class MuseumSource(Source):
 
     def __init__(self, base_url: str | None = None, *, limit: int | None = None, query: str | None = None,
                  page_size: int | None = None, client: httpx.Client | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 fetch: FetchOptions = DEFAULT_OPTIONS) -> None:
         self.base_url = (base_url or self.default_base_url).rstrip("/")
-        self.timeout = timeout  # seconds per request (`Settings.http_timeout_s`)
+        self.fetch = fetch  # timeout and allowed addresses (`Settings.fetch_options()`)
         self.limit = limit
         self.query = query or None
         self.page_size = max(1, min(page_size or self.max_page_size, self.max_page_size))
@@ -48,7 +48,7 @@ class MuseumSource(Source):
 
     def read(self, cursor: str | None = None) -> Iterator[SourceItem]:
         offset = int(cursor) if cursor and cursor.isdigit() else 0
-        client = self._client or new_client(self.timeout, headers=self.headers())
+        client = self._client or new_client(self.fetch, headers=self.headers())
         try:
             yield from self._read(offset, client)
         finally:
@@ -64,7 +64,7 @@ class MuseumSource(Source):
             page_start = offset - offset % self.page_size
             url = self.page_url(page_start)
             try:
-                doc = fetch_json(url, client=client, timeout=self.timeout)
+                doc = fetch_json(url, options=self.fetch, client=client)
                 items, total = self.parse_page(doc)
             except (FetchError, TypeError, KeyError, AttributeError, ValueError) as exc:
                 reason = str(exc) if isinstance(exc, FetchError) else f"{url}: unexpected page ({exc!r})"

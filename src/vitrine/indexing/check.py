@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from vitrine.collection import Collection
 from vitrine.fsutil import file_stamp
 from vitrine.indexing.runner import index_collection
 from vitrine.jobs.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +109,7 @@ def check_collection(collection: Collection) -> CheckReport:
 
 def repair_collection(
     collection: Collection, progress: ProgressCallback | None = None, *,
-    max_image_pixels: int = images.DEFAULT_MAX_PIXELS,
+    max_image_pixels: int = images.DEFAULT_MAX_PIXELS, fetch: FetchOptions | None = None,
 ) -> CheckReport:
     """Make the index agree with the catalogue; returns a fresh check, with the first one attached."""
     before = check_collection(collection)
@@ -118,7 +122,7 @@ def repair_collection(
     built = collection.vectors_key
     rebuild = built is not None and built != collection.embedder.key
     result = index_collection(
-        collection, rebuild=rebuild, progress=progress, max_image_pixels=max_image_pixels)
+        collection, rebuild=rebuild, progress=progress, max_image_pixels=max_image_pixels, fetch=fetch)
     after = check_collection(collection)
     after.repaired = before
     after.errors = result.errors

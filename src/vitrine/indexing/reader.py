@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vitrine import images
 from vitrine.collection import Collection
-from vitrine.errors import ImageError, VitrineError
+from vitrine.errors import FetchError, ImageError, VitrineError
 from vitrine.fsutil import file_stamp, write_atomic
 from vitrine.records import StoredImage
+
+if TYPE_CHECKING:  # vitrine.fetch loads httpx, which collections of local files never need
+    from vitrine.fetch import FetchOptions
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,12 @@ class Job:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """Where fetched images are cached and how far they are decoded."""
+    """Where fetched images are cached, how they are fetched and how far they are decoded."""
 
     cache: str
     input_size: int  # the embedder's side: pixels are decoded no larger than needed
     max_pixels: int  # images over this many pixels are refused, not decoded
+    fetch: FetchOptions | None = None  # None: the defaults (public addresses only)
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,9 @@ def load(job: Job, options: ReadOptions) -> Loaded:
 
 
 def failure(job: Job, exc: VitrineError) -> Failed:
-    """Why one job failed; an ImageError gives its bare reason, since the location is kept beside it."""
-    return Failed(job.image_id, job.location, exc.reason if isinstance(exc, ImageError) else str(exc))
+    """Why one job failed; image and fetch errors give their bare reason, the location is kept beside it."""
+    reason = exc.reason if isinstance(exc, ImageError | FetchError) else str(exc)
+    return Failed(job.image_id, job.location, reason)
 
 
 def _read(job: Job, options: ReadOptions) -> tuple[bytes, str | None]:
@@ -116,9 +122,9 @@ def _read(job: Job, options: ReadOptions) -> tuple[bytes, str | None]:
             raise ImageError(job.location, f"cannot read the file ({exc.strerror or exc})") from None
     if job.local_path and Path(job.local_path).exists():
         return Path(job.local_path).read_bytes(), job.local_path
-    from vitrine.fetch import fetch_bytes
+    from vitrine.fetch import DEFAULT_OPTIONS, fetch_bytes
 
-    data = fetch_bytes(job.location)
+    data = fetch_bytes(job.location, options=options.fetch or DEFAULT_OPTIONS)
     key = images.sha256_bytes(job.location.encode())
     cached = Path(options.cache) / key[:2] / f"{key}.img"
     cached.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from vitrine import images
 from vitrine.collection import Collection
@@ -16,6 +17,9 @@ from vitrine.indexing.reader import Job, ReadOptions, jobs_of, pending
 from vitrine.indexing.writer import IndexReport, Writer
 from vitrine.jobs.progress import ProgressCallback, Reporter
 
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
+
 log = logging.getLogger(__name__)
 
 _CHUNK = 32
@@ -24,11 +28,13 @@ _CHUNK = 32
 def index_collection(
     collection: Collection, *, rebuild: bool = False, workers: int | None = None,
     progress: ProgressCallback | None = None, retry_failed: bool = False,
-    max_image_pixels: int = images.DEFAULT_MAX_PIXELS,
+    max_image_pixels: int = images.DEFAULT_MAX_PIXELS, fetch: FetchOptions | None = None,
 ) -> IndexReport:
     """Embed every image that has no up-to-date vector and add it to the index.
 
     Images over `max_image_pixels` are not decoded: they are recorded as failed, with the reason.
+    Remote images are downloaded with `fetch` (default: public addresses only, the default
+    timeout); one that is refused or fails is recorded as failed too.
     """
     embedder = collection.embedder
     if rebuild:
@@ -39,7 +45,9 @@ def index_collection(
     report = IndexReport()
     started = time.perf_counter()
     if todo:
-        options = _map_options(collection, embedder, max_image_pixels)
+        options = _map_options(collection, embedder, ReadOptions(
+            cache=str(collection.cache_dir), input_size=embedder.input_size, max_pixels=max_image_pixels,
+            fetch=fetch))
         _run(collection, options, jobs_of(todo), workers, Reporter(progress, "index", len(todo)), report)
     collection.catalog.set_meta("vectors_embedder", embedder.key)
     report.seconds = time.perf_counter() - started
@@ -56,8 +64,7 @@ def _reset_vectors(collection: Collection) -> None:
     collection.catalog.set_meta("vectors_embedder", collection.embedder.key)
 
 
-def _map_options(collection: Collection, embedder: Embedder, max_pixels: int) -> MapOptions:
-    read = ReadOptions(cache=str(collection.cache_dir), input_size=embedder.input_size, max_pixels=max_pixels)
+def _map_options(collection: Collection, embedder: Embedder, read: ReadOptions) -> MapOptions:
     return MapOptions(
         read=read, thumbnails=str(collection.thumbnails_dir),
         embedder=collection.config.embedder if embedder.embed_in_workers else None,
