@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
 import numpy as np
+from click.testing import CliRunner
 
 from conftest import draw_image
+from vitrine.cli import cli
 from vitrine.indexing.check import check_collection, repair_collection
+from vitrine.indexing.runner import _reset_vectors
 from vitrine.jobs import Progress
 from vitrine.search import core as search
 
@@ -91,3 +95,11 @@ def test_report_as_dict_and_text(fake_collection: Any) -> None:
     report = check_collection(fake_collection)
     assert report.to_dict()["ok"] is False and len(report.to_dict()["missing"]) == 1  # type: ignore[arg-type]
     assert any("missing vectors" in line and line.endswith("1") for line in report.summary())
+
+
+def test_stats_and_check_agree_on_what_is_pending_after_a_killed_rebuild(fake_collection: Any) -> None:
+    _reset_vectors(fake_collection)  # what a rebuild does first; killed right after
+    assert check_collection(fake_collection).pending == 13
+    result = CliRunner().invoke(cli, ["collection", "stats", str(fake_collection.root), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["images_pending"] == 13

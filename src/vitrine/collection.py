@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import threading
 import time
 import uuid
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +23,10 @@ from vitrine.errors import CollectionError, EmbedderMismatch, IndexError_, NoLoc
 from vitrine.fsutil import write_atomic
 from vitrine.index import VectorIndex, open_index
 from vitrine.local.index import LocalIndex, open_local_index, open_store
+from vitrine.locking import WriteLock
 from vitrine.records import StoredImage
+
+log = logging.getLogger(__name__)
 
 CONFIG_FILE = "collection.json"
 #: catalogue meta key naming the last saved state of the vector index
@@ -55,6 +60,17 @@ class Collection:
         #: deployment options per index name (a Milvus token), kept out of collection.json
         self.index_options = dict(index_options or {})
         self.catalog = Catalog(root / "catalog.sqlite")
+        self._write_lock = WriteLock(root)
+        #: how long a writer waits for another one to finish before giving up (CollectionBusy)
+        self.lock_wait_s = 0.0
+
+    def writing(self, what: str) -> AbstractContextManager[None]:
+        """Hold the collection's write lock for `what` (one writer at a time; readers never wait)."""
+        return self._write_lock.hold(what, wait=self.lock_wait_s, on_wait=self._waiting)
+
+    def _waiting(self, holder: str) -> None:
+        log.warning("collection %s is being changed (%s); waiting up to %.0f s for it to finish",
+                    self.name, holder, self.lock_wait_s)
 
     @property
     def name(self) -> str:
@@ -160,6 +176,11 @@ class Collection:
         """
         options = dict(options or {})
         embedders.create(name, **options)  # refuse an unknown name before dropping anything
+        with self.writing("embedder change"):
+            self._drop_vectors(name, options)
+
+    def _drop_vectors(self, name: str, options: dict[str, Any]) -> None:
+        """Empty the index and forget every vector, under the write lock."""
         self.index.drop()
         self.index.close()
         del self.__dict__["index"]

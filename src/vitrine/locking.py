@@ -10,12 +10,14 @@ beside it says who holds it, so the one refused or kept waiting can be told what
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -79,3 +81,26 @@ class WriteLock:
         return CollectionBusy(
             f"collection {self.root.name!r} is being changed by another writer ({self.holder()}); "
             "wait until it has finished, then run this again")
+
+
+class Writable(Protocol):
+    """What `writes` needs of a collection: its write lock."""
+
+    def writing(self, what: str) -> AbstractContextManager[None]: ...
+
+
+C = TypeVar("C", bound=Writable)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def writes(what: str) -> Callable[[Callable[Concatenate[C, P], R]], Callable[Concatenate[C, P], R]]:
+    """Run a use-case under the write lock of the collection it takes first (`what` names it
+    to whoever is kept waiting: "import", "indexing"...)."""
+    def decorate(func: Callable[Concatenate[C, P], R]) -> Callable[Concatenate[C, P], R]:
+        @functools.wraps(func)
+        def locked(collection: C, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with collection.writing(what):
+                return func(collection, *args, **kwargs)
+        return locked
+    return decorate

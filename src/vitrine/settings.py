@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     workers: int = 0  # 0: one per core
     #: seconds a remote host (IIIF, museum API, image server) may take to answer one request
     http_timeout_s: float = Field(default=30.0, gt=0)
+    #: how long a writer (import, index, map build...) waits for another one to finish; 0: refuse
+    lock_wait_s: float = Field(default=0.0, ge=0)
     web: WebSettings = Field(default_factory=WebSettings)
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)

@@ -29,7 +29,7 @@ def test_import_waits_as_long_as_vitrine_http_timeout_s(
     monkeypatch.setenv(*LOOPBACK_ENV)
     run("collection", "create", "c", "--embedder", "fake", "--index", "memory")
     monkeypatch.setenv("VITRINE_HTTP_TIMEOUT_S", "0.05")
-    out = run("import", "iiif", "c", server.url("/m.json"), "--no-index").output
+    out = run("import", "iiif", "c", server.url("/m.json"), "--no-index", expect=3).output
     assert "0 added" in out and "1 failed" in out and "timed out" in out
     monkeypatch.setenv("VITRINE_HTTP_TIMEOUT_S", "5")
     assert "1 added" in run("import", "iiif", "c", server.url("/m.json"), "--no-index").output

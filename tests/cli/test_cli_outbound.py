@@ -58,7 +58,7 @@ def test_internal_image_urls_are_refused_by_default_and_fetched_once_allowed(
     manifest.write_text(json.dumps(_manifest(server.url("/admin"))))
     run("collection", "create", "c", "--embedder", "fake", "--index", "memory")
 
-    out = run("import", "iiif", "c", str(manifest)).output
+    out = run("import", "iiif", "c", str(manifest), expect=3).output  # 3: done, with failures
 
     assert "1 added" in out and "indexed 0 images, 1 failed" in out
     assert f"failed: {server.url('/admin')}: refused: 127.0.0.1 resolves to 127.0.0.1" in out
@@ -86,7 +86,7 @@ def test_a_redirect_from_an_allowed_host_to_an_internal_address_is_refused(
     monkeypatch.setenv("VITRINE_FETCH__ALLOW_HOSTS", '["localhost"]')
     run("collection", "create", "c", "--embedder", "fake", "--index", "memory")
 
-    out = run("import", "iiif", "c", allowed + "m.json").output
+    out = run("import", "iiif", "c", allowed + "m.json", expect=3).output
 
     assert "1 added" in out and "indexed 0 images, 1 failed" in out
     assert f"failed: {allowed}img.jpg: refused: 127.0.0.1 resolves to 127.0.0.1" in out

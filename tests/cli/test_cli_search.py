@@ -26,7 +26,7 @@ def test_import_reports_failures_with_reasons(run: Run, tmp_path: Path) -> None:
 
     draw_image(1).save(folder / "good.png")
     run("collection", "create", "m", "--embedder", "fake", "--index", "memory")
-    out = run("import", "folder", "m", str(folder)).output
+    out = run("import", "folder", "m", str(folder), expect=3).output  # 3: done, with failures
     assert "2 added" in out
     assert "indexed 1 images" in out and "1 failed" in out
     assert "broken.jpg" in out and "not an image" in out

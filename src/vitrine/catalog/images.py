@@ -12,6 +12,10 @@ from vitrine.catalog.base import Connected, chunks, id_array, placeholders
 from vitrine.errors import ImageNotFound
 from vitrine.records import ImageRef, StoredImage
 
+# The one definition of an image pending indexing: not failed, and without an up-to-date vector
+# from the given embedder (never processed, changed since, or embedded by another embedder).
+_NEEDING = ("i.error IS NULL AND (i.sha256 IS NULL OR i.embedded_sha256 IS NULL"
+            " OR i.embedded_sha256 != i.sha256 OR i.embedder IS NOT ?)")
 _IMAGE_SELECT = (
     "SELECT i.id, i.record_id, r.identifier, i.location, i.local_path, i.width, i.height, i.sha256"
     " FROM images i JOIN records r ON r.id = i.record_id"
@@ -44,11 +48,13 @@ class Images(Connected):
 
     def images_needing_vectors(self, embedder_key: str) -> list[StoredImage]:
         """Images not yet processed, or whose vector is missing, stale, or from another embedder."""
-        rows = self._db.execute(
-            _IMAGE_SELECT + " WHERE i.error IS NULL AND (i.sha256 IS NULL OR"
-            " i.embedded_sha256 IS NULL OR i.embedded_sha256 != i.sha256 OR i.embedder IS NOT ?)"
-            " ORDER BY i.id", (embedder_key,))
+        rows = self._db.execute(_IMAGE_SELECT + f" WHERE {_NEEDING} ORDER BY i.id", (embedder_key,))
         return [_to_image(r) for r in rows]
+
+    def count_needing_vectors(self, embedder_key: str) -> int:
+        """How many images `images_needing_vectors` holds: what "pending" means everywhere."""
+        row = self._db.execute(f"SELECT count(*) FROM images i WHERE {_NEEDING}", (embedder_key,)).fetchone()
+        return int(row[0])
 
     def set_image_file(
         self, image_id: int, *, local_path: str | None, width: int, height: int, sha256: str,

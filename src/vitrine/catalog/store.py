@@ -59,6 +59,4 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
             "records": int(q("SELECT count(*) FROM records").fetchone()[0]),
             "images": int(q("SELECT count(*) FROM images").fetchone()[0]),
             "images_failed": int(q("SELECT count(*) FROM images WHERE error IS NOT NULL").fetchone()[0]),
-            "images_pending": int(q(
-                "SELECT count(*) FROM images WHERE sha256 IS NULL AND error IS NULL").fetchone()[0]),
         }

@@ -1,7 +1,8 @@
 """The `vitrine` command line: noun-verb groups, each command a thin layer over the library.
 
 Library errors (VitrineError) become a one-line message and exit status 1; usage errors exit 2;
-Ctrl-C exits 130 (imports and indexing resume where they stopped when run again).
+a command that finished with failed items exits 3; a collection another process is changing
+exits 75 (try again later); Ctrl-C exits 130 (imports and indexing resume when run again).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError as UnreadableSetting
 
 from vitrine import __version__
-from vitrine.cli._common import App
+from vitrine.cli._common import EXIT_BUSY, App
 from vitrine.cli.bench import bench
 from vitrine.cli.check import check
 from vitrine.cli.collection import collection
@@ -31,7 +32,7 @@ from vitrine.cli.records import record
 from vitrine.cli.regions import regions
 from vitrine.cli.search import search
 from vitrine.cli.sets import sets
-from vitrine.errors import VitrineError
+from vitrine.errors import CollectionBusy, VitrineError
 from vitrine.settings import explain, load_settings
 
 __all__ = ["cli", "main"]
@@ -43,6 +44,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except CollectionBusy as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_BUSY)
         except VitrineError as exc:
             raise click.ClickException(str(exc)) from exc
         except KeyboardInterrupt:

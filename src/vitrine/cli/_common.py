@@ -33,10 +33,25 @@ class App:
 
     def open(self, name: str | None) -> Collection:
         """Open a collection given by name (under the data folder) or path; default from settings."""
-        return open_collection(self.path(name), self.settings.index_options())
+        collection = open_collection(self.path(name), self.settings.index_options())
+        collection.lock_wait_s = self.settings.lock_wait_s
+        return collection
 
 
 pass_app = click.make_pass_decorator(App)
+
+# Exit statuses (also in the README): 0 done; 1 an error stopped the command; 2 a usage error;
+# 3 done, but some items or images failed (listed on stderr); 75 another process is changing the
+# collection (EX_TEMPFAIL: try again later); 130 interrupted (run it again to resume).
+EXIT_FAILURES = 3
+EXIT_BUSY = 75
+
+
+def exit_if_failed(failed: int, what: str) -> None:
+    """End the command with EXIT_FAILURES, saying so on stderr, when anything failed."""
+    if failed:
+        click.echo(f"{what}: {failed} failed (listed above); exit status {EXIT_FAILURES}", err=True)
+        sys.exit(EXIT_FAILURES)
 
 
 def collection_argument(required: bool = True) -> Callable[[F], F]:

@@ -65,6 +65,7 @@ def stats(app: App, name: str | None, as_json: bool) -> None:
         data: dict[str, object] = {"name": coll.name, "title": coll.title, "root": str(coll.root),
                                    "embedder": coll.config.embedder, "index": coll.config.index}
         data.update(coll.catalog.stats())
+        data["images_pending"] = coll.catalog.count_needing_vectors(coll.embedder.key)
         data["vectors"] = len(coll.index)
         data["vectors_embedder"] = coll.vectors_key
     if as_json:

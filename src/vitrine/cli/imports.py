@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from vitrine.cli._common import App, collection_argument, pass_app, progress_bar
+from vitrine.cli._common import App, collection_argument, exit_if_failed, pass_app, progress_bar
 from vitrine.cli.index import run_indexing
 from vitrine.importers.base import ImportReport, Source, run_import
 
@@ -107,8 +107,8 @@ def _import(app: App, name: str, source: Source, no_index: bool) -> None:
         with progress_bar(f"importing into {coll.name}", "record") as progress:
             report = run_import(coll, source, progress)
         print_import_report(report)
-        if not no_index:
-            run_indexing(coll, app.settings)
+        failed = 0 if no_index else run_indexing(coll, app.settings)
+    exit_if_failed(report.failed + failed, "import")
 
 
 def print_import_report(report: ImportReport) -> None:
@@ -116,4 +116,4 @@ def print_import_report(report: ImportReport) -> None:
     click.echo(f"imported {report.source}{resumed}: {report.added} added, {report.updated} updated, "
                f"{report.unchanged} unchanged, {report.failed} failed")
     for item, reason in report.errors:
-        click.echo(f"  failed: {item}: {reason}")
+        click.echo(f"  failed: {item}: {reason}", err=True)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from vitrine.cli._common import App, collection_argument, parse_options, pass_app, progress_bar
+from vitrine.cli._common import (
+    App,
+    collection_argument,
+    exit_if_failed,
+    parse_options,
+    pass_app,
+    progress_bar,
+)
 from vitrine.collection import Collection
 from vitrine.settings import Settings
 
@@ -25,8 +32,9 @@ def index(app: App, name: str | None, rebuild: bool, embedder: str | None,
         if embedder or embedder_options:
             rebuild = switch_embedder(coll, embedder or coll.config.embedder,
                                       parse_options(embedder_options)) or rebuild
-        run_indexing(coll, app.settings, rebuild=rebuild, workers=workers or app.settings.workers or None,
-                     retry_failed=retry_failed)
+        failed = run_indexing(coll, app.settings, rebuild=rebuild,
+                              workers=workers or app.settings.workers or None, retry_failed=retry_failed)
+    exit_if_failed(failed, "indexing")
 
 
 def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> bool:
@@ -42,7 +50,7 @@ def switch_embedder(coll: Collection, name: str, options: dict[str, object]) -> 
 
 
 def run_indexing(coll: Collection, settings: Settings, *, rebuild: bool = False,
-                 workers: int | None = None, retry_failed: bool = False) -> None:
+                 workers: int | None = None, retry_failed: bool = False) -> int:
     """Index with a progress bar (pixel limit and downloads as `settings` say), then report."""
     from vitrine.indexing import index_collection
 
@@ -54,4 +62,5 @@ def run_indexing(coll: Collection, settings: Settings, *, rebuild: bool = False,
     click.echo(f"indexed {report.embedded} images{rate}, {report.failed} failed; "
                f"{len(coll.index)} vectors in the index")
     for location, reason in report.errors:
-        click.echo(f"  failed: {location}: {reason}")
+        click.echo(f"  failed: {location}: {reason}", err=True)
+    return report.failed

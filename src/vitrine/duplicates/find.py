@@ -43,6 +43,7 @@ from vitrine.duplicates.report import (
 from vitrine.errors import DuplicatesError, IndexError_
 from vitrine.index.base import VectorIndex
 from vitrine.jobs.progress import ProgressCallback, Reporter
+from vitrine.locking import writes
 from vitrine.records import Record, StoredImage
 from vitrine.unionfind import UnionFind
 
@@ -91,6 +92,7 @@ def thresholds_for(collection: Collection) -> Thresholds:
 # -- use-cases ------------------------------------------------------------------------------
 
 
+@writes("duplicates search")
 def find_duplicates(
     collection: Collection, *, threshold: float | None = None, k: int = DEFAULT_K,
     verify: bool = True, sure: float | None = None, same_record: bool = False, save: bool = True,

@@ -17,6 +17,7 @@ import numpy as np
 
 from vitrine.collection import Collection
 from vitrine.jobs.progress import ProgressCallback, Reporter
+from vitrine.locking import writes
 from vitrine.records import Record
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class ImportReport:
         return self.added + self.updated + self.unchanged + self.failed
 
 
+@writes("import")
 def run_import(
     collection: Collection, source: Source, progress: ProgressCallback | None = None,
 ) -> ImportReport:

@@ -25,6 +25,7 @@ from vitrine.collection import Collection
 from vitrine.fsutil import file_stamp
 from vitrine.indexing.runner import index_collection
 from vitrine.jobs.progress import ProgressCallback
+from vitrine.locking import writes
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
@@ -66,7 +67,7 @@ class CheckReport:
         ]
         lines += [f"  image {i}: {why}" for i, why in list(self.stale.items())[:20]]
         if self.pending:
-            lines.append(f"not yet indexed: {self.pending} (run 'vitrine index')")
+            lines.append(f"pending (the next 'vitrine index' embeds them): {self.pending}")
         if self.failed:
             lines.append(f"images that could not be read: {self.failed}")
         return lines
@@ -101,12 +102,12 @@ def check_collection(collection: Collection) -> CheckReport:
             else "the catalogue has no up-to-date vector for it (image changed or re-imported)")
     for image_id, why in _changed_files(collection, current & in_index).items():
         report.stale[image_id] = why
-    needing = {i.id for i in catalog.images_needing_vectors(key)}
-    report.pending = len(needing - in_index - set(report.stale))
+    report.pending = catalog.count_needing_vectors(key)  # what `vitrine collection stats` says too
     report.failed = catalog.stats()["images_failed"]
     return report
 
 
+@writes("repair")
 def repair_collection(
     collection: Collection, progress: ProgressCallback | None = None, *,
     max_image_pixels: int = images.DEFAULT_MAX_PIXELS, fetch: FetchOptions | None = None,

@@ -16,6 +16,7 @@ from vitrine.indexing.mapper import MapOptions, Mapped, embed_rest, init_worker,
 from vitrine.indexing.reader import Job, ReadOptions, jobs_of, pending
 from vitrine.indexing.writer import IndexReport, Writer
 from vitrine.jobs.progress import ProgressCallback, Reporter
+from vitrine.locking import writes
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 _CHUNK = 32
 
 
+@writes("indexing")
 def index_collection(
     collection: Collection, *, rebuild: bool = False, workers: int | None = None,
     progress: ProgressCallback | None = None, retry_failed: bool = False,

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from vitrine.collection import Collection
 from vitrine.errors import MapNotBuilt, MapStale
 from vitrine.jobs.progress import ProgressCallback
+from vitrine.locking import writes
 from vitrine.maps import atlas
 from vitrine.maps.layout import Layout, Timings, create_layout, normalise
 from vitrine.maps.store import MapData, MapMeta, load_map, map_dir, save_map
@@ -54,8 +55,9 @@ class MapStatus:
         return self.built and not self.missing and not self.stale
 
 
+@writes("map build")
 def build_map(
-    collection: Collection, method: str = "umap", *, layout: Layout | None = None,
+    collection: Collection, /, method: str = "umap", *, layout: Layout | None = None,
     with_atlas: bool = True, cell_source: atlas.CellSource | None = None,
     progress: ProgressCallback | None = None, **params: Any,
 ) -> BuildReport:
@@ -88,6 +90,7 @@ def build_map(
     return BuildReport(int(ids.size), time.perf_counter() - started, dict(timings.stages))
 
 
+@writes("map update")
 def update_map(
     collection: Collection, *, k: int = NEIGHBOURS, cell_source: atlas.CellSource | None = None,
     progress: ProgressCallback | None = None,

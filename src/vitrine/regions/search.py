@@ -27,6 +27,7 @@ from vitrine.local.geometry import Verification
 from vitrine.local.index import LocalIndex, SearchResult, open_store
 from vitrine.local.pipeline import Extracted, ExtractOptions, extract_many
 from vitrine.local.segments import ImageEntry, Quantised, live_entries
+from vitrine.locking import writes
 from vitrine.records import Filters, StoredImage
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def pending_count(collection: Collection) -> int:
     return sum(_needs_features(image, known.get(image.id)) for image in stored.values())
 
 
+@writes("region indexing")
 def index_regions(
     collection: Collection, *, workers: int | None = None, progress: ProgressCallback | None = None,
     options: ExtractOptions | None = None, writer_options: WriterOptions | None = None,
