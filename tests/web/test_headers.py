@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -30,3 +32,23 @@ def test_iiif_images_and_manifests_allow_any_origin_the_rest_does_not(client: Te
     posted = client.post("/api/sets", json={"name": "x", "identifiers": ["w07"]}, headers=origin)
     assert "access-control-allow-origin" not in posted.headers
     client.delete("/api/sets/x")
+
+
+@pytest.mark.parametrize(("production", "secure"), [(True, True), (False, False)])
+def test_cookies_are_secure_outside_development(production: bool, secure: bool) -> None:
+    from starlette.responses import Response
+
+    from vitrine.web.headers import SecurityHeaders
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        response = Response("x")
+        response.set_cookie("session", "abc", httponly=True)
+        response.set_cookie("already", "1", secure=True)
+        await response(scope, receive, send)
+
+    client = TestClient(SecurityHeaders(app, secure_cookies=production))
+    cookies = client.get("/").headers.get_list("set-cookie")
+    assert len(cookies) == 2
+    session = next(c for c in cookies if c.startswith("session="))
+    assert ("secure" in session.lower()) is secure
+    assert sum(c.lower().count("secure") for c in cookies) == (2 if secure else 1)  # never twice

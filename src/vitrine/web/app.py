@@ -63,7 +63,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.templates = _templates()
     app.state.photos = PhotoCache()
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
     for module in (visitor, search, duplicates, records, gallery, images, regions, sets, maps):

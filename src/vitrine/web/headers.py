@@ -37,10 +37,15 @@ DOCS_PATHS = ("/api/docs", "/api/docs/oauth2-redirect")
 
 
 class SecurityHeaders:
-    """ASGI middleware adding the security headers, and CORS on public GETs of IIIF resources."""
+    """ASGI middleware adding the security headers, and CORS on public GETs of IIIF resources.
 
-    def __init__(self, app: ASGIApp) -> None:
+    With `secure_cookies` (production: served over TLS behind a proxy), every cookie a route sets
+    is marked `Secure`, whichever route set it, so none can leak over plain HTTP.
+    """
+
+    def __init__(self, app: ASGIApp, secure_cookies: bool = False) -> None:
         self.app = app
+        self.secure_cookies = secure_cookies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,6 +63,18 @@ class SecurityHeaders:
                 headers.setdefault("Content-Security-Policy", DOCS_CSP if path in DOCS_PATHS else CSP)
                 if cors:
                     headers["Access-Control-Allow-Origin"] = "*"
+                if self.secure_cookies:
+                    _secure_cookies(headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _secure_cookies(headers: MutableHeaders) -> None:
+    cookies = headers.getlist("set-cookie")
+    if not cookies:
+        return
+    del headers["set-cookie"]
+    for cookie in cookies:
+        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+        headers.append("set-cookie", cookie if "secure" in flags else cookie + "; Secure")
