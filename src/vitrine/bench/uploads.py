@@ -127,7 +127,7 @@ def build_collection(root: Path) -> Path:
 
 def serve(root: Path, *, baseline: bool) -> tuple[subprocess.Popen[bytes], str]:
     """This module's `--serve` mode in a subprocess on a free loopback port; waits until it answers."""
-    import httpx
+    from vitrine.bench.web import wait_until_up
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -137,16 +137,7 @@ def serve(root: Path, *, baseline: bool) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072", "VITRINE_WEB__RATE_LIMIT_PER_MINUTE": "0"}
     cmd = [sys.executable, "-m", "vitrine.bench.uploads", "--serve", str(root), "--port", str(port)]
     process = subprocess.Popen(cmd + (["--baseline"] if baseline else []), env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/facets", timeout=5).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("the server did not start within 60 s")
+    return process, wait_until_up(process, f"http://127.0.0.1:{port}")
 
 
 def _run_server(root: Path, port: int, baseline: bool) -> None:
