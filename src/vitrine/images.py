@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import struct
 import warnings
 from collections.abc import Iterator
@@ -42,6 +43,15 @@ _DECODE_ERRORS = (
 )
 # Plugins asked to parse a file; MPO has no opener of its own (the JPEG one returns MPO images).
 _OPEN_FORMATS = sorted(_ALLOWED_FORMATS - {"MPO"})
+# Modes Image.reduce averages correctly and _to_rgb converts pixel by pixel only after seeing
+# the whole image (it scales I and F by their range); others are converted band by band first.
+_REDUCIBLE = {"L", "RGB", "I", "F"}
+_BAND_PIXELS = 1 << 20
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _BOMB = "too many pixels, refused as a possible decompression bomb"
 _NOT_AN_IMAGE = "not an image file (content not recognised, whatever the extension)"
 
@@ -61,6 +71,7 @@ class Decoded:
 
 def decode(
     data: bytes, source: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, reduce_to: int | None = None,
+    max_side: int | None = None,
 ) -> Image.Image:
     """Decode image bytes into an upright RGB image.
 
@@ -68,9 +79,14 @@ def decode(
         source: names the file in error messages.
         reduce_to: when set, JPEGs decode at the smallest scale still at least this many pixels
             on the short side (draft mode), which is several times faster for thumbnails.
+        max_side: when set, the image comes back no larger than this on its long side, reduced
+            while it decodes (JPEG draft mode) or right after, before any colour conversion: at
+            most one full-size buffer, in the file's own mode, is ever held (see `_fit`).
     """
     with _decoding(source):
         image = _open(data, source, max_pixels)
+        if max_side:
+            return _fit(image, data, source, max_side)
         return _finish(image, source, reduce_to)
 
 
@@ -113,6 +129,74 @@ def _finish(image: ImageFile.ImageFile, source: str, reduce_to: int | None) -> I
             image.draft("RGB", (max(1, int(w / scale)), max(1, int(h / scale))))
     image.load()
     return _to_rgb(ImageOps.exif_transpose(image) or image, source)
+
+
+def _fit(image: ImageFile.ImageFile, data: bytes, source: str, max_side: int) -> Image.Image:
+    # A 6300x6300 PNG is 159 MB as Pillow's RGB (4 bytes a pixel); converting, transposing and
+    # resizing it whole would each make another such copy. Formats without draft mode must decode
+    # at full size once, but everything after happens on the reduced image.
+    w, h = image.size
+    still = image.format == "WEBP" and image.mode == "RGB" and not getattr(image, "is_animated", False)
+    if still and max(w, h) // max_side >= 2:
+        return _upright(_fit_opencv(data, source, max(w, h) // max_side, max_side), _orientation(image))
+    if image.format == "JPEG" and max(w, h) >= 2 * max_side:
+        scale = max(w, h) / max_side
+        image.draft("RGB", (max(1, math.ceil(w / scale)), max(1, math.ceil(h / scale))))
+    image.load()
+    orientation = _orientation(image)
+    factor = max(image.size) // max_side
+    if factor >= 2:
+        reduced = _reduce(image, source, factor)
+        image.close()  # frees the full-size pixels now, not when the caller's frame ends
+    else:
+        reduced = image
+    fitted = _upright(_to_rgb(reduced, source), orientation)
+    if max(fitted.size) > max_side:
+        fitted.thumbnail((max_side, max_side), Image.Resampling.BICUBIC)
+    return fitted
+
+
+def _fit_opencv(data: bytes, source: str, factor: int, max_side: int) -> Image.Image:
+    """An opaque still WebP through OpenCV: Pillow's WebP decoder holds three full-size copies
+    (at 6300x6300, 608 MB at peak against 151 MB here). Not PNG: there OpenCV saves nothing."""
+    import cv2
+
+    flag = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4}.get(
+        min(4, 1 << (factor.bit_length() - 1)), cv2.IMREAD_REDUCED_COLOR_8)
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flag | cv2.IMREAD_IGNORE_ORIENTATION)
+    if pixels is None:
+        raise ImageError(source, "corrupt or truncated image data")
+    image = Image.fromarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB), "RGB")
+    image.thumbnail((max_side, max_side), Image.Resampling.BICUBIC)
+    return image
+
+
+def _orientation(image: Image.Image) -> int:
+    value = image.getexif().get(0x0112, 1)
+    return value if isinstance(value, int) else 1
+
+
+def _reduce(image: Image.Image, source: str, factor: int) -> Image.Image:
+    """`image` shrunk by a whole `factor` (box filter), band by band of rows: a mode that cannot be
+    box-averaged as it is (palette, 1-bit, 16-bit, alpha, CMYK) is converted one band at a time."""
+    w, h = image.size
+    # bands a multiple of `factor` high, so the boxes fall where a reduction of the whole would put them
+    step = factor * max(1, _BAND_PIXELS // (w * factor))
+    bands = []
+    for top in range(0, h, step):
+        band = image.crop((0, top, w, min(h, top + step)))
+        bands.append((band if band.mode in _REDUCIBLE else _to_rgb(band, source)).reduce(factor))
+    out = Image.new(bands[0].mode, (math.ceil(w / factor), math.ceil(h / factor)))
+    for i, small in enumerate(bands):
+        out.paste(small, (0, i * step // factor))
+    return out
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """`image` turned as its EXIF orientation says (what ImageOps.exif_transpose does, for an image
+    that no longer carries the EXIF block)."""
+    method = _TRANSPOSE.get(orientation)
+    return image if method is None else image.transpose(method)
 
 
 @contextmanager

@@ -26,6 +26,10 @@ class WebSettings(BaseModel):
     max_upload_bytes: int = 15 * 1024 * 1024
     rate_limit_per_minute: int = 120
     max_upload_pixels: int = 40_000_000
+    #: uploads decoded and worked on at once (each may hold a full-size image); others wait
+    max_concurrent_decodes: int = Field(default=2, ge=1)
+    #: seconds an upload waits for a free slot before it is answered 503 (busy)
+    decode_wait_s: float = Field(default=30.0, gt=0)
     #: extra record fields (keys of `extra`) offered as search facets
     facet_fields: list[str] = Field(default_factory=list)
 

@@ -61,6 +61,19 @@ def test_upload_query(regions_client: TestClient) -> None:
     assert {h["identifier"] for h in response.json()["hits"]} == {"a", "b", "c"}
 
 
+def test_a_large_upload_is_searched_reduced_with_its_box_in_its_pixels(regions_client: TestClient) -> None:
+    # 2520x1920: decoded within the region side (1024), yet the box and the answer speak of the
+    # uploaded image's pixels, not of the reduced copy's
+    big = scene(3, SCENES["c"])[0].resize((2520, 1920), Image.Resampling.BICUBIC)
+    box = [round(v * 6) for v in motif_box("c")]
+    response = regions_client.post(
+        "/api/regions/search", files={"photo": ("x.png", png(big), "image/png")},
+        data={"box": ",".join(map(str, box))})
+    assert response.status_code == 200, response.text
+    assert response.json()["box"] == box
+    assert {h["identifier"] for h in response.json()["hits"]} >= {"c"}
+
+
 @pytest.mark.parametrize(("payload", "status", "code"), [
     ({"record": "nobody", "box": [0, 0, 50, 50]}, 404, "not_found"),
     ({"record": "a", "box": [50, 50, 40, 90]}, 422, "invalid_query"),

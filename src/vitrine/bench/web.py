@@ -125,14 +125,18 @@ def serve(root: Path) -> tuple[subprocess.Popen[bytes], str]:
         raise SystemExit(f"{script} is missing: install vitrine with its web extra")
     cmd = [str(script), "serve", str(root), "--port", str(port)]
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    return process, wait_until_up(process, f"http://127.0.0.1:{port}")
+
+
+def wait_until_up(process: subprocess.Popen[bytes], url: str) -> str:
+    """`url` once the server there answers; stops the process and exits after 60 s."""
     import httpx
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/api/facets", timeout=5).status_code == 200:
-                return process, url
+                return url
         except httpx.HTTPError:
             time.sleep(0.2)
     process.terminate()

@@ -1,4 +1,4 @@
-"""vitrine bench vectors|quality|clip|pipeline: forwards its arguments to vitrine.bench.<name>."""
+"""vitrine bench vectors|quality|clip|pipeline|uploads|...: forwards its arguments to vitrine.bench.<name>."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "map": "Similarity map: layout time at 100k, first paint and frame rate in Chromium.",
     "recognition": "Artworks in synthetic gallery photos: recall@1, no-match rate, global vs local.",
     "feedback": "Relevance feedback on public-art (artist as label): precision@20 by round, latency.",
+    "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
 

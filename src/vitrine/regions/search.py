@@ -22,7 +22,7 @@ from vitrine.fsutil import file_stamp
 from vitrine.indexing.reader import Failed, Job
 from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.local.builder import IndexWriter, WriterOptions
-from vitrine.local.features import Box, LocalFeatures, extract
+from vitrine.local.features import Box, LocalFeatures, extract, rescale
 from vitrine.local.geometry import Verification
 from vitrine.local.index import LocalIndex, SearchResult, open_store
 from vitrine.local.pipeline import Extracted, ExtractOptions, extract_many
@@ -171,14 +171,20 @@ def has_local_index(collection: Collection) -> bool:
 
 def search_regions_by_image(
     collection: Collection, image: Image.Image, *, box: Box | None = None,
-    filters: Filters | None = None, k: int = 20,
+    filters: Filters | None = None, k: int = 20, size: tuple[int, int] | None = None,
 ) -> RegionResults:
-    """Images of the collection showing `image` (or the part of it inside `box`)."""
+    """Images of the collection showing `image` (or the part of it inside `box`).
+
+    Args:
+        size: the original's size when `image` is a reduced copy of it; `box` and the features
+            are then in the original's pixels.
+    """
     started = time.perf_counter()
     index = collection.local_index()
+    size = size or image.size
     if box is not None:
-        box = check_box(box, image.size)
-    features = extract(image)
+        box = check_box(box, size)
+    features = rescale(extract(image), size)
     if len(features if box is None else features.crop(box)) == 0:
         raise RegionSearchError("the query image has no distinctive detail to match (no local features)")
     return _search(collection, index, features, box, filters, k, None, started)

@@ -33,6 +33,7 @@ from vitrine.web.routes import (
 )
 from vitrine.web.security import RateLimiter
 from vitrine.web.strength import match_words
+from vitrine.web.uploads import UploadGate
 
 log = logging.getLogger(__name__)
 _HERE = Path(__file__).parent
@@ -49,6 +50,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
         app.state.collection = collection
         app.state.gallery = Gallery(collection.root / "gallery")
         app.state.maps = MapCache()  # the map data read for this collection, shared by requests
+        app.state.uploads = UploadGate(settings.web)
         log.info("serving collection %s from %s", collection.name, collection.root)
         try:
             yield

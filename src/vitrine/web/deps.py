@@ -15,6 +15,7 @@ from vitrine.web.filtering import active_filters, to_filters
 from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache
 from vitrine.web.security import RateLimiter, WebError
+from vitrine.web.uploads import UploadGate
 
 
 def get_collection(request: Request) -> Collection:
@@ -42,6 +43,11 @@ def get_photos(request: Request) -> PhotoCache:
 def get_map_cache(request: Request) -> MapCache:
     cache: MapCache = request.app.state.maps
     return cache
+
+
+def get_uploads(request: Request) -> UploadGate:
+    gate: UploadGate = request.app.state.uploads
+    return gate
 
 
 def get_templates(request: Request) -> Jinja2Templates:
@@ -74,6 +80,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 GalleryDep = Annotated[Gallery, Depends(get_gallery)]
 PhotosDep = Annotated[PhotoCache, Depends(get_photos)]
 MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
+UploadsDep = Annotated[UploadGate, Depends(get_uploads)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 ActiveFiltersDep = Annotated[dict[str, str], Depends(get_active_filters)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]

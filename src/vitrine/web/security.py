@@ -121,8 +121,9 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def decode_upload(data: bytes | None, *, max_pixels: int, reduce_to: int | None = None) -> Image.Image:
-    """Decode an uploaded photo safely; every refusal is a WebError with a clear message."""
+def decode_upload(data: bytes | None, *, max_pixels: int, max_side: int | None = None) -> Image.Image:
+    """Decode an uploaded photo safely (within `max_side` when given); every refusal is a
+    WebError with a clear message."""
     if not data:
         raise WebError(422, "no_photo", "no photo was sent: choose a file or take a photo")
     if sniff(data) is None:
@@ -130,7 +131,7 @@ def decode_upload(data: bytes | None, *, max_pixels: int, reduce_to: int | None 
             415, "not_an_image", "this file is not a JPEG, PNG, GIF, WebP, BMP or TIFF image")
     _check_pixels(data, max_pixels)
     try:
-        return decode(data, "your photo", max_pixels=max_pixels, reduce_to=reduce_to)
+        return decode(data, "your photo", max_pixels=max_pixels, max_side=max_side)
     except ImageError as exc:
         if "bomb" in exc.reason:
             raise WebError(413, "too_many_pixels", str(exc)) from None

@@ -17,16 +17,25 @@ from starlette.concurrency import run_in_threadpool
 
 from vitrine.collection import Collection
 from vitrine.errors import IndexError_, RegionSearchError
+from vitrine.images import original_size
 from vitrine.local.features import Box
 from vitrine.records import Filters, StoredImage
 from vitrine.regions import search as use_cases
 from vitrine.regions.search import RegionHit, RegionResults
 from vitrine.web import filtering
-from vitrine.web.deps import CollectionDep, FiltersDep, RateLimited, SettingsDep, TemplatesDep
+from vitrine.web.deps import (
+    CollectionDep,
+    FiltersDep,
+    RateLimited,
+    SettingsDep,
+    TemplatesDep,
+    UploadsDep,
+)
 from vitrine.web.present import alt_text, image_url, record_url, thumbnail_url
 from vitrine.web.schemas.errors import error_responses
 from vitrine.web.schemas.regions import RegionHitPublic, RegionQuery, RegionSearchPublic
-from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
+from vitrine.web.security import WebError, clean_jpeg, read_form
+from vitrine.web.uploads import REGION_SIDE, UploadGate
 
 router = APIRouter(tags=["regions"])
 _K = 24
@@ -48,6 +57,7 @@ _UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "content": {
              responses=_ERRORS, dependencies=[RateLimited], tags=["api"])
 async def api_region_search(
     request: Request, collection: CollectionDep, settings: SettingsDep, filters: FiltersDep,
+    uploads: UploadsDep,
 ) -> RegionSearchPublic:
     """Where a detail appears: a box on a record's image (JSON) or an uploaded image (multipart)."""
     if request.headers.get("content-type", "").startswith("application/json"):
@@ -60,12 +70,10 @@ async def api_region_search(
             image_index=query.image_index, filters=filters, k=query.k, include_self=query.include_self)
         return results_public(result)
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels)
     box = parse_box(form.get("box")) if form.get("box") else None
     k = _int(form.get("k"), 20)
-    result = await run_in_threadpool(
-        use_cases.search_regions_by_image, collection, image, box=box, filters=filters, k=k)
-    return results_public(result)
+    async with uploads.slot():
+        return results_public(await _search_upload(collection, uploads, form.file, box, filters, k))
 
 
 @router.get("/regions", response_class=HTMLResponse, dependencies=[RateLimited], include_in_schema=False)
@@ -92,18 +100,33 @@ def regions_page(
 @router.post("/regions", response_class=HTMLResponse, dependencies=[RateLimited], include_in_schema=False)
 async def regions_upload(
     request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
+    uploads: UploadsDep,
 ) -> Response:
     """Search the collection for an uploaded image (held in memory only, never stored)."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels)
     context = _base_context(collection)
-    if context["indexed"]:
-        filters = filtering.to_filters(filtering.active_filters(form.fields, settings.web.facet_fields))
-        context["results"] = present(await run_in_threadpool(
-            use_cases.search_regions_by_image, collection, image, filters=filters, k=_K))
-        preview = await run_in_threadpool(clean_jpeg, image, 640)
-        context["upload_preview"] = "data:image/jpeg;base64," + base64.b64encode(preview).decode()
+    async with uploads.slot():
+        image = await uploads.decode(form.file, REGION_SIDE)
+        if context["indexed"]:
+            filters = filtering.to_filters(filtering.active_filters(form.fields, settings.web.facet_fields))
+            context["results"] = present(await run_in_threadpool(
+                use_cases.search_regions_by_image, collection, image, filters=filters, k=_K,
+                size=original_size(form.file or b"")))
+            preview = await run_in_threadpool(clean_jpeg, image, 640)
+            context["upload_preview"] = "data:image/jpeg;base64," + base64.b64encode(preview).decode()
     return templates.TemplateResponse(request, "regions.html", context)
+
+
+async def _search_upload(
+    collection: Collection, uploads: UploadGate, data: bytes | None, box: Box | None, filters: Filters,
+    k: int,
+) -> RegionResults:
+    # Features come from an image of REGION_SIDE (what extraction works at anyway); `size` puts
+    # them, the box and the results back in the uploaded image's own pixels.
+    image = await uploads.decode(data, REGION_SIDE)
+    return await run_in_threadpool(
+        use_cases.search_regions_by_image, collection, image, box=box, filters=filters, k=k,
+        size=original_size(data or b""))
 
 
 # -- helpers --------------------------------------------------------------------------------

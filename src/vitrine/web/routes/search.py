@@ -23,12 +23,14 @@ from vitrine.web.deps import (
     RateLimited,
     SettingsDep,
     TemplatesDep,
+    UploadsDep,
 )
 from vitrine.web.marks import Marks, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.search import FacetsPublic, FacetValue, SearchPagePublic
-from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
+from vitrine.web.security import WebError, clean_jpeg, read_form
+from vitrine.web.uploads import SEARCH_SIDE
 
 router = APIRouter()
 pages = APIRouter(tags=["search"], include_in_schema=False)
@@ -81,11 +83,14 @@ def search_page(
 
 
 @pages.post("/search", dependencies=[RateLimited])
-async def search_upload(request: Request, settings: SettingsDep, photos: PhotosDep) -> Response:
+async def search_upload(
+    request: Request, settings: SettingsDep, photos: PhotosDep, uploads: UploadsDep,
+) -> Response:
     """Take an uploaded image (held in memory only) and show its results page."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
-    token = photos.put(await run_in_threadpool(clean_jpeg, image))
+    async with uploads.slot():
+        image = await uploads.decode(form.file, SEARCH_SIDE)
+        token = photos.put(await run_in_threadpool(clean_jpeg, image))
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
 
@@ -103,17 +108,18 @@ def api_search(collection: CollectionDep, filters: FiltersDep, q: str = "",
 
 @api.post("/search/image", response_model=SearchPagePublic, openapi_extra=_UPLOAD_BODY)
 async def api_search_image(
-    request: Request, collection: CollectionDep, settings: SettingsDep,
+    request: Request, collection: CollectionDep, settings: SettingsDep, uploads: UploadsDep,
 ) -> SearchPagePublic:
     """Search by an uploaded image (multipart field `photo`); filters and paging as form fields."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     page = _int_field(form.get("page"), 1, 1, 10_000)
     per_page = _int_field(form.get("per_page"), 20, 1, 100)
-    result = await run_in_threadpool(
-        search_by_image, collection, image, filters=filtering.to_filters(active), page=page,
-        per_page=per_page)
+    async with uploads.slot():
+        image = await uploads.decode(form.file, SEARCH_SIDE)
+        result = await run_in_threadpool(
+            search_by_image, collection, image, filters=filtering.to_filters(active), page=page,
+            per_page=per_page)
     return page_public(collection, result)
 
 

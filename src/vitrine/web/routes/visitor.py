@@ -23,6 +23,7 @@ from vitrine.web.deps import (
     RateLimited,
     SettingsDep,
     TemplatesDep,
+    UploadsDep,
 )
 from vitrine.web.photos import HeldPhoto, PhotoCache
 from vitrine.web.present import alt_text, page_public, record_public, record_url
@@ -31,7 +32,8 @@ from vitrine.web.schemas.errors import error_responses
 from vitrine.web.schemas.recognition import RecognitionPublic
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import HitPublic
-from vitrine.web.security import WebError, clean_jpeg, decode_upload, read_form
+from vitrine.web.security import WebError, clean_jpeg, read_form
+from vitrine.web.uploads import RECOGNITION_SIDE, SEARCH_SIDE
 
 # The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
 router = APIRouter(tags=["visitor"])
@@ -56,14 +58,16 @@ def home(request: Request, templates: TemplatesDep, collection: CollectionDep) -
 @router.post("/share", dependencies=[RateLimited], **_PAGE)
 async def share(
     request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
-    photos: PhotosDep,
+    photos: PhotosDep, uploads: UploadsDep,
 ) -> Response:
     """Take the photo (in memory only), find its matches, and show them."""
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
-    jpeg = await run_in_threadpool(clean_jpeg, image)
-    token = photos.put(jpeg)
-    return await run_in_threadpool(_results, request, templates, collection, photos, token, image)
+    async with uploads.slot():
+        # the held JPEG is at most SEARCH_SIDE: decoding at that size keeps the recognised quad,
+        # computed on `image`, in the held photo's own pixels
+        image = await uploads.decode(form.file, SEARCH_SIDE)
+        token = photos.put(await run_in_threadpool(clean_jpeg, image))
+        return await run_in_threadpool(_results, request, templates, collection, photos, token, image)
 
 
 @router.get("/share/{token}", **_PAGE)
@@ -118,7 +122,7 @@ async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, 
 @router.post("/api/recognize", response_model=RecognitionPublic, tags=["api"], responses=_API_ERRORS,
              dependencies=[RateLimited], openapi_extra=_PHOTO_BODY)
 async def api_recognize(
-    request: Request, collection: CollectionDep, settings: SettingsDep,
+    request: Request, collection: CollectionDep, settings: SettingsDep, uploads: UploadsDep,
 ) -> RecognitionPublic:
     """Which work of the collection is in a visitor's photo (multipart field `photo`).
 
@@ -126,8 +130,9 @@ async def api_recognize(
     alone (`method` and `note` say so). A photo of no work of the collection gives `matched: false`.
     """
     form = await read_form(request, settings.web.max_upload_bytes)
-    image = decode_upload(form.file, max_pixels=settings.web.max_upload_pixels, reduce_to=1024)
-    result = await run_in_threadpool(recognize_photo, collection, image)
+    async with uploads.slot():
+        image = await uploads.decode(form.file, RECOGNITION_SIDE)
+        result = await run_in_threadpool(recognize_photo, collection, image)
     return recognition_public(collection, result)
 
 
