@@ -19,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from vitrine.local.features import DEFAULT_MAX_SIDE
 from vitrine.settings import WebSettings
 from vitrine.visitor.recognize import DEFAULT_QUERY_SIDE
-from vitrine.web.security import WebError, decode_upload
+from vitrine.web.photos import PhotoCache
+from vitrine.web.security import WebError, clean_jpeg, decode_upload
 
 #: search by image: the search page holds a 1280 px JPEG of the photo (`clean_jpeg`), and embedders
 #: work far below that
@@ -57,3 +58,11 @@ class UploadGate:
         """The photo as upright RGB within `max_side`, decoded off the event loop."""
         return await run_in_threadpool(
             partial(decode_upload, data, max_pixels=self.max_pixels, max_side=max_side))
+
+
+async def hold_photo(uploads: UploadGate, photos: PhotoCache, data: bytes | None) -> tuple[Image.Image, str]:
+    """Decode an uploaded photo at the search size and hold it (a clean JPEG, in memory only);
+    call it inside `uploads.slot()`. The held JPEG is at most SEARCH_SIDE, so whatever is
+    computed on the returned image (a recognised outline) is in the held photo's own pixels."""
+    image = await uploads.decode(data, SEARCH_SIDE)
+    return image, photos.put(await run_in_threadpool(clean_jpeg, image))

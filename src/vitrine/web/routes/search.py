@@ -29,8 +29,8 @@ from vitrine.web.marks import Marks, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.search import FacetsPublic, FacetValue, SearchPagePublic
-from vitrine.web.security import WebError, clean_jpeg, read_form
-from vitrine.web.uploads import SEARCH_SIDE
+from vitrine.web.security import WebError, read_form
+from vitrine.web.uploads import SEARCH_SIDE, hold_photo
 
 router = APIRouter()
 pages = APIRouter(tags=["search"], include_in_schema=False)
@@ -89,8 +89,7 @@ async def search_upload(
     """Take an uploaded image (held in memory only) and show its results page."""
     form = await read_form(request, settings.web.max_upload_bytes)
     async with uploads.slot():
-        image = await uploads.decode(form.file, SEARCH_SIDE)
-        token = photos.put(await run_in_threadpool(clean_jpeg, image))
+        _, token = await hold_photo(uploads, photos, form.file)
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
 

@@ -32,8 +32,8 @@ from vitrine.web.schemas.errors import error_responses
 from vitrine.web.schemas.recognition import RecognitionPublic
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import HitPublic
-from vitrine.web.security import WebError, clean_jpeg, read_form
-from vitrine.web.uploads import RECOGNITION_SIDE, SEARCH_SIDE
+from vitrine.web.security import WebError, read_form
+from vitrine.web.uploads import RECOGNITION_SIDE, hold_photo
 
 # The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
 router = APIRouter(tags=["visitor"])
@@ -63,10 +63,7 @@ async def share(
     """Take the photo (in memory only), find its matches, and show them."""
     form = await read_form(request, settings.web.max_upload_bytes)
     async with uploads.slot():
-        # the held JPEG is at most SEARCH_SIDE: decoding at that size keeps the recognised quad,
-        # computed on `image`, in the held photo's own pixels
-        image = await uploads.decode(form.file, SEARCH_SIDE)
-        token = photos.put(await run_in_threadpool(clean_jpeg, image))
+        image, token = await hold_photo(uploads, photos, form.file)
         return await run_in_threadpool(_results, request, templates, collection, photos, token, image)
 
 
