@@ -8,6 +8,7 @@ attacker or an operator: nothing here calls a route function or a CLI command in
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -37,6 +38,11 @@ from vitrine.web.background import serving
 
 NAME = "museum"
 XSS_TITLE = "<script>alert(1)</script>"
+#: the files of `imagegen.hostile_files` no decoder may accept, and the odd ones it must handle
+UNREADABLE = ["bomb_header.png", "bomb_real.png", "huge_header.jpg", "truncated.jpg", "text.jpg",
+              "empty.jpg", "zero.png"]
+ODD_BUT_VALID = ["cmyk.tif", "gray16.png", "animated.gif", "palette_alpha.png", "rgba.png",
+                 "exif_rotated.jpg"]
 MAX_UPLOAD = 1_000_000  # small, so an oversized body is cheap to send
 _CLI = "import sys; from vitrine.cli import main; sys.argv[0] = 'vitrine'; main()"
 _SRC = str(Path(vitrine.__file__).resolve().parents[1])
@@ -115,6 +121,10 @@ class Cli:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (_SRC, env.get("PYTHONPATH"))))
         return {**env, **self.env, **extra}
 
+    def allowing_loopback(self) -> Cli:
+        """The same CLI told it may reach 127.0.0.0/8, where a loopback server stands in for a museum."""
+        return Cli(self.data_dir, {**self.env, LOOPBACK_ENV[0]: LOOPBACK_ENV[1]})
+
     def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
         """Start a command; its own process group, so a kill -9 takes its workers too."""
         return subprocess.Popen(
@@ -124,12 +134,16 @@ class Cli:
 
     def __call__(self, *args: str, expect: int = 0, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a command to its end; it must exit with `expect` and never show a traceback."""
-        process = self.start(*args, **env)
-        out, err = process.communicate(timeout=120)
-        result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
-        assert result.returncode == expect, f"exit {result.returncode}\n{out}\n{err}"
-        assert "Traceback" not in out + err, out + err
-        return result
+        return finish(self.start(*args, **env), expect)
+
+
+def finish(process: subprocess.Popen[str], expect: int = 0) -> subprocess.CompletedProcess[str]:
+    """Wait for a started command; it must exit with `expect` and never show a traceback."""
+    out, err = process.communicate(timeout=120)
+    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    assert result.returncode == expect, f"exit {result.returncode}\n{out}\n{err}"
+    assert "Traceback" not in out + err, out + err
+    return result
 
 
 def kill_9(process: subprocess.Popen[str]) -> None:
@@ -141,12 +155,6 @@ def kill_9(process: subprocess.Popen[str]) -> None:
 @pytest.fixture(scope="session")
 def cli(data_dir: Path) -> Cli:
     return Cli(data_dir)
-
-
-@pytest.fixture
-def loopback_cli(cli: Cli) -> Cli:
-    """The CLI told it may reach 127.0.0.0/8 (where the slow source stands in for a museum host)."""
-    return Cli(cli.data_dir, {LOOPBACK_ENV[0]: LOOPBACK_ENV[1]})
 
 
 # -- a slow remote source ------------------------------------------------------------------------
@@ -165,21 +173,26 @@ def manifest(label: str, image_urls: list[str]) -> dict[str, Any]:
             "items": canvases}
 
 
-@dataclass
 class SlowSource:
-    """A loopback image host whose images from `hold_from` on wait until `release()`."""
+    """A loopback image host serving n seeded PNGs; those from `hold_from` on wait for `release()`."""
 
-    server: LocalHTTPServer
-    n: int
-    hold_from: int
-    gate: threading.Event
+    def __init__(self, n: int, hold_from: int, seed: int = 0) -> None:
+        self.n = n
+        self.hold_from = hold_from  # read at each request: a test may move it between runs
+        self.gate = threading.Event()
+        self.server = LocalHTTPServer({f"/img/{i}.png": self._image(i, seed) for i in range(n)}).start()
+
+    def _image(self, i: int, seed: int) -> Callable[..., tuple[int, str, bytes]]:
+        def answer(path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
+            if i >= self.hold_from:
+                self.gate.wait(60)
+            return 200, "image/png", png(seed * 1000 + i)
+        return answer
 
     def urls(self) -> list[str]:
         return [self.server.url(f"/img/{i}.png") for i in range(self.n)]
 
     def write_manifest(self, path: Path, label: str = "slow") -> Path:
-        import json
-
         path.write_text(json.dumps(manifest(label, self.urls())))
         return path
 
@@ -201,21 +214,8 @@ def slow_source() -> Iterator[Callable[..., SlowSource]]:
     started: list[SlowSource] = []
 
     def make(n: int, hold_from: int, seed: int = 0) -> SlowSource:
-        gate = threading.Event()
-        server = LocalHTTPServer()
-
-        def image(i: int) -> Callable[..., tuple[int, str, bytes]]:
-            def answer(path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
-                if i >= hold_from:
-                    gate.wait(60)
-                return 200, "image/png", png(seed * 1000 + i)
-            return answer
-
-        for i in range(n):
-            server.routes[f"/img/{i}.png"] = image(i)
-        source = SlowSource(server.start(), n, hold_from, gate)
-        started.append(source)
-        return source
+        started.append(SlowSource(n, hold_from, seed))
+        return started[-1]
 
     yield make
     for source in started:
