@@ -213,3 +213,12 @@ def test_a_collection_file_without_the_cutoff_still_opens(fake_collection: Any) 
     with open_collection(fake_collection.root) as reopened:
         assert reopened.config.match_threshold is None
         assert search.match_threshold(reopened) is None
+
+
+def test_a_year_filter_out_of_range_is_refused_clearly() -> None:
+    from vitrine.errors import SearchError
+    from vitrine.records import Filters
+
+    with pytest.raises(SearchError, match="year_from must be a year between -100000 and 100000"):
+        Filters(year_from=10**22)
+    assert Filters(year_from=-3000, year_to=2100).year_to == 2100

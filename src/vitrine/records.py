@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from vitrine.dates import parse_date
+from vitrine.errors import SearchError
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class Hit:
         }
 
 
+#: the furthest year a filter may name, either way (a larger one names nothing, and would not fit the
+#: catalogue's integers)
+YEAR_LIMIT = 100_000
+
+
 @dataclass(frozen=True)
 class Filters:
     """Metadata filters shared by every kind of search. Unset fields do not filter."""
@@ -110,6 +116,12 @@ class Filters:
     creator: str | None = None
     source: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("year_from", "year_to"):
+            year = getattr(self, name)
+            if year is not None and not -YEAR_LIMIT <= year <= YEAR_LIMIT:
+                raise SearchError(f"{name} must be a year between {-YEAR_LIMIT} and {YEAR_LIMIT}, got {year}")
 
     def is_empty(self) -> bool:
         return (
