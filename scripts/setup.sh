@@ -20,7 +20,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[web,milvus,dev]'
+.venv/bin/pip install -q -e '.[web,milvus,screen,dev]'
 if [ "${VITRINE_NO_CLIP:-0}" != 1 ]; then
   # torch 2.13.0 is the CPU build; the constraint keeps open_clip from replacing it with CUDA.
   .venv/bin/pip install -q torch==2.13.0

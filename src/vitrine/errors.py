@@ -4,6 +4,10 @@ VitrineError
 ├── NotFound                   something named does not exist (the web layer answers 404)
 ├── Conflict                   something of that name exists already (409)
 │   └── AlreadyInGallery       this photo is in the visitor gallery with this work already
+├── NotSignedIn                the request needs a signed-in account (the web layer answers 401)
+├── Forbidden                  the account may not do this (403)
+├── AccountError               an account change is refused (bad name, weak password, last admin...)
+│   └── AccountExists (Conflict)
 ├── SettingsError              settings are invalid or unsafe
 │   └── UnsafeSettings         the web app refuses settings unsafe for production
 ├── CollectionError            a collection folder is missing, exists already, or is malformed
@@ -65,6 +69,28 @@ class AlreadyInGallery(Conflict):
     """The same photo is in the visitor gallery with the same work already."""
 
     code = "already_in_gallery"
+
+
+class NotSignedIn(VitrineError):
+    """The request needs a signed-in account, or a valid API token."""
+
+    code = "not_signed_in"
+
+
+class Forbidden(VitrineError):
+    """The account (or token) may not do this."""
+
+    code = "forbidden"
+
+
+class AccountError(VitrineError):
+    """An account change is refused: bad name, weak password, unknown role, the last admin..."""
+
+
+class AccountExists(AccountError, Conflict):
+    """An account of that name exists already."""
+
+    code = "account_exists"
 
 
 class SettingsError(VitrineError):

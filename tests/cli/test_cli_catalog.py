@@ -8,6 +8,8 @@ from pathlib import Path
 
 from click.testing import Result
 
+from vitrine.catalog import SCHEMA_VERSION
+
 Run = Callable[..., Result]
 
 
@@ -18,4 +20,4 @@ def test_a_catalogue_from_a_newer_vitrine_is_a_one_line_error(run: Run, data_dir
     out = run("collection", "stats", "books", expect=1).output
     assert out.strip().splitlines() == [
         f"Error: {data_dir / 'books' / 'catalog.sqlite'} was written by a newer vitrine (schema 99,"
-        " this version knows up to 2); upgrade vitrine"]
+        f" this version knows up to {SCHEMA_VERSION}); upgrade vitrine"]

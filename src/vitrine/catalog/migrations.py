@@ -124,9 +124,61 @@ _V2_SCRIPT = _SAVED_SETS + """
 CREATE INDEX IF NOT EXISTS import_errors_item ON import_errors (import_id, item);
 """
 
+# Staff accounts, their browser sessions and API tokens (secrets stored as SHA-256 only; passwords
+# as argon2id hashes), and the append-only audit trail of what staff did. Saved sets get an owner
+# (NULL: made before accounts, kept visible to staff) and a shared flag.
+_V3_SCRIPT = """
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_sha256 TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    seen_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    secret_sha256 TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    last_used_at REAL,
+    revoked_at REAL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object TEXT NOT NULL DEFAULT '',
+    before TEXT,
+    after TEXT,
+    address TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, at);
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+ALTER TABLE saved_sets ADD COLUMN owner TEXT;
+ALTER TABLE saved_sets ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
+    Migration(3, "staff accounts, sessions, API tokens, the audit trail; owners of saved sets", _V3_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from vitrine.catalog.accounts import AccountStore
+from vitrine.catalog.audit import AuditLog
 from vitrine.catalog.filters import Filtering
 from vitrine.catalog.fulltext import FullText
 from vitrine.catalog.images import Images
@@ -20,8 +22,9 @@ from vitrine.errors import CatalogError
 class Catalog(Records, Images, FullText, Filtering, Imports):
     """SQLite catalogue of one collection. Safe to share across threads; writes are serialised.
 
-    Opening brings the file's schema up to date (`vitrine.catalog.migrations`). Saved sets are
-    reached as `catalog.sets`, since their names would clash with the records' methods.
+    Opening brings the file's schema up to date (`vitrine.catalog.migrations`). Saved sets,
+    accounts and the audit trail are reached as `catalog.sets`, `catalog.accounts` and
+    `catalog.audit`, since their method names would clash with the records'.
     """
 
     def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -41,6 +44,8 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
             self._db.close()
             raise
         self.sets = SetStore(self._db, self._lock)
+        self.accounts = AccountStore(self._db, self._lock)
+        self.audit = AuditLog(self._db, self._lock)
 
     def close(self) -> None:
         self._db.close()

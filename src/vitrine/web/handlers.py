@@ -14,9 +14,11 @@ from vitrine.errors import (
     CatalogError,
     Conflict,
     EmbedderError,
+    Forbidden,
     ImageError,
     IndexError_,
     NotFound,
+    NotSignedIn,
     SearchError,
     VitrineError,
 )
@@ -25,7 +27,8 @@ from vitrine.web.security import WebError
 log = logging.getLogger(__name__)
 
 _TITLES = {
-    400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Method not allowed", 409: "Conflict",
+    400: "Bad request", 401: "Please sign in", 403: "Not allowed", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict",
     410: "Gone", 413: "Too large", 415: "Not an image we can read", 422: "Something in the request is wrong",
     429: "Too many requests", 500: "Something went wrong on our side", 503: "Not ready",
 }
@@ -94,6 +97,10 @@ async def _library_error(request: Request, exc: Exception) -> Response:
 
 
 def _library_status(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, NotSignedIn):
+        return 401, exc.code
+    if isinstance(exc, Forbidden):
+        return 403, exc.code
     if isinstance(exc, NotFound):
         return 404, exc.code
     if isinstance(exc, Conflict):

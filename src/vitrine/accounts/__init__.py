@@ -1,0 +1,45 @@
+"""Staff accounts, roles, sessions and API tokens; the audit trail is `catalog.audit`.
+
+The CLI (`vitrine user ...`) and the web app (login, admin pages) call these use-cases; what each
+role may do is the table in `roles.py`.
+"""
+
+from vitrine.accounts.roles import ANONYMOUS, GRANTS, SCOPES, Permission, Role, parse_role
+from vitrine.accounts.sessions import Session, end_session, find_session, start_session
+from vitrine.accounts.users import (
+    Principal,
+    add_user,
+    authenticate,
+    create_token,
+    principal_of,
+    principal_of_token,
+    revoke_token,
+    set_disabled,
+    set_password,
+    set_role,
+    tokens,
+)
+
+__all__ = [
+    "ANONYMOUS",
+    "GRANTS",
+    "SCOPES",
+    "Permission",
+    "Principal",
+    "Role",
+    "Session",
+    "add_user",
+    "authenticate",
+    "create_token",
+    "end_session",
+    "find_session",
+    "parse_role",
+    "principal_of",
+    "principal_of_token",
+    "revoke_token",
+    "set_disabled",
+    "set_password",
+    "set_role",
+    "start_session",
+    "tokens",
+]
