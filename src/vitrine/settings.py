@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +32,12 @@ class WebSettings(BaseModel):
     decode_wait_s: float = Field(default=30.0, gt=0)
     #: extra record fields (keys of `extra`) offered as search facets
     facet_fields: list[str] = Field(default_factory=list)
+    #: what visitors without an account may use: "read" (the visitor pages, search and records:
+    #: a public collection), "visitor" (the visitor pages only), or "none"
+    anonymous: Literal["read", "visitor", "none"] = "read"
+    #: a browser session ends after this long unused, and this long after login whatever happens
+    session_idle_s: float = Field(default=30 * 60, gt=0)
+    session_absolute_s: float = Field(default=12 * 3600, gt=0)
 
 
 class MilvusSettings(BaseModel):
