@@ -62,7 +62,8 @@ def _raw_get(server: str, path: str) -> tuple[int, bytes]:
     "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/images/../../etc/passwd",
     "/images/%2e%2e/%2e%2e/etc/passwd/full", "/images/..%2f..%2fcatalog.sqlite/full",
     "/gallery/..%2f..%2fcatalog.sqlite/photo.jpg", "/gallery/%2e%2e/photo.jpg",
-    "/share/..%2f..%2fetc%2fpasswd/photo.jpg", "/iiif/..%2f..%2f..%2fetc%2fpasswd/manifest",
+    "/share/..%2f..%2fetc%2fpasswd/photo.jpg", "/search/photo/..%2f..%2fetc%2fpasswd.jpg",
+    "/iiif/..%2f..%2f..%2fetc%2fpasswd/manifest",
     "/api/map/atlas/..%2f..%2fcatalog/sheet.jpg", "/../../../../etc/passwd",
 ])
 def test_a_path_trick_never_reaches_a_file(server: str, collection_path: Path, path: str) -> None:
@@ -146,30 +147,30 @@ def test_a_gallery_removal_without_a_body_says_the_token_is_missing(http: httpx.
 def _share(http: httpx.Client, data: bytes) -> tuple[str, str]:
     response = http.post("/share", files={"photo": ("view.png", data, "image/png")})
     assert response.status_code == 200, response.text[:300]
-    token = re.search(r"/share/([A-Za-z0-9_-]+)/composite\.jpg", response.text)
-    assert token is not None
-    return response.text, token.group(1)
+    sealed = re.search(r'name="sealed" value="([A-Za-z0-9_=-]+)"', response.text)
+    assert sealed is not None
+    return response.text, sealed.group(1)
 
 
 def test_the_gallery_refuses_a_forged_work_and_the_same_photo_twice(
     http: httpx.Client, collection_path: Path,
 ) -> None:
     photo = png(6, size=200)  # sample work r06, larger, as a visitor's photo of it
-    page, token = _share(http, photo)
+    page, sealed = _share(http, photo)
     unshown = next(i for i in ("t01", "xss", *(f"r{i:02d}" for i in range(8))) if f"/records/{i}" not in page)
     for forged in (unshown, "../../catalog", "nope" * 100):
-        answer = http.post(f"/share/{token}/gallery", data={"identifier": forged, "consent": "yes"})
+        answer = http.post("/share/gallery", data={"sealed": sealed, "identifier": forged, "consent": "yes"})
         assert answer.status_code == 422 and "matched with" in answer.text, forged
     shown = re.search(r'name="identifier" value="([^"]+)"', page)
     assert shown is not None
-    first = http.post(f"/share/{token}/gallery", data={"identifier": shown.group(1), "consent": "yes"})
+    chosen = {"sealed": sealed, "identifier": shown.group(1), "consent": "yes"}
+    first = http.post("/share/gallery", data=chosen)
     assert first.status_code == 200
     entries = len(list((collection_path / "gallery").glob("*.jpg")))
-    again = http.post(f"/share/{token}/gallery", data={"identifier": shown.group(1), "consent": "yes"},
-                      headers={"accept": "application/json"})
+    again = http.post("/share/gallery", data=chosen, headers={"accept": "application/json"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_in_gallery"
-    _, token2 = _share(http, photo)  # the same photo sent again is still the same photo
-    twice = http.post(f"/share/{token2}/gallery", data={"identifier": shown.group(1), "consent": "yes"})
+    _, sealed2 = _share(http, photo)  # the same photo sent again is still the same photo
+    twice = http.post("/share/gallery", data={**chosen, "sealed": sealed2})
     assert twice.status_code == 409 and "already" in twice.text
     assert len(list((collection_path / "gallery").glob("*.jpg"))) == entries
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -87,7 +89,8 @@ def test_not_found_and_validation_errors(client: TestClient) -> None:
 
 def test_clients_never_name_a_file(client: TestClient) -> None:
     for url in ("/images/..%2F..%2Fetc%2Fpasswd/full", "/images/-1/full", "/gallery/..%2Fcatalog/photo.jpg",
-                "/gallery/0123456789abcdef/photo.jpg", "/share/..%2F..%2Fetc/photo.jpg"):
+                "/gallery/0123456789abcdef/photo.jpg", "/share/..%2F..%2Fetc/photo.jpg",
+                "/search/photo/..%2F..%2Fetc.jpg", "/search/photo/" + "x" * 32 + ".jpg"):
         assert client.get(url).status_code in (404, 410, 422), url
 
 
@@ -124,6 +127,12 @@ def test_production_refuses_the_default_secret(tmp_path: Path) -> None:
 def test_exif_is_gone_from_held_photos(client: TestClient, photo: bytes) -> None:
     assert Image.open(io.BytesIO(photo)).getexif()
     response = client.post("/share", files={"photo": ("p.jpg", photo, "image/jpeg")})
-    token = response.text.split("/share/")[1].split("/")[0]
-    held = Image.open(io.BytesIO(client.get(f"/share/{token}/photo.jpg").content))
+    shown = re.search(r'<img src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', response.text)
+    assert shown is not None
+    held = Image.open(io.BytesIO(base64.b64decode(shown.group(1))))
+    assert not held.getexif() and "exif" not in held.info
+    searched = client.post("/search", files={"photo": ("p.jpg", photo, "image/jpeg")})
+    token = re.search(r'src="/search/photo/([A-Za-z0-9_-]+)\.jpg"', searched.text)
+    assert token is not None
+    held = Image.open(io.BytesIO(client.get(f"/search/photo/{token.group(1)}.jpg").content))
     assert not held.getexif() and "exif" not in held.info

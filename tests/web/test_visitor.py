@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import tempfile
@@ -16,15 +17,23 @@ from PIL import Image
 
 
 def share(client: TestClient, data: bytes, name: str = "view.jpg") -> tuple[str, str]:
+    """The results page and the sealed photo it carries."""
     response = client.post("/share", files={"photo": (name, data, "image/jpeg")})
     assert response.status_code == 200, response.text
-    token = re.search(r"/share/([A-Za-z0-9_-]+)/composite\.jpg", response.text)
-    assert token is not None
-    return response.text, token.group(1)
+    sealed = re.search(r'name="sealed" value="([A-Za-z0-9_=-]+)"', response.text)
+    assert sealed is not None
+    return response.text, sealed.group(1)
+
+
+def shown_photo(page: str) -> bytes:
+    """The photo the results page shows (a data: address, so any worker's page shows it)."""
+    found = re.search(r'<img src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', page)
+    assert found is not None
+    return base64.b64decode(found.group(1))
 
 
 def test_a_photo_finds_its_work_side_by_side_with_label(client: TestClient, photo: bytes) -> None:
-    page, token = share(client, photo)
+    page, _sealed = share(client, photo)
     assert 'id="best-match"' in page
     assert "Study in colour no. 7" in page
     assert "Anna Painter" in page and "1820" in page
@@ -32,14 +41,14 @@ def test_a_photo_finds_its_work_side_by_side_with_label(client: TestClient, phot
     words = "A striking match|A strong likeness|A clear resemblance|A loose echo"
     assert re.search(rf"<h1[^>]*>({words})</h1>", page)
     assert "The next closest works" in page
-    assert client.get(f"/share/{token}/photo.jpg").headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(shown_photo(page))).format == "JPEG"
 
 
 @pytest.mark.parametrize("fmt", ["jpg", "png"])
 def test_composite_holds_the_photo_and_the_artwork(client: TestClient, photo: bytes, fmt: str,
                                                    draw_artwork: Any) -> None:
-    _, token = share(client, photo)
-    response = client.get(f"/share/{token}/composite.{fmt}", params={"identifier": "w07"})
+    _, sealed = share(client, photo)
+    response = client.post(f"/share/composite.{fmt}", data={"sealed": sealed, "identifier": "w07"})
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
     image = Image.open(io.BytesIO(response.content))
@@ -55,17 +64,17 @@ def test_composite_holds_the_photo_and_the_artwork(client: TestClient, photo: by
 
 
 def test_a_forgotten_photo_gives_a_clear_gone_page(client: TestClient) -> None:
-    response = client.get("/share/" + "x" * 32 + "/composite.jpg", params={"identifier": "w07"})
+    response = client.post("/share/composite.jpg", data={"identifier": "w07"})  # no photo came back
     assert response.status_code == 410
     assert "please share it again" in response.text
 
 
 def test_consent_adds_to_the_gallery_and_the_private_link_removes(client: TestClient, photo: bytes,
                                                                    collection_path: Path) -> None:
-    _, token = share(client, photo)
-    refused = client.post(f"/share/{token}/gallery", data={"identifier": "w07"})
+    _, sealed = share(client, photo)
+    refused = client.post("/share/gallery", data={"sealed": sealed, "identifier": "w07"})
     assert refused.status_code == 422 and "tick the box" in refused.text.lower()
-    added = client.post(f"/share/{token}/gallery", data={"identifier": "w07", "consent": "yes"})
+    added = client.post("/share/gallery", data={"sealed": sealed, "identifier": "w07", "consent": "yes"})
     assert added.status_code == 200
     link = re.search(r'id="removal-link" href="([^"]+)"', added.text)
     assert link is not None
@@ -90,17 +99,17 @@ def test_consent_adds_to_the_gallery_and_the_private_link_removes(client: TestCl
 def test_the_gallery_takes_a_photo_once_and_only_with_a_work_it_was_shown(
     client: TestClient, photo: bytes,
 ) -> None:
-    page, token = share(client, photo)
+    page, sealed = share(client, photo)
     unshown = next(f"w{i:02d}" for i in range(24) if f"/records/w{i:02d}" not in page)
-    forged = client.post(f"/share/{token}/gallery", data={"identifier": unshown, "consent": "yes"})
+    forged = client.post("/share/gallery", data={"sealed": sealed, "identifier": unshown, "consent": "yes"})
     assert forged.status_code == 422 and "matched with" in forged.text
-    first = client.post(f"/share/{token}/gallery", data={"identifier": "w07", "consent": "yes"})
+    first = client.post("/share/gallery", data={"sealed": sealed, "identifier": "w07", "consent": "yes"})
     assert first.status_code == 200
-    again = client.post(f"/share/{token}/gallery", data={"identifier": "w07", "consent": "yes"},
+    again = client.post("/share/gallery", data={"sealed": sealed, "identifier": "w07", "consent": "yes"},
                         headers={"accept": "application/json"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_in_gallery"
-    _, token2 = share(client, photo)  # the same photo sent again is still the same photo
-    twice = client.post(f"/share/{token2}/gallery", data={"identifier": "w07", "consent": "yes"})
+    _, sealed2 = share(client, photo)  # the same photo sent again is still the same photo
+    twice = client.post("/share/gallery", data={"sealed": sealed2, "identifier": "w07", "consent": "yes"})
     assert twice.status_code == 409 and "already" in twice.text
 
 
@@ -132,8 +141,10 @@ def test_without_consent_nothing_is_written_anywhere(
 
     for name in ("TemporaryFile", "NamedTemporaryFile", "mkstemp"):
         monkeypatch.setattr(tempfile, name, no_temp_files)
-    _, token = share(client, big)
-    assert client.get(f"/share/{token}/composite.png", params={"identifier": "w07"}).status_code == 200
+    _, sealed = share(client, big)
+    assert len(sealed) > 500_000  # the whole photo travels back in one form field
+    kept = client.post("/share/composite.png", data={"sealed": sealed, "identifier": "w07"})
+    assert kept.status_code == 200
     monkeypatch.undo()
     assert tempfile.SpooledTemporaryFile is real_spooled
     assert _files(collection_path) == before
@@ -180,7 +191,8 @@ def test_a_recognised_work_is_named_with_a_link_and_look_alikes_below(gallery_cl
     assert 'id="full-record" href="/records/r4"' in page
     assert 'id="work-outline"' in page and "<polygon points=" in page
     assert "Other works that look alike" in page
-    assert "identifier=r4" in page  # the composite download pairs the photo with the recognised work
+    # the composite download pairs the photo with the recognised work
+    assert 'name="identifier" value="r4"' in page
 
 
 def test_an_unknown_work_keeps_the_look_alike_flow(gallery_client: TestClient) -> None:

@@ -19,7 +19,7 @@ from vitrine.visitor.gallery import Gallery
 from vitrine.web import handlers
 from vitrine.web.headers import SecurityHeaders
 from vitrine.web.mapcache import MapCache
-from vitrine.web.photos import PhotoCache
+from vitrine.web.photos import PhotoCache, PhotoSeal
 from vitrine.web.routes import (
     duplicates,
     gallery,
@@ -64,6 +64,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.settings = settings
     app.state.templates = _templates()
     app.state.photos = PhotoCache()
+    app.state.seal = PhotoSeal(settings.web.secret_key)
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")

@@ -13,7 +13,7 @@ from vitrine.settings import Settings
 from vitrine.visitor.gallery import Gallery
 from vitrine.web.filtering import active_filters, to_filters
 from vitrine.web.mapcache import MapCache
-from vitrine.web.photos import PhotoCache
+from vitrine.web.photos import PhotoCache, PhotoSeal
 from vitrine.web.security import RateLimiter, WebError
 from vitrine.web.uploads import UploadGate
 
@@ -38,6 +38,11 @@ def get_gallery(request: Request) -> Gallery:
 def get_photos(request: Request) -> PhotoCache:
     photos: PhotoCache = request.app.state.photos
     return photos
+
+
+def get_seal(request: Request) -> PhotoSeal:
+    seal: PhotoSeal = request.app.state.seal
+    return seal
 
 
 def get_map_cache(request: Request) -> MapCache:
@@ -79,6 +84,7 @@ CollectionDep = Annotated[Collection, Depends(get_collection)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GalleryDep = Annotated[Gallery, Depends(get_gallery)]
 PhotosDep = Annotated[PhotoCache, Depends(get_photos)]
+SealDep = Annotated[PhotoSeal, Depends(get_seal)]
 MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 UploadsDep = Annotated[UploadGate, Depends(get_uploads)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]

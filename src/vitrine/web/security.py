@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from vitrine.errors import ImageError
@@ -56,17 +56,19 @@ class UploadForm:
         return self.fields.get(name, default)
 
 
-async def read_form(request: Request, max_bytes: int, *, photo: bool = True) -> UploadForm:
+async def read_form(
+    request: Request, max_bytes: int, *, photo: bool = True, field_limit: int = _FIELD_LIMIT,
+) -> UploadForm:
     """Parse a multipart (or urlencoded) form into memory, refusing bodies over `max_bytes`.
 
     `photo=False` for forms of fields only (consent, a removal token): an empty body is an empty
-    form there, and a refusal speaks of the form rather than of a photo.
+    form there, and a refusal speaks of the form rather than of a photo. `field_limit`: the
+    longest text field (a sealed photo is one).
     """
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         if content_type.startswith("application/x-www-form-urlencoded"):
-            form = await request.form()
-            return UploadForm(fields={k: v for k, v in form.items() if isinstance(v, str)})
+            return await _read_urlencoded(request, max_bytes, field_limit)
         if not photo and not content_type and request.headers.get("content-length", "0") == "0":
             return UploadForm()
         raise WebError(415, "unsupported_media_type", "send the photo as multipart/form-data" if photo
@@ -76,7 +78,7 @@ async def read_form(request: Request, max_bytes: int, *, photo: bool = True) -> 
         raise _too_large(max_bytes)
     parser = MultiPartParser(
         request.headers, _limited(request, max_bytes + _FORM_OVERHEAD),
-        max_files=1, max_fields=40, max_part_size=_FIELD_LIMIT)
+        max_files=1, max_fields=40, max_part_size=field_limit)
     parser.spool_max_size = max_bytes + _FORM_OVERHEAD + 1  # stay in memory, never roll to disk
     try:
         form = await parser.parse()
@@ -96,6 +98,16 @@ async def read_form(request: Request, max_bytes: int, *, photo: bool = True) -> 
     if out.file is not None and len(out.file) > max_bytes:
         raise _too_large(max_bytes)
     return out
+
+
+async def _read_urlencoded(request: Request, max_bytes: int, field_limit: int) -> UploadForm:
+    parser = FormParser(request.headers, _limited(request, max_bytes + _FORM_OVERHEAD),
+                        max_fields=40, max_part_size=field_limit)
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise WebError(422, "bad_form", f"the form could not be read: {exc.message}") from None
+    return UploadForm(fields={k: v for k, v in form.items() if isinstance(v, str)})
 
 
 async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:

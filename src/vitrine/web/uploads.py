@@ -60,9 +60,15 @@ class UploadGate:
             partial(decode_upload, data, max_pixels=self.max_pixels, max_side=max_side))
 
 
-async def hold_photo(uploads: UploadGate, photos: PhotoCache, data: bytes | None) -> tuple[Image.Image, str]:
-    """Decode an uploaded photo at the search size and hold it (a clean JPEG, in memory only);
-    call it inside `uploads.slot()`. The held JPEG is at most SEARCH_SIDE, so whatever is
-    computed on the returned image (a recognised outline) is in the held photo's own pixels."""
+async def clean_photo(uploads: UploadGate, data: bytes | None) -> tuple[Image.Image, bytes]:
+    """Decode an uploaded photo at the search size, and its clean JPEG (no metadata); call it
+    inside `uploads.slot()`. The JPEG is at most SEARCH_SIDE, like the image, so whatever is
+    computed on the returned image (a recognised outline) is in the kept photo's own pixels."""
     image = await uploads.decode(data, SEARCH_SIDE)
-    return image, photos.put(await run_in_threadpool(clean_jpeg, image))
+    return image, await run_in_threadpool(clean_jpeg, image)
+
+
+async def hold_photo(uploads: UploadGate, photos: PhotoCache, data: bytes | None) -> tuple[Image.Image, str]:
+    """`clean_photo`, held in this worker's memory under a token (the research page)."""
+    image, jpeg = await clean_photo(uploads, data)
+    return image, photos.put(jpeg)

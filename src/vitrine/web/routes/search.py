@@ -94,6 +94,15 @@ async def search_upload(
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
 
 
+@pages.get("/search/photo/{token}.jpg")
+def searched_photo(token: str, photos: PhotosDep) -> Response:
+    """The image a research page searched with, while this worker still holds it."""
+    held = photos.get(token)
+    if held is None:
+        raise WebError(410, "photo_gone", "the searched image is no longer held; upload it again")
+    return Response(held.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+
+
 # -- JSON API -------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ to download, consent to share; and `POST /api/recognize`, the same recognition a
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -19,21 +20,21 @@ from vitrine.web import composite
 from vitrine.web.deps import (
     CollectionDep,
     GalleryDep,
-    PhotosDep,
     RateLimited,
+    SealDep,
     SettingsDep,
     TemplatesDep,
     UploadsDep,
 )
-from vitrine.web.photos import HeldPhoto, PhotoCache
+from vitrine.web.photos import MAX_SEALED, PhotoSeal
 from vitrine.web.present import alt_text, page_public, record_public, record_url
 from vitrine.web.recognition import quad_points, recognition_public
 from vitrine.web.schemas.errors import error_responses
 from vitrine.web.schemas.recognition import RecognitionPublic
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import HitPublic
-from vitrine.web.security import WebError, read_form
-from vitrine.web.uploads import RECOGNITION_SIDE, hold_photo
+from vitrine.web.security import UploadForm, WebError, read_form
+from vitrine.web.uploads import RECOGNITION_SIDE, clean_photo
 
 # The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
 router = APIRouter(tags=["visitor"])
@@ -46,8 +47,6 @@ _PHOTO: dict[str, Any] = {
 _PHOTO_BODY: dict[str, Any] = {
     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _PHOTO}}}}
 _RESULTS = 7
-_GONE = ("your photo is no longer held on the server (photos are kept in memory for a short "
-         "while only); please share it again")
 
 
 @router.get("/", **_PAGE)
@@ -58,51 +57,31 @@ def home(request: Request, templates: TemplatesDep, collection: CollectionDep) -
 @router.post("/share", dependencies=[RateLimited], **_PAGE)
 async def share(
     request: Request, templates: TemplatesDep, collection: CollectionDep, settings: SettingsDep,
-    photos: PhotosDep, uploads: UploadsDep,
+    seal: SealDep, uploads: UploadsDep,
 ) -> Response:
-    """Take the photo (in memory only), find its matches, and show them."""
+    """Take the photo (in memory only), find its matches, and show them with the photo sealed."""
     form = await read_form(request, settings.web.max_upload_bytes)
     async with uploads.slot():
-        image, token = await hold_photo(uploads, photos, form.file)
-        return await run_in_threadpool(_results, request, templates, collection, photos, token, image)
+        image, jpeg = await clean_photo(uploads, form.file)
+        return await run_in_threadpool(_results, request, templates, collection, seal, jpeg, image)
 
 
-@router.get("/share/{token}", **_PAGE)
-def shared(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
-           photos: PhotosDep) -> Response:
-    """The results of an earlier photo, while it is still held in memory."""
-    held = _held(photos.get(token))
-    return _results(request, templates, collection, photos, token, decode(held.jpeg, "your photo"))
-
-
-@router.get("/share/{token}/photo.jpg", include_in_schema=False)
-def photo(token: str, photos: PhotosDep) -> Response:
-    held = _held(photos.get(token))
-    return Response(held.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
-
-
-@router.get("/share/{token}/composite.{fmt}", include_in_schema=False)
-def download(token: str, fmt: Literal["jpg", "png"], identifier: str, collection: CollectionDep,
-             photos: PhotosDep) -> Response:
+@router.post("/share/composite.{fmt}", dependencies=[RateLimited], include_in_schema=False)
+async def download(request: Request, fmt: Literal["jpg", "png"], collection: CollectionDep,
+                   seal: SealDep) -> Response:
     """The visitor's photo and the artwork side by side, with its label, as a file to keep."""
-    held = _held(photos.get(token))
-    record = collection.catalog.get(identifier)
-    artwork = _artwork_pixels(collection, identifier)
-    caption = composite.Caption.of(record, collection.title)
-    data = composite.render(decode(held.jpeg, "your photo"), artwork, caption, fmt)
-    _format, mime = composite.FORMATS[fmt]
-    return Response(data, media_type=mime, headers={
-        "Content-Disposition": f'attachment; filename="my-view.{fmt}"', "Cache-Control": "no-store"})
+    form = await read_form(request, MAX_SEALED, photo=False, field_limit=MAX_SEALED)
+    return await run_in_threadpool(_composite, collection, seal, form, fmt)
 
 
-@router.post("/share/{token}/gallery", dependencies=[RateLimited], **_PAGE)
-async def add_to_gallery(request: Request, token: str, templates: TemplatesDep, collection: CollectionDep,
-                         settings: SettingsDep, photos: PhotosDep, gallery: GalleryDep) -> Response:
+@router.post("/share/gallery", dependencies=[RateLimited], **_PAGE)
+async def add_to_gallery(request: Request, templates: TemplatesDep, collection: CollectionDep,
+                         seal: SealDep, gallery: GalleryDep) -> Response:
     """Store the photo in the visitor gallery: only with the consent box ticked."""
-    form = await read_form(request, settings.web.max_upload_bytes, photo=False)
+    form = await read_form(request, MAX_SEALED, photo=False, field_limit=MAX_SEALED)
     if form.get("consent") != "yes":
         raise WebError(422, "no_consent", "tick the box to agree before adding your photo to the gallery")
-    held = _held(photos.get(token))
+    held = seal.open(form.get("sealed"))
     if form.get("identifier") not in held.shown:
         raise WebError(422, "not_shown", "a photo joins the gallery with a work it was matched with; "
                        "go back to your results and choose from there")
@@ -133,8 +112,8 @@ async def api_recognize(
     return recognition_public(collection, result)
 
 
-def _results(request: Request, templates: TemplatesDep, collection: Collection, photos: PhotoCache,
-             token: str, image: Image.Image) -> Response:
+def _results(request: Request, templates: TemplatesDep, collection: Collection, seal: PhotoSeal,
+             jpeg: bytes, image: Image.Image) -> Response:
     # The page shows a handful of works: ranking a few more than that is enough, and cheaper.
     found = search_by_image(collection, image, per_page=_RESULTS + 1, max_results=_RESULTS * 4)
     page = page_public(collection, found)
@@ -145,11 +124,27 @@ def _results(request: Request, templates: TemplatesDep, collection: Collection, 
         best = _recognised_hit(record_public(collection, recognition.record), recognition)
         others = [h for h in page.hits if h.identifier != best.identifier][: _RESULTS - 1]
     record = record_public(collection, collection.catalog.get(best.identifier)) if best else None
-    photos.show(token, [h.identifier for h in (best, *others) if h is not None])
+    # Sealed with the works on this page: the gallery pairs the photo with one of them only.
+    sealed = seal.seal(jpeg, [h.identifier for h in (best, *others) if h is not None])
+    photo_src = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
     return templates.TemplateResponse(request, "share_result.html", {
-        "collection": collection, "token": token, "page": page, "best": best, "record": record,
-        "others": others, "alt_text": alt_text, "recognition": recognition,
-        "quad_points": quad_points(recognition) if recognition else None})
+        "collection": collection, "sealed": sealed, "photo_src": photo_src, "page": page, "best": best,
+        "record": record, "others": others, "alt_text": alt_text, "recognition": recognition,
+        "quad_points": quad_points(recognition) if recognition else None,
+    }, headers={"Cache-Control": "no-store"})
+
+
+def _composite(
+    collection: Collection, seal: PhotoSeal, form: UploadForm, fmt: Literal["jpg", "png"],
+) -> Response:
+    held = seal.open(form.get("sealed"))
+    record = collection.catalog.get(form.get("identifier"))
+    artwork = _artwork_pixels(collection, record.identifier)
+    caption = composite.Caption.of(record, collection.title)
+    data = composite.render(decode(held.jpeg, "your photo"), artwork, caption, fmt)
+    _format, mime = composite.FORMATS[fmt]
+    return Response(data, media_type=mime, headers={
+        "Content-Disposition": f'attachment; filename="my-view.{fmt}"', "Cache-Control": "no-store"})
 
 
 def _recognise(collection: Collection, image: Image.Image) -> Recognition | None:
@@ -170,12 +165,6 @@ def _recognised_hit(record: RecordPublic, recognition: Recognition) -> HitPublic
         title=record.title, creators=record.creators, date=record.date_text, image_id=image_id,
         thumbnail_url=f"/images/{image_id}/thumbnail", url=record_url(record.identifier),
         matched_by=["local"])
-
-
-def _held(held: HeldPhoto | None) -> HeldPhoto:
-    if held is None:
-        raise WebError(410, "photo_gone", _GONE)
-    return held
 
 
 def _artwork_pixels(collection: Collection, identifier: str) -> Image.Image:
