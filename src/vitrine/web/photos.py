@@ -30,8 +30,8 @@ from vitrine.web.security import WebError, sniff
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 #: Fernet's URL-safe base64; strict, as the decoder would ignore what follows the padding
 _SEALED = re.compile(r"[A-Za-z0-9_-]+={0,2}")
-#: the longest sealed photo accepted back: a 1280 px JPEG of pure noise at quality 85 is about
-#: 1.5 MB, 2 MB once sealed (base64); anything longer is no photo this server sealed
+#: the longest sealed photo accepted back: a 1280 x 1280 JPEG of pure noise at quality 85 is
+#: 1.2 MB, 1.7 MB once sealed (base64); anything longer is no photo this server sealed
 MAX_SEALED = 3 * 1024 * 1024
 GONE = ("your photo is no longer held (a shared photo is kept for 30 minutes only, and only in "
         "your browser); please share it again")
