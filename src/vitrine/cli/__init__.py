@@ -18,6 +18,7 @@ from pydantic_settings import SettingsError as UnreadableSetting
 
 from vitrine import __version__
 from vitrine.cli._common import EXIT_BUSY, App
+from vitrine.cli.audit import audit
 from vitrine.cli.bench import bench
 from vitrine.cli.check import check
 from vitrine.cli.collection import collection
@@ -32,6 +33,7 @@ from vitrine.cli.records import record
 from vitrine.cli.regions import regions
 from vitrine.cli.search import search
 from vitrine.cli.sets import sets
+from vitrine.cli.users import users
 from vitrine.errors import CollectionBusy, VitrineError
 from vitrine.settings import explain, load_settings
 
@@ -72,7 +74,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
-                 regions, recognize, sets, duplicates, maps):
+                 regions, recognize, sets, duplicates, maps, users, audit):
     cli.add_command(_command)
 
 

@@ -13,8 +13,13 @@ from vitrine.cli._common import App, collection_argument, pass_app
 @click.option("--port", type=int, help="Port to listen on [default: settings, 8000].")
 @click.option("--production", is_flag=True, default=None,
               help="Production mode: refuses the default secret key [env VITRINE_WEB__PRODUCTION].")
+@click.option("--forwarded-allow-ips", metavar="ADDRESSES",
+              help="Behind a reverse proxy: the proxy's addresses (comma-separated), whose "
+                   "X-Forwarded-For/-Proto are trusted for the client's address and scheme "
+                   "[default: none trusted].")
 @pass_app
-def serve(app: App, name: str | None, host: str | None, port: int | None, production: bool | None) -> None:
+def serve(app: App, name: str | None, host: str | None, port: int | None, production: bool | None,
+          forwarded_allow_ips: str | None) -> None:
     """Serve the visitor pages, the search page and the JSON API (/api/docs) for a collection."""
     import uvicorn
 
@@ -29,4 +34,7 @@ def serve(app: App, name: str | None, host: str | None, port: int | None, produc
     open_collection(path).close()  # fail now, with the library's message, if it is not a collection
     web_app = create_app(settings, path)
     click.echo(f"serving {path} on http://{web.host}:{web.port} (API docs at /api/docs)", err=True)
-    uvicorn.run(web_app, host=web.host, port=web.port, log_level="info", proxy_headers=False)
+    # Forwarded headers are trusted only from the named proxy: from anyone else they would let a
+    # client pick the address that rate limits and the audit trail see.
+    uvicorn.run(web_app, host=web.host, port=web.port, log_level="info",
+                proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None)
