@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vitrine.records import Record
 from vitrine.catalog import Catalog
+from vitrine.records import Record
 from vitrine.visitor.gallery import Gallery
 from vitrine.visitor.screening import Screening
 from vitrine.web import composite

@@ -63,8 +63,9 @@ def test_a_forgotten_photo_gives_a_clear_gone_page(client: TestClient) -> None:
     assert "please share it again" in response.text
 
 
-def test_consent_adds_to_the_gallery_and_the_private_link_removes(client: TestClient, photo: bytes,
-                                                                   collection_path: Path, app: FastAPI) -> None:
+def test_consent_adds_to_the_gallery_and_the_private_link_removes(
+    client: TestClient, photo: bytes, collection_path: Path, app: FastAPI,
+) -> None:
     _, token = share(client, photo)
     refused = client.post(f"/share/{token}/gallery", data={"identifier": "w07"})
     assert refused.status_code == 422 and "tick the box" in refused.text.lower()
