@@ -86,6 +86,10 @@ class Screener(ABC):
         self.note = ""
         return found
 
+    def ready(self) -> None:
+        """Load now rather than at the first photo (a warm-up); raises what loading raises."""
+        self._ensure_loaded()
+
     def _ensure_loaded(self) -> None:
         # Gallery requests screen from several threads: the lock keeps two first calls from loading
         # the model twice; once loaded, no call takes it.
