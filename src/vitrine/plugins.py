@@ -6,6 +6,7 @@
 | vector indexes | `vitrine.index` | `vitrine.indexes` |
 | import sources | `vitrine.importers` | `vitrine.importers` |
 | map layouts | `vitrine.maps.layout` | `vitrine.layouts` |
+| gallery screeners | `vitrine.visitor.screening` | `vitrine.screeners` |
 | suggesters (next) | | `vitrine.suggesters` |
 
 A built-in is registered as a ``"module:attribute"`` string, exactly what a third-party package

@@ -38,6 +38,10 @@ class WebSettings(BaseModel):
     #: a browser session ends after this long unused, and this long after login whatever happens
     session_idle_s: float = Field(default=30 * 60, gt=0)
     session_absolute_s: float = Field(default=12 * 3600, gt=0)
+    #: approve screened, unflagged visitor photos at once (a supervised kiosk); else a moderator does
+    gallery_auto_approve: bool = False
+    #: what screens consented visitor photos before anyone sees them ("nudenet", "fake" or a plugin's)
+    gallery_screener: str = "nudenet"
 
 
 class MilvusSettings(BaseModel):

@@ -74,7 +74,9 @@ def collection_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def make_settings(tmp: Path, **web: object) -> Settings:
-    options = {"rate_limit_per_minute": 0, "facet_fields": ["school"], **web}
+    # The fake screener (flags a magenta centre) keeps gallery tests fast and their outcome known;
+    # tests/visitor/test_screening.py runs the real NudeNet.
+    options = {"rate_limit_per_minute": 0, "facet_fields": ["school"], "gallery_screener": "fake", **web}
     return Settings(data_dir=tmp, web=WebSettings(**options))  # type: ignore[arg-type]
 
 

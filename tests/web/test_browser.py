@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from PIL import Image
 
 from browsing import BROWSER, shot
+from web.staff import staff_cookie
 
 pytestmark = BROWSER
 
@@ -46,7 +48,8 @@ def test_download_the_composite(page: Any, photo: bytes, draw_artwork: Any, tmp_
     assert (np.abs(right - work[5, 5]).sum(axis=2) < 30).mean() > 0.05
 
 
-def test_consent_gallery_and_removal(page: Any, photo: bytes, collection_path: Path) -> None:
+def test_consent_gallery_and_removal(page: Any, photo: bytes, collection_path: Path, app: FastAPI,
+                                     server: str) -> None:
     upload_photo(page, photo)
     page.click("#add-to-gallery")  # the box is not ticked: the browser refuses to send
     assert page.locator("#best-match").count() == 1
@@ -56,12 +59,33 @@ def test_consent_gallery_and_removal(page: Any, photo: bytes, collection_path: P
     entry_id = link.split("/")[2]
     assert (collection_path / "gallery" / f"{entry_id}.jpg").exists()
     page.goto("/gallery")
+    assert page.locator(f"img[src='/gallery/{entry_id}/photo.jpg']").count() == 0  # pending
+    moderate_from_the_keyboard(page, app, server, entry_id)
+    page.goto("/gallery")
     assert page.locator(f"img[src='/gallery/{entry_id}/photo.jpg']").count() == 1
     shot(page, "gallery")
     page.goto(link)
     page.click("#confirm-remove")
     assert "was removed" in page.inner_text("h1")
     assert not (collection_path / "gallery" / f"{entry_id}.jpg").exists()
+
+
+def moderate_from_the_keyboard(page: Any, app: FastAPI, server: str, entry_id: str) -> None:
+    """Sign the page in as a moderator, approve the entry with the keyboard, and sign out again."""
+    cookies = staff_cookie(app, "moderator")
+    page.context.add_cookies([{"name": k, "value": v, "url": server} for k, v in cookies.items()])
+    page.goto("/moderate")
+    items = page.locator(".moderation-item")
+    index = [items.nth(i).get_attribute("data-entry") for i in range(items.count())].index(entry_id)
+    page.keyboard.press("k")
+    for _ in range(index):
+        page.keyboard.press("j")
+    assert page.get_attribute(".moderation-item.current", "data-entry") == entry_id
+    assert page.evaluate("document.activeElement.dataset.entry") == entry_id
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    assert page.locator(f"#entry-{entry_id}").count() == 0
+    page.context.clear_cookies()
 
 
 def test_camera_capture_without_consent_leaves_nothing_on_disk(

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from vitrine.catalog import Catalog
 from vitrine.records import Record
 from vitrine.visitor.gallery import Gallery
+from vitrine.visitor.screening import Screening
 from vitrine.web import composite
 from vitrine.web.filtering import active_filters, to_filters, value_label
 from vitrine.web.photos import PhotoCache
@@ -69,10 +71,14 @@ def test_sniffing_ignores_names_and_cleaning_drops_metadata() -> None:
 
 
 def test_gallery_store_removal_needs_the_token(tmp_path: Path) -> None:
-    gallery = Gallery(tmp_path / "gallery")
-    entry, token = gallery.add(b"jpeg", "w01", 3, "Title")
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    gallery = Gallery(tmp_path / "gallery", catalog)
+    entry, token = gallery.add(b"jpeg", "w01", 3, "Title", screening=Screening(False), auto_approve=True)
     assert gallery.entries()[0].id == entry.id and gallery.count() == 1
-    assert token not in (tmp_path / "gallery" / f"{entry.id}.json").read_text()
+    catalog.close()
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("catalog.sqlite*"))
+    assert token.encode() not in stored and entry.id.encode() in stored  # only its SHA-256 is kept
+    catalog = gallery.catalog = Catalog(tmp_path / "catalog.sqlite")
     assert not gallery.remove(entry.id, "nope") and not gallery.remove("../x", token)
     assert gallery.photo_path("../../etc/passwd") is None
     assert gallery.remove(entry.id, token) and gallery.count() == 0

@@ -12,8 +12,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
+
+from web.staff import staff_cookie
 
 
 def share(client: TestClient, data: bytes, name: str = "view.jpg") -> tuple[str, str]:
@@ -69,8 +72,9 @@ def test_a_forgotten_photo_gives_a_clear_gone_page(client: TestClient) -> None:
     assert "please share it again" in response.text
 
 
-def test_consent_adds_to_the_gallery_and_the_private_link_removes(client: TestClient, photo: bytes,
-                                                                   collection_path: Path) -> None:
+def test_consent_adds_to_the_gallery_and_the_private_link_removes(
+    client: TestClient, photo: bytes, collection_path: Path, app: FastAPI,
+) -> None:
     _, sealed = share(client, photo)
     refused = client.post("/share/gallery", data={"sealed": sealed, "identifier": "w07"})
     assert refused.status_code == 422 and "tick the box" in refused.text.lower()
@@ -83,6 +87,10 @@ def test_consent_adds_to_the_gallery_and_the_private_link_removes(client: TestCl
     assert stored.is_file()
     with Image.open(stored) as kept:
         assert not kept.getexif() and "exif" not in kept.info  # GPS and camera data are gone
+    assert entry_id not in client.get("/gallery").text  # pending: not public until a moderator says so
+    assert client.get(f"/gallery/{entry_id}/photo.jpg").status_code == 404
+    moderator = TestClient(app, raise_server_exceptions=False, cookies=staff_cookie(app, "moderator"))
+    assert moderator.post(f"/api/moderation/{entry_id}/approve").status_code == 200
     assert entry_id in client.get("/gallery").text
     assert client.get(f"/gallery/{entry_id}/photo.jpg").status_code == 200
     assert client.post(f"/gallery/{entry_id}/remove", data={"token": "wrong" * 6}).status_code == 404

@@ -175,10 +175,32 @@ ALTER TABLE saved_sets ADD COLUMN owner TEXT;
 ALTER TABLE saved_sets ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
 """
 
+# The visitor gallery moves from JSON files into the catalogue, so that a moderator's decision and
+# its audit row are one transaction. The photos stay files under gallery/ (see visitor/gallery.py).
+_V4_SCRIPT = """
+CREATE TABLE IF NOT EXISTS gallery (
+    id TEXT PRIMARY KEY,
+    identifier TEXT NOT NULL,
+    image_id INTEGER,
+    title TEXT,
+    created_at REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved')),
+    flagged INTEGER NOT NULL DEFAULT 0,
+    screen TEXT,
+    token_sha256 TEXT NOT NULL,
+    photo_sha256 TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at REAL
+);
+CREATE INDEX IF NOT EXISTS gallery_state ON gallery (state, created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS gallery_photo_work ON gallery (photo_sha256, identifier);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
     Migration(3, "staff accounts, sessions, API tokens, the audit trail; owners of saved sets", _V3_SCRIPT),
+    Migration(4, "the visitor gallery in the catalogue, with its moderation state", _V4_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

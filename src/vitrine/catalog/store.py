@@ -11,6 +11,7 @@ from vitrine.catalog.accounts import AccountStore
 from vitrine.catalog.audit import AuditLog
 from vitrine.catalog.filters import Filtering
 from vitrine.catalog.fulltext import FullText
+from vitrine.catalog.gallery import GalleryStore
 from vitrine.catalog.images import Images
 from vitrine.catalog.imports import Imports
 from vitrine.catalog.migrations import MIGRATIONS, Migration, migrate
@@ -23,8 +24,9 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
     """SQLite catalogue of one collection. Safe to share across threads; writes are serialised.
 
     Opening brings the file's schema up to date (`vitrine.catalog.migrations`). Saved sets,
-    accounts and the audit trail are reached as `catalog.sets`, `catalog.accounts` and
-    `catalog.audit`, since their method names would clash with the records'.
+    accounts, the audit trail and the visitor gallery are reached as `catalog.sets`,
+    `catalog.accounts`, `catalog.audit` and `catalog.gallery`, since their method names would
+    clash with the records'.
     """
 
     def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -46,6 +48,7 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
         self.sets = SetStore(self._db, self._lock)
         self.accounts = AccountStore(self._db, self._lock)
         self.audit = AuditLog(self._db, self._lock)
+        self.gallery = GalleryStore(self._db, self._lock)
 
     def close(self) -> None:
         self._db.close()

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "recognition": "Artworks in synthetic gallery photos: recall@1, no-match rate, global vs local.",
     "feedback": "Relevance feedback on public-art (artist as label): precision@20 by round, latency.",
     "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
+    "screening": "NudeNet screening of visitor photos: time per photo (p50, p95) vs decode and resize alone.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
 

@@ -15,7 +15,8 @@ from fastapi.templating import Jinja2Templates
 from vitrine.collection import open_collection, resolve
 from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
-from vitrine.visitor.gallery import Gallery
+from vitrine.visitor.gallery import open_gallery
+from vitrine.visitor.screening import create_screener
 from vitrine.web import handlers
 from vitrine.web.headers import SecurityHeaders
 from vitrine.web.mapcache import MapCache
@@ -25,6 +26,7 @@ from vitrine.web.routes import (
     gallery,
     images,
     maps,
+    moderation,
     records,
     regions,
     search,
@@ -48,7 +50,8 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         collection = open_collection(path, settings.index_options())
         app.state.collection = collection
-        app.state.gallery = Gallery(collection.root / "gallery")
+        app.state.gallery = open_gallery(collection.root / "gallery", collection.catalog)
+        app.state.screener = create_screener(settings.web.gallery_screener)  # loads on first photo
         app.state.maps = MapCache()  # the map data read for this collection, shared by requests
         app.state.uploads = UploadGate(settings.web)
         log.info("serving collection %s from %s", collection.name, collection.root)
@@ -69,7 +72,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
-    for module in (visitor, search, duplicates, records, gallery, images, regions, sets, maps):
+    for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps):
         app.include_router(module.router)
     handlers.install(app)
     return app

@@ -11,6 +11,7 @@ from vitrine.collection import Collection
 from vitrine.records import Filters
 from vitrine.settings import Settings
 from vitrine.visitor.gallery import Gallery
+from vitrine.visitor.screening import Screener
 from vitrine.web.filtering import active_filters, to_filters
 from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache, PhotoSeal
@@ -33,6 +34,11 @@ def get_settings(request: Request) -> Settings:
 def get_gallery(request: Request) -> Gallery:
     gallery: Gallery = request.app.state.gallery
     return gallery
+
+
+def get_screener(request: Request) -> Screener:
+    screener: Screener = request.app.state.screener
+    return screener
 
 
 def get_photos(request: Request) -> PhotoCache:
@@ -83,6 +89,7 @@ def rate_limit(request: Request) -> None:
 CollectionDep = Annotated[Collection, Depends(get_collection)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GalleryDep = Annotated[Gallery, Depends(get_gallery)]
+ScreenerDep = Annotated[Screener, Depends(get_screener)]
 PhotosDep = Annotated[PhotoCache, Depends(get_photos)]
 SealDep = Annotated[PhotoSeal, Depends(get_seal)]
 MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]

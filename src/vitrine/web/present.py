@@ -8,7 +8,7 @@ from vitrine.collection import Collection
 from vitrine.records import Hit, Record
 from vitrine.search.core import SearchPage, match_threshold
 from vitrine.visitor.gallery import GalleryEntry
-from vitrine.web.schemas.gallery import GalleryEntryPublic
+from vitrine.web.schemas.gallery import GalleryEntryPublic, ModerationEntryPublic
 from vitrine.web.schemas.records import ImagePublic, RecordPublic
 from vitrine.web.schemas.search import HitPublic, SearchPagePublic
 from vitrine.web.strength import match_words
@@ -63,6 +63,12 @@ def gallery_public(entry: GalleryEntry) -> GalleryEntryPublic:
         photo_url=f"/gallery/{entry.id}/photo.jpg",
         artwork_thumbnail_url=thumbnail_url(entry.image_id) if entry.image_id is not None else None,
         record_url=record_url(entry.identifier), created_at=entry.created_at)
+
+
+def moderation_public(entry: GalleryEntry) -> ModerationEntryPublic:
+    return ModerationEntryPublic(
+        **gallery_public(entry).model_dump(), state=entry.state, flagged=entry.flagged,
+        screened=entry.screened, labels=dict(entry.labels or {}))
 
 
 def alt_text(title: str | None, creators: list[str] | tuple[str, ...], date: str | None) -> str:

@@ -1,10 +1,16 @@
-"""The visitor gallery: its page, its JSON, and the private removal of an entry."""
+"""The visitor gallery: its page, its JSON, its photos, and the private removal of an entry.
+
+Only approved entries are public. A pending photo is shown to moderators, and to its visitor
+through the private removal link (`?token=`), to nobody else: to them it does not exist (404).
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from vitrine.accounts import Permission
+from vitrine.web.auth import Allowed, PrincipalDep
 from vitrine.web.deps import (
     CollectionDep,
     GalleryDep,
@@ -19,10 +25,12 @@ from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.gallery import GalleryPagePublic
 from vitrine.web.security import WebError, read_form
 
+Visit = Allowed(Permission.VISIT)
 router = APIRouter()
-pages = APIRouter(tags=["gallery"], include_in_schema=False)
-api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
+pages = APIRouter(tags=["gallery"], include_in_schema=False, dependencies=[Visit])
+api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited, Visit])
 PER_PAGE = 48
+_GONE = "this gallery entry does not exist (it may have been removed already)"
 
 
 @pages.get("/gallery", response_class=HTMLResponse)
@@ -35,15 +43,29 @@ def gallery_page(request: Request, templates: TemplatesDep, collection: Collecti
         "pages": max(1, -(-total // PER_PAGE)), "total": total})
 
 
+@pages.get("/gallery/{entry_id}/photo.jpg")
+def gallery_photo(entry_id: str, gallery: GalleryDep, principal: PrincipalDep, token: str = "") -> Response:
+    """An approved photo for anyone; a pending one for moderators and for its visitor's link."""
+    entry = gallery.get(entry_id)
+    path = gallery.photo_path(entry_id)
+    if entry is None or path is None:
+        raise WebError(404, "not_found", "no gallery entry with this id")
+    if entry.state == "approved":
+        return FileResponse(path, media_type="image/jpeg")
+    if principal.may(Permission.MODERATE) or gallery.token_matches(entry_id, token):
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+    raise WebError(404, "not_found", "no gallery entry with this id")
+
+
 @pages.get("/gallery/{entry_id}/remove", response_class=HTMLResponse)
 def confirm_removal(request: Request, entry_id: str, templates: TemplatesDep, collection: CollectionDep,
                     gallery: GalleryDep, token: str = "") -> Response:
     entry = gallery.get(entry_id)
-    if entry is None:
-        raise WebError(
-            404, "not_found", "this gallery entry does not exist (it may have been removed already)")
+    if entry is None or (entry.state != "approved" and not gallery.token_matches(entry_id, token)):
+        raise WebError(404, "not_found", _GONE)
     return templates.TemplateResponse(request, "gallery_remove.html", {
-        "collection": collection, "entry": gallery_public(entry), "token": token, "removed": False})
+        "collection": collection, "entry": gallery_public(entry), "token": token, "removed": False,
+        "pending": entry.state != "approved"})
 
 
 @pages.post("/gallery/{entry_id}/remove", response_class=HTMLResponse)
@@ -61,7 +83,7 @@ async def remove(request: Request, entry_id: str, templates: TemplatesDep, colle
 
 @api.get("/gallery", response_model=GalleryPagePublic)
 def api_gallery(gallery: GalleryDep, page: PageDep = 1, per_page: PerPageDep = 48) -> GalleryPagePublic:
-    """Visitor photos shared with consent, newest first."""
+    """Visitor photos shared with consent and approved by a moderator, newest first."""
     entries = gallery.entries(per_page, (page - 1) * per_page)
     return GalleryPagePublic(total=gallery.count(), entries=[gallery_public(e) for e in entries])
 

@@ -12,7 +12,7 @@ from vitrine.collection import Collection
 from vitrine.errors import ImageError
 from vitrine.images import read_image, thumbnail
 from vitrine.records import StoredImage
-from vitrine.web.deps import CollectionDep, GalleryDep, ImageIdPath
+from vitrine.web.deps import CollectionDep, ImageIdPath
 from vitrine.web.security import WebError, sniff
 
 router = APIRouter(tags=["images"], include_in_schema=False)
@@ -47,14 +47,6 @@ def image_full(image_id: ImageIdPath, collection: CollectionDep) -> Response:
     if mime is None:
         raise WebError(404, "no_image", f"image {image_id} is not in a format browsers show")
     return FileResponse(path, media_type=mime, headers=_CACHE)
-
-
-@router.get("/gallery/{entry_id}/photo.jpg")
-def gallery_photo(entry_id: str, gallery: GalleryDep) -> Response:
-    path = gallery.photo_path(entry_id)
-    if path is None:
-        raise WebError(404, "not_found", "no gallery entry with this id")
-    return FileResponse(path, media_type="image/jpeg")
 
 
 def _stored(collection: Collection, image_id: int) -> StoredImage:

@@ -11,16 +11,19 @@ from fastapi.responses import HTMLResponse, Response
 from PIL import Image
 from starlette.concurrency import run_in_threadpool
 
+from vitrine.accounts import Permission
 from vitrine.collection import Collection
 from vitrine.images import decode, read_image
 from vitrine.regions.search import has_local_index
 from vitrine.search.core import search_by_image
 from vitrine.visitor.recognize import Recognition, recognize_photo
 from vitrine.web import composite
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import (
     CollectionDep,
     GalleryDep,
     RateLimited,
+    ScreenerDep,
     SealDep,
     SettingsDep,
     TemplatesDep,
@@ -37,7 +40,8 @@ from vitrine.web.security import UploadForm, WebError, read_form
 from vitrine.web.uploads import RECOGNITION_SIDE, clean_photo
 
 # The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
-router = APIRouter(tags=["visitor"])
+# The visitor's own flow is anonymous: VISIT is what `Settings.web.anonymous` grants unless "none".
+router = APIRouter(tags=["visitor"], dependencies=[Allowed(Permission.VISIT)])
 _PAGE: dict[str, Any] = {"response_class": HTMLResponse, "include_in_schema": False}
 _API_ERRORS = error_responses(
     (413, "upload too large"), (415, "not an image"), (422, "invalid request"), (429, "rate limited"))
@@ -76,8 +80,10 @@ async def download(request: Request, fmt: Literal["jpg", "png"], collection: Col
 
 @router.post("/share/gallery", dependencies=[RateLimited], **_PAGE)
 async def add_to_gallery(request: Request, templates: TemplatesDep, collection: CollectionDep,
-                         seal: SealDep, gallery: GalleryDep) -> Response:
-    """Store the photo in the visitor gallery: only with the consent box ticked."""
+                         settings: SettingsDep, seal: SealDep, gallery: GalleryDep,
+                         screener: ScreenerDep) -> Response:
+    """Store the photo in the visitor gallery, only with the consent box ticked: screened, then
+    pending until a moderator approves it (or approved at once on a supervised kiosk)."""
     form = await read_form(request, MAX_SEALED, photo=False, field_limit=MAX_SEALED)
     if form.get("consent") != "yes":
         raise WebError(422, "no_consent", "tick the box to agree before adding your photo to the gallery")
@@ -90,7 +96,10 @@ async def add_to_gallery(request: Request, templates: TemplatesDep, collection: 
     image_id = int(form.get("image_id")) if form.get("image_id").isdigit() else None
     if image_id not in {i.id for i in images}:
         image_id = images[0].id if images else None
-    entry, removal = gallery.add(held.jpeg, record.identifier, image_id, record.title)
+    screening = await run_in_threadpool(screener.screen, held.jpeg)
+    entry, removal = await run_in_threadpool(
+        gallery.add, held.jpeg, record.identifier, image_id, record.title, screening=screening,
+        auto_approve=settings.web.gallery_auto_approve)
     return templates.TemplateResponse(request, "gallery_added.html", {
         "collection": collection, "entry": entry, "removal_token": removal, "record": record})
 

@@ -18,3 +18,25 @@ class GalleryEntryPublic(BaseModel):
 class GalleryPagePublic(BaseModel):
     total: int
     entries: list[GalleryEntryPublic]
+
+
+class ModerationEntryPublic(GalleryEntryPublic):
+    """A gallery entry as moderators see it: its state and what screening found."""
+
+    state: str
+    flagged: bool
+    screened: bool
+    #: NudeNet's labels and their best scores; empty when nothing was found or not screened
+    labels: dict[str, float]
+
+
+class ModerationQueuePublic(BaseModel):
+    total: int
+    #: why photos are not being screened (empty when screening works)
+    screening_note: str
+    entries: list[ModerationEntryPublic]
+
+
+class DecisionPublic(BaseModel):
+    id: str
+    state: str
