@@ -38,6 +38,11 @@ class WebSettings(BaseModel):
     #: a browser session ends after this long unused, and this long after login whatever happens
     session_idle_s: float = Field(default=30 * 60, gt=0)
     session_absolute_s: float = Field(default=12 * 3600, gt=0)
+    #: failed logins allowed per account name, and per client address, within `login_window_s`
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_s: float = Field(default=15 * 60, gt=0)
+    #: tracebacks in error pages; refused in production
+    debug: bool = False
 
 
 class MilvusSettings(BaseModel):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from vitrine.accounts import Permission
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import (
     CollectionDep,
     GalleryDep,
@@ -19,7 +21,7 @@ from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.gallery import GalleryPagePublic
 from vitrine.web.security import WebError, read_form
 
-router = APIRouter()
+router = APIRouter(dependencies=[Allowed(Permission.VISIT)])
 pages = APIRouter(tags=["gallery"], include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 PER_PAGE = 48

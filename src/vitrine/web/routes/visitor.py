@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse, Response
 from PIL import Image
 from starlette.concurrency import run_in_threadpool
 
+from vitrine.accounts import Permission
 from vitrine.collection import Collection
 from vitrine.images import decode, read_image
 from vitrine.regions.search import has_local_index
 from vitrine.search.core import search_by_image
 from vitrine.visitor.recognize import Recognition, recognize_photo
 from vitrine.web import composite
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import (
     CollectionDep,
     GalleryDep,
@@ -36,7 +38,7 @@ from vitrine.web.security import WebError, read_form
 from vitrine.web.uploads import RECOGNITION_SIDE, hold_photo
 
 # The pages stay out of the OpenAPI docs (include_in_schema=False on each); the JSON route is in them.
-router = APIRouter(tags=["visitor"])
+router = APIRouter(dependencies=[Allowed(Permission.VISIT)], tags=["visitor"])
 _PAGE: dict[str, Any] = {"response_class": HTMLResponse, "include_in_schema": False}
 _API_ERRORS = error_responses(
     (413, "upload too large"), (415, "not an image"), (422, "invalid request"), (429, "rate limited"))
