@@ -42,6 +42,11 @@ class WebSettings(BaseModel):
     gallery_auto_approve: bool = False
     #: what screens consented visitor photos before anyone sees them ("nudenet", "fake" or a plugin's)
     gallery_screener: str = "nudenet"
+    #: failed logins allowed per account name, and per client address, within `login_window_s`
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_s: float = Field(default=15 * 60, gt=0)
+    #: tracebacks in error pages; refused in production
+    debug: bool = False
 
 
 class MilvusSettings(BaseModel):

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 import vitrine
 from artworks import textured
@@ -80,10 +81,27 @@ def collection_path(data_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(collection_path: Path) -> Iterator[str]:
+def served_app(collection_path: Path) -> FastAPI:
+    return create_app(web_settings(collection_path.parent), collection_path)
+
+
+@pytest.fixture(scope="session")
+def server(served_app: FastAPI) -> Iterator[str]:
     """The collection under a real uvicorn server; its base URL."""
-    with serving(create_app(web_settings(collection_path.parent), collection_path)) as url:
+    with serving(served_app) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def staff_http(served_app: FastAPI, server: str) -> Iterator[httpx.Client]:
+    """A client of the live server acting as a researcher through an API token (saved sets need one)."""
+    from vitrine import accounts
+
+    catalog = served_app.state.collection.catalog
+    accounts.add_user(catalog, "hostile-researcher", "researcher", "a long enough password", actor="tests")
+    secret = accounts.create_token(catalog, "hostile-researcher", "edit", actor="tests")
+    with httpx.Client(base_url=server, timeout=30, headers={"Authorization": f"Bearer {secret}"}) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

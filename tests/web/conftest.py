@@ -142,3 +142,11 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     tab = new_page(browser, server)
     yield tab
     tab.context.close()
+
+
+@pytest.fixture(scope="session")
+def researcher(app: FastAPI, client: TestClient) -> TestClient:
+    """A client signed in as a researcher (saved sets need an account), with its CSRF token."""
+    from web.staff import staff_client
+
+    return staff_client(app, "researcher")

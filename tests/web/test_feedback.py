@@ -50,36 +50,37 @@ def test_refine_api_errors_are_clear(client: TestClient) -> None:
     assert gone.status_code == 410
 
 
-def test_sets_api_create_show_update_delete(client: TestClient) -> None:
-    made = client.post("/api/sets", json={"name": "api picks", "description": "d",
+def test_sets_api_create_show_update_delete(researcher: TestClient) -> None:
+    made = researcher.post("/api/sets", json={"name": "api picks", "description": "d",
                                           "identifiers": ["w04", "w02"]})
     assert made.status_code == 201 and made.json()["identifiers"] == ["w04", "w02"]
     assert made.json()["map_url"] == "/map?set=api+picks"
-    assert client.post("/api/sets", json={"name": "api picks"}).status_code == 409
-    assert "api picks" in [s["name"] for s in client.get("/api/sets").json()]
-    shown = client.get("/api/sets/api picks").json()
+    assert researcher.post("/api/sets", json={"name": "api picks"}).status_code == 409
+    assert "api picks" in [s["name"] for s in researcher.get("/api/sets").json()]
+    shown = researcher.get("/api/sets/api picks").json()
     assert [w["identifier"] for w in shown["works"]] == ["w04", "w02"] and shown["works"][0]["thumbnail_url"]
-    patched = client.patch("/api/sets/api picks",
+    patched = researcher.patch("/api/sets/api picks",
                            json={"name": "api kept", "add": ["w09"], "remove": ["w04"]})
     assert patched.status_code == 200 and patched.json()["identifiers"] == ["w02", "w09"]
-    assert client.patch("/api/sets/api kept", json={"add": ["ghost"]}).status_code == 422
-    table = client.get("/sets/api kept/records.csv")
+    assert researcher.patch("/api/sets/api kept", json={"add": ["ghost"]}).status_code == 422
+    table = researcher.get("/sets/api kept/records.csv")
     assert table.headers["content-type"].startswith("text/csv")
     assert [r["identifier"] for r in csv.DictReader(io.StringIO(table.text))] == ["w02", "w09"]
-    assert client.delete("/api/sets/api kept").status_code == 204
-    missing = client.get("/api/sets/api kept")
+    assert researcher.delete("/api/sets/api kept").status_code == 204
+    missing = researcher.get("/api/sets/api kept")
     assert missing.status_code == 404 and "no saved set named" in missing.json()["error"]["message"]
-    assert client.post("/api/sets", json={"name": "../etc"}).status_code == 422
+    assert researcher.post("/api/sets", json={"name": "../etc"}).status_code == 422
 
 
-def test_sets_api_from_marks(client: TestClient) -> None:
-    made = client.post("/api/sets", json={"name": "from marks", "positives": ["w01"], "negatives": ["w02"],
-                                          "query": {"kind": "record", "value": "w03"}, "results": 5}).json()
+def test_sets_api_from_marks(researcher: TestClient) -> None:
+    made = researcher.post("/api/sets", json={
+        "name": "from marks", "positives": ["w01"], "negatives": ["w02"],
+        "query": {"kind": "record", "value": "w03"}, "results": 5}).json()
     try:
         assert made["identifiers"][0] == "w01" and len(made["identifiers"]) == 6
         assert "w02" not in made["identifiers"] and made["query"] == {"kind": "record", "value": "w03"}
     finally:
-        client.delete("/api/sets/from marks")
+        researcher.delete("/api/sets/from marks")
 
 
 def test_search_page_marks_without_javascript(client: TestClient) -> None:
@@ -101,23 +102,38 @@ def test_search_page_marks_without_javascript(client: TestClient) -> None:
     assert "pos=w08&amp;neg=w06&amp;refined=1" in refined  # pagination and facets keep the session
 
 
-def test_save_from_the_search_page_then_the_set_pages(client: TestClient) -> None:
+def test_save_from_the_search_page_then_the_set_pages(researcher: TestClient) -> None:
     form = {"like": "w03", "pos": ["w08", "w09"], "neg": "w06", "refined": "1", "name": "Page set",
             "description": "saved from the page"}
-    saved = client.post("/sets", data=form, follow_redirects=False)
+    saved = researcher.post("/sets", data=form, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"] == "/sets/Page%20set"
-    body = client.get("/api/sets/Page set").json()
+    body = researcher.get("/api/sets/Page set").json()
     assert body["identifiers"][:2] == ["w08", "w09"] and len(body["identifiers"]) == 2 + 20
     assert "w06" not in body["identifiers"] and "w03" not in body["identifiers"]
     assert body["method"] == "svm" and body["query"] == {"kind": "record", "value": "w03"}
-    page = client.get("/sets/Page set").text
+    page = researcher.get("/sets/Page set").text
     assert 'href="/map?set=Page+set"' in page and 'href="/sets/Page%20set/records.csv"' in page
     assert "saved from the page" in page and page.count('class="card"') == 22
     assert "pos=w08&amp;pos=w09&amp;neg=w06&amp;refined=1" in page  # continue refining
-    assert client.post("/sets", data=form).status_code == 409
-    assert "Page set" in client.get("/sets").text
-    deleted = client.post("/sets/Page set/delete", follow_redirects=False)
-    assert deleted.status_code == 303 and client.get("/sets/Page set").status_code == 404
+    assert researcher.post("/sets", data=form).status_code == 409
+    assert "Page set" in researcher.get("/sets").text
+    deleted = researcher.post("/sets/Page set/delete", follow_redirects=False)
+    assert deleted.status_code == 303 and researcher.get("/sets/Page set").status_code == 404
+
+
+def test_saved_sets_need_an_account(client: TestClient, researcher: TestClient) -> None:
+    made = researcher.post("/api/sets", json={"name": "signed picks", "identifiers": ["w04"]})
+    assert made.status_code == 201 and made.json()["owner"] == "test-researcher"
+    try:
+        for method, path in (("GET", "/api/sets"), ("GET", "/api/sets/signed picks"),
+                             ("DELETE", "/api/sets/signed picks"), ("GET", "/sets"),
+                             ("GET", "/sets/signed picks/records.csv")):
+            assert client.request(method, path).status_code == 401, path
+        assert client.post("/api/sets", json={"name": "anon", "identifiers": ["w04"]}).status_code == 401
+        assert client.post("/sets", data={"like": "w03", "name": "anon"}).status_code == 401
+        assert researcher.get("/api/sets/signed picks").status_code == 200
+    finally:
+        researcher.delete("/api/sets/signed picks")
 
 
 def test_refine_and_sets_are_in_the_api_docs(client: TestClient) -> None:

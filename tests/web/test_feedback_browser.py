@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+
 from browsing import BROWSER, new_page, shot
+from web.staff import staff_cookie
 
 pytestmark = BROWSER
 
@@ -13,7 +16,10 @@ def _grid_ids(page: Any) -> list[str]:
     return page.eval_on_selector_all("#result-grid > li", "cards => cards.map(c => c.dataset.identifier)")
 
 
-def test_mark_refine_twice_and_save_a_set(page: Any) -> None:
+def test_mark_refine_twice_and_save_a_set(page: Any, app: FastAPI, server: str) -> None:
+    # saving a set needs an account: a researcher's session (its forms carry the CSRF token)
+    page.context.add_cookies([{"name": name, "value": value, "url": server}
+                              for name, value in staff_cookie(app, "researcher").items()])
     page.goto("/search?like=w03")
     first, second = _grid_ids(page)[:2]
     relevant = page.locator(f"#result-grid button.mark-pos[data-id='{first}']")

@@ -18,6 +18,8 @@ from vitrine.collection import open_collection
 from vitrine.maps import build_map, load_map
 from vitrine.settings import Settings
 from vitrine.web import create_app
+from vitrine.web.auth import CSRF_HEADER
+from web.staff import staff_session
 
 from .conftest import make_settings
 
@@ -123,12 +125,20 @@ def test_page_with_focus_and_notes(map_client: TestClient) -> None:
 
 
 def test_page_highlights_a_saved_set(map_client: TestClient) -> None:
-    saved = map_client.post("/api/sets", json={"name": "map-pair", "identifiers": ["acc/1850/5", "w06"]})
-    assert saved.status_code in (200, 201), saved.text
-    page = map_client.get("/map", params={"set": "map-pair"})
-    assert 'data-set="[6, 7]"' in page.text and '<span id="map-set-count">2</span>' in page.text
-    missing = map_client.get("/map", params={"set": "no-such-set"})
-    assert "could not be shown" in missing.text and "no saved set named" in missing.text
+    cookies, csrf = staff_session(map_client.app, "researcher")  # type: ignore[arg-type]
+    map_client.cookies.update(cookies)
+    try:
+        saved = map_client.post("/api/sets", json={"name": "map-pair", "identifiers": ["acc/1850/5", "w06"]},
+                                headers={CSRF_HEADER: csrf})
+        assert saved.status_code in (200, 201), saved.text
+        page = map_client.get("/map", params={"set": "map-pair"})
+        assert 'data-set="[6, 7]"' in page.text and '<span id="map-set-count">2</span>' in page.text
+        missing = map_client.get("/map", params={"set": "no-such-set"})
+        assert "could not be shown" in missing.text and "no saved set named" in missing.text
+    finally:
+        map_client.cookies.clear()
+    anonymous = map_client.get("/map", params={"set": "map-pair"})
+    assert "sign in to see saved sets" in anonymous.text and 'data-set="[6, 7]"' not in anonymous.text
 
 
 def test_page_without_a_map_says_how(collection_path: Path, tmp_path: Path) -> None:

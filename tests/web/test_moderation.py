@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from PIL import ImageDraw
 
 from web.conftest import artwork, jpeg_bytes
-from web.staff import staff_cookie
+from web.staff import staff_client, staff_cookie
 from web.test_visitor import share
 
 
@@ -41,7 +41,7 @@ def consent(client: TestClient, data: bytes) -> tuple[str, str, str]:
 
 
 def as_role(app: FastAPI, role: str) -> TestClient:
-    return TestClient(app, raise_server_exceptions=False, cookies=staff_cookie(app, role))
+    return staff_client(app, role)
 
 
 def is_public(client: TestClient, entry_id: str) -> bool:

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from web.staff import staff_cookie
+from web.staff import staff_client
 
 
 def share(client: TestClient, data: bytes, name: str = "view.jpg") -> tuple[str, str]:
@@ -89,7 +89,7 @@ def test_consent_adds_to_the_gallery_and_the_private_link_removes(
         assert not kept.getexif() and "exif" not in kept.info  # GPS and camera data are gone
     assert entry_id not in client.get("/gallery").text  # pending: not public until a moderator says so
     assert client.get(f"/gallery/{entry_id}/photo.jpg").status_code == 404
-    moderator = TestClient(app, raise_server_exceptions=False, cookies=staff_cookie(app, "moderator"))
+    moderator = staff_client(app, "moderator")
     assert moderator.post(f"/api/moderation/{entry_id}/approve").status_code == 200
     assert entry_id in client.get("/gallery").text
     assert client.get(f"/gallery/{entry_id}/photo.jpg").status_code == 200

@@ -5,7 +5,14 @@ role may do is the table in `roles.py`.
 """
 
 from vitrine.accounts.roles import ANONYMOUS, GRANTS, SCOPES, Permission, Role, parse_role
-from vitrine.accounts.sessions import Session, end_session, find_session, start_session
+from vitrine.accounts.sessions import (
+    Session,
+    end_session,
+    find_session,
+    login_failed,
+    sign_in,
+    start_session,
+)
 from vitrine.accounts.users import (
     Principal,
     add_user,
@@ -33,6 +40,7 @@ __all__ = [
     "create_token",
     "end_session",
     "find_session",
+    "login_failed",
     "parse_role",
     "principal_of",
     "principal_of_token",
@@ -40,6 +48,7 @@ __all__ = [
     "set_disabled",
     "set_password",
     "set_role",
+    "sign_in",
     "start_session",
     "tokens",
 ]

@@ -13,7 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from vitrine.accounts.users import Principal, principal_of
+from vitrine.accounts.users import Principal, authenticate, principal_of
 from vitrine.catalog import Catalog
 
 #: a session is touched at most this often (one write per minute, not one per request)
@@ -67,3 +67,20 @@ def end_session(catalog: Catalog, session: Session, *, address: str = "") -> Non
 
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def sign_in(catalog: Catalog, name: str, password: str, *, address: str = "") -> Session | None:
+    """A new session for the account with this name and password, else None; a failure is audited
+    (actor: the name tried) whether or not the account exists."""
+    user = authenticate(catalog, name, password)
+    if user is None:
+        login_failed(catalog, name, address=address)
+        return None
+    return start_session(catalog, user.id, address=address)
+
+
+def login_failed(catalog: Catalog, name: str, *, address: str = "", reason: str = "bad credentials") -> None:
+    """Audit a refused login (names are cut to 64 characters: anyone may type anything there)."""
+    tried = name[:64] or "anonymous"
+    with catalog.transaction():
+        catalog.audit.record(tried, "login.failed", tried, after={"reason": reason}, address=address)

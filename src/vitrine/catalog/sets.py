@@ -17,7 +17,8 @@ from vitrine.catalog.base import Connected
 
 QueryKind = Literal["record", "text", "image"]
 
-_COLUMNS = "name, description, query, method, positives, negatives, identifiers, created_at, updated_at"
+_COLUMNS = ("name, description, query, method, positives, negatives, identifiers, created_at, updated_at, "
+            "owner, shared")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class SetQuery:
 
 @dataclass(frozen=True)
 class SavedSet:
-    """A named set of works and the session that made it; times are Unix seconds."""
+    """A named set of works and the session that made it; times are Unix seconds. `owner` is the
+    account that made it (None: made before accounts, or at the shell); `shared` lets other staff see it."""
 
     name: str
     description: str = ""
@@ -45,6 +47,8 @@ class SavedSet:
     identifiers: tuple[str, ...] = ()
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    owner: str | None = None
+    shared: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,7 +56,7 @@ class SavedSet:
             "query": self.query.to_dict() if self.query else None, "method": self.method,
             "positives": list(self.positives), "negatives": list(self.negatives),
             "identifiers": list(self.identifiers), "created_at": self.created_at,
-            "updated_at": self.updated_at,
+            "updated_at": self.updated_at, "owner": self.owner, "shared": self.shared,
         }
 
 
@@ -80,7 +84,7 @@ class SetStore(Connected):
         """Store `saved` under its name, replacing a set of that name."""
         with self._lock:
             self._db.execute(
-                f"INSERT OR REPLACE INTO saved_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO saved_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _row(saved))
 
     def delete(self, name: str) -> bool:
@@ -93,7 +97,7 @@ def _row(saved: SavedSet) -> tuple[Any, ...]:
     query = json.dumps(saved.query.to_dict()) if saved.query else None
     return (saved.name, saved.description, query, saved.method, json.dumps(list(saved.positives)),
             json.dumps(list(saved.negatives)), json.dumps(list(saved.identifiers)),
-            saved.created_at, saved.updated_at)
+            saved.created_at, saved.updated_at, saved.owner, int(saved.shared))
 
 
 def _from_row(row: sqlite3.Row) -> SavedSet:
@@ -103,4 +107,4 @@ def _from_row(row: sqlite3.Row) -> SavedSet:
         query=SetQuery(query["kind"], query.get("value", "")) if query else None, method=row["method"],
         positives=tuple(json.loads(row["positives"])), negatives=tuple(json.loads(row["negatives"])),
         identifiers=tuple(json.loads(row["identifiers"])), created_at=float(row["created_at"]),
-        updated_at=float(row["updated_at"]))
+        updated_at=float(row["updated_at"]), owner=row["owner"], shared=bool(row["shared"]))

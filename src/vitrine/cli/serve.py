@@ -25,13 +25,16 @@ def serve(app: App, name: str | None, host: str | None, port: int | None, produc
 
     from vitrine.collection import open_collection
     from vitrine.web import create_app
+    from vitrine.web.app import check_collection, check_settings
 
     settings = app.settings
     web = settings.web.model_copy(update={
         k: v for k, v in {"host": host, "port": port, "production": production}.items() if v is not None})
     settings = settings.model_copy(update={"web": web})
     path = app.path(name)
-    open_collection(path).close()  # fail now, with the library's message, if it is not a collection
+    check_settings(settings)
+    with open_collection(path) as collection:  # fail now, with the library's message, not in a worker
+        check_collection(settings, collection)
     web_app = create_app(settings, path)
     click.echo(f"serving {path} on http://{web.host}:{web.port} (API docs at /api/docs)", err=True)
     # Forwarded headers are trusted only from the named proxy: from anyone else they would let a

@@ -3,22 +3,28 @@
 Rows come oldest first, filtered like `catalog.audit.entries` (actor, action prefix, time range).
 Both formats carry the same fields: `id`, `at` (ISO 8601 in UTC, to the microsecond), `actor`,
 `action`, `object`, `before`, `after` and `address`. In CSV, `before` and `after` are JSON text
-(empty when absent); in JSON Lines they are nested values (null when absent).
+(empty when absent); in JSON Lines they are nested values (null when absent). A CSV cell that a
+spreadsheet would read as a formula (anyone can type a name into the login form) starts with `'`.
+The CLI (`vitrine audit export`) and the admin pages (`/admin/audit.csv`) call the same functions.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from vitrine.catalog.audit import AuditEntry
 from vitrine.collection import Collection
 from vitrine.errors import VitrineError
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
 COLUMNS = ("id", "at", "actor", "action", "object", "before", "after", "address")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -35,23 +41,35 @@ class AuditFilter:
         return {"actor": self.actor, "action": self.action, "since": self.since, "until": self.until}
 
 
-def export_audit(collection: Collection, fmt: str, out: TextIO, where: AuditFilter | None = None) -> int:
-    """Write the audit rows passing `where` to `out` in `fmt`, oldest first; returns how many."""
+def audit_lines(collection: Collection, fmt: str, where: AuditFilter | None = None) -> Iterator[str]:
+    """The rows passing `where`, oldest first, as lines of `fmt` (CSV starts with its header)."""
     if fmt not in FORMATS:
         raise VitrineError(f"unknown export format {fmt!r}: use {' or '.join(FORMATS)}")
     rows = collection.catalog.audit.iter_all(**(where or AuditFilter()).as_kwargs())
+    return audit_csv(rows) if fmt == "csv" else audit_jsonl(rows)
+
+
+def export_audit(collection: Collection, fmt: str, out: TextIO, where: AuditFilter | None = None) -> int:
+    """Write the audit rows passing `where` to `out` in `fmt`, oldest first; returns how many."""
     count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        for entry in rows:
-            writer.writerow(_flat(entry.to_dict()))
-            count += 1
-        return count
-    for entry in rows:
-        out.write(json.dumps(_stamped(entry.to_dict()), ensure_ascii=False, sort_keys=False) + "\n")
+    for line in audit_lines(collection, fmt, where):
+        out.write(line)
         count += 1
-    return count
+    return count - 1 if fmt == "csv" else count
+
+
+def audit_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
+    """A header line, then one CSV line per entry."""
+    yield _csv_line(COLUMNS)
+    for entry in entries:
+        row = _flat(entry.to_dict())
+        yield _csv_line([_cell(str(row[c])) for c in COLUMNS])
+
+
+def audit_jsonl(entries: Iterable[AuditEntry]) -> Iterator[str]:
+    """One JSON object per line."""
+    for entry in entries:
+        yield json.dumps(_stamped(entry.to_dict()), ensure_ascii=False) + "\n"
 
 
 def iso_time(at: float) -> str:
@@ -69,3 +87,13 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
     return {**_stamped(row), "before": text(row["before"]), "after": text(row["after"])}
+
+
+def _csv_line(values: Iterable[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerow(values)
+    return buf.getvalue()
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA) else value

@@ -16,8 +16,10 @@ from vitrine.search.core import (
 )
 from vitrine.search.feedback import DEFAULT_METHOD, METHODS, refine
 from vitrine.search.sets import (
+    OPERATOR,
     SavedSet,
     SetQuery,
+    SetUser,
     delete_set,
     export_set,
     get_set,
@@ -32,9 +34,11 @@ __all__ = [
     "DEFAULT_METHOD",
     "MAX_PER_PAGE",
     "METHODS",
+    "OPERATOR",
     "SavedSet",
     "SearchPage",
     "SetQuery",
+    "SetUser",
     "TextMode",
     "browse",
     "delete_set",

@@ -8,20 +8,25 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
-from vitrine.collection import open_collection, resolve
+from vitrine.accounts import Permission, Principal
+from vitrine.collection import Collection, open_collection, resolve
 from vitrine.errors import UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
 from vitrine.visitor.gallery import open_gallery
 from vitrine.visitor.screening import create_screener
 from vitrine.web import handlers
+from vitrine.web.auth import CSRF_FIELD, CsrfChecked, csrf_token
 from vitrine.web.headers import SecurityHeaders
 from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoCache, PhotoSeal
 from vitrine.web.routes import (
+    account,
+    audit,
     duplicates,
     gallery,
     images,
@@ -33,7 +38,7 @@ from vitrine.web.routes import (
     sets,
     visitor,
 )
-from vitrine.web.security import RateLimiter
+from vitrine.web.security import FailureLimiter, RateLimiter
 from vitrine.web.strength import match_words
 from vitrine.web.uploads import UploadGate
 
@@ -49,6 +54,11 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         collection = open_collection(path, settings.index_options())
+        try:
+            check_collection(settings, collection)
+        except UnsafeSettings:
+            collection.close()
+            raise
         app.state.collection = collection
         app.state.gallery = open_gallery(collection.root / "gallery", collection.catalog)
         app.state.screener = create_screener(settings.web.gallery_screener)  # loads on first photo
@@ -63,28 +73,42 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app = FastAPI(
         title="vitrine", version="0.1.0", lifespan=lifespan,
         description="Search a heritage image collection by image, text and metadata.",
-        docs_url="/api/docs", redoc_url=None)
+        docs_url="/api/docs", redoc_url=None, debug=settings.web.debug,
+        # every state-changing request of a browser session carries its CSRF token: checked here, once
+        dependencies=[CsrfChecked])
     app.state.settings = settings
     app.state.templates = _templates()
     app.state.photos = PhotoCache()
     app.state.seal = PhotoSeal(settings.web.secret_key)
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
+    app.state.logins = FailureLimiter(settings.web.login_attempts, settings.web.login_window_s)
     app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
-    for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps):
+    for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
+                   account, audit):
         app.include_router(module.router)
     handlers.install(app)
     return app
 
 
 def check_settings(settings: Settings) -> None:
-    """Refuse to serve in production mode with the default secret key."""
+    """Refuse to serve in production mode with the default secret key, or with debug on."""
     web = settings.web
     if web.production and (web.secret_key == DEFAULT_SECRET or len(web.secret_key) < 16):
         raise UnsafeSettings(
             "production mode needs a secret key of your own: set VITRINE_WEB__SECRET_KEY to a long "
             "random string (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    if web.production and web.debug:
+        raise UnsafeSettings("debug mode shows tracebacks to anyone: unset VITRINE_WEB__DEBUG in production")
+
+
+def check_collection(settings: Settings, collection: Collection) -> None:
+    """Refuse to serve a collection in production mode while no enabled admin account exists."""
+    if settings.web.production and collection.catalog.accounts.count_admins() == 0:
+        raise UnsafeSettings(
+            f"collection {collection.name!r} has no enabled admin account, so nobody could manage it: "
+            "create one with 'vitrine user add NAME --role admin --password-stdin'")
 
 
 def _templates() -> Jinja2Templates:
@@ -92,4 +116,25 @@ def _templates() -> Jinja2Templates:
     env = templates.env
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.globals["match_words"] = match_words
+    env.globals["csrf_token"] = csrf_token
+    env.globals["csrf_input"] = _csrf_input
+    env.globals["signed_in"] = _signed_in
+    env.globals["may"] = _may
     return templates
+
+
+def _csrf_input(request: Request) -> Markup:
+    """The hidden field every form carries (empty for anonymous visitors, who have no session)."""
+    token = csrf_token(request)
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">') if token else Markup()
+
+
+def _signed_in(request: Request) -> Principal | None:
+    """The account of this browser session (None for anonymous visitors)."""
+    session = getattr(request.state, "session", None)
+    return session.principal if session is not None else None
+
+
+def _may(request: Request, permission: str) -> bool:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return principal is not None and principal.may(Permission(permission))

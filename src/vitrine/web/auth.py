@@ -10,18 +10,33 @@ Every route declares what it needs with `Allowed(Permission.X)` (in its decorato
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
 
-from vitrine.accounts import ANONYMOUS, Permission, Principal, find_session, principal_of_token
+from vitrine.accounts import (
+    ANONYMOUS,
+    Permission,
+    Principal,
+    Session,
+    find_session,
+    principal_of_token,
+)
 from vitrine.collection import Collection
 from vitrine.errors import Forbidden, NotSignedIn
+from vitrine.search.sets import SetUser
 from vitrine.settings import Settings
+from vitrine.web.security import WebError, read_form
 
 SESSION_COOKIE = "vitrine_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf"
 _SIGNING_SALT = "vitrine.session"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_FORM_OVERHEAD = 256 * 1024
 
 
 def cookie_value(settings: Settings, session_id: str) -> str:
@@ -74,9 +89,99 @@ def Allowed(permission: Permission) -> Any:
     return Depends(check)
 
 
+def _anyone(principal: PrincipalDep) -> Principal:
+    return principal
+
+
+_anyone.public = True  # type: ignore[attr-defined]
+#: the declaration of a route anyone may reach whatever `Settings.web.anonymous` says (the login page)
+Anyone: Any = Depends(_anyone)
+
+
 def declared_permission(dependency: Callable[..., Any]) -> Permission | None:
     """The permission an `Allowed` dependency checks (None for any other dependency)."""
     return getattr(dependency, "permission", None)
+
+
+def is_declaration(dependency: Callable[..., Any]) -> bool:
+    """Whether `dependency` declares who may use a route (`Allowed(...)` or `Anyone`)."""
+    return declared_permission(dependency) is not None or getattr(dependency, "public", False)
+
+
+def local_target(value: str) -> str:
+    """`value` when it is a path on this site, else "/": a login's `next=` never leads off-site."""
+    from urllib.parse import urlsplit
+
+    if not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 2000:
+        return "/"
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in value):  # browsers drop tabs: "/\t/evil" is "//evil"
+        return "/"
+    parts = urlsplit(value)
+    return "/" if parts.scheme or parts.netloc else value
+
+
+def set_user(principal: Principal) -> SetUser:
+    """Whose saved sets a principal works with: its own and shared ones; every set for an admin."""
+    return SetUser(principal.name, principal.name, sees_all=principal.may(Permission.ADMINISTER))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this request's browser session ("" without one): what forms and fetches echo."""
+    session: Session | None = getattr(request.state, "session", None)
+    return session.csrf if session is not None else ""
+
+
+async def check_csrf(request: Request, principal: PrincipalDep) -> None:
+    """Refuse a state-changing request of a browser session that does not carry the session's token.
+
+    Installed once for the whole app: the token comes in the `X-CSRF-Token` header (fetches) or a
+    `csrf` form field (forms). Bearer tokens are never sent by a browser on its own, and anonymous
+    requests have no session to ride on, so neither needs one.
+    """
+    session: Session | None = getattr(request.state, "session", None)
+    if request.method in _SAFE_METHODS or session is None:
+        return
+    sent = request.headers.get(CSRF_HEADER) or await _form_token(request)
+    if not sent or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+        raise WebError(403, "csrf", "this form has expired or did not come from this site: reload the "
+                       "page and try again")
+
+
+CsrfChecked: Any = Depends(check_csrf)
+
+
+async def _form_token(request: Request) -> str:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return ""
+    settings: Settings = request.app.state.settings
+    limit = settings.web.max_upload_bytes + _FORM_OVERHEAD
+    body = await _bounded_body(request, limit)
+    if content_type.startswith("multipart/form-data"):
+        # the route parses the same bytes again: Request.stream() replays a body already read
+        return (await read_form(request, settings.web.max_upload_bytes, photo=False)).get(CSRF_FIELD)
+    return parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0]
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    """The request body, read once and kept on the request (as `Request.body()` does), refusing
+    more than `limit` bytes while it streams in."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise WebError(413, "too_large", "the request is larger than the limit")
+    chunks, seen = [], 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > limit:
+            raise WebError(413, "too_large", "the request is larger than the limit")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # what Request.body() caches: the route's own parsing reads it again
+    return body
 
 
 def _from_token(collection: Collection, request: Request) -> Principal | None:

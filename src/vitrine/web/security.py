@@ -197,3 +197,40 @@ class RateLimiter:
             while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)
             return allowed
+
+
+class FailureLimiter:
+    """Failed attempts per key (an account name, a client address) within a sliding window.
+
+    Kept in the worker's memory: with several workers each counts its own, so the effective limit
+    is `attempts` times the number of workers, still far below what guessing needs.
+    """
+
+    def __init__(self, attempts: int, window_s: float, max_keys: int = 10_000) -> None:
+        self.attempts = attempts
+        self.window_s = window_s
+        self.max_keys = max_keys
+        self._failures: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def blocked(self, *keys: str, now: float | None = None) -> bool:
+        """Whether any of `keys` has used up its attempts in the window."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return any(len(self._recent(key, now)) >= self.attempts for key in keys)
+
+    def fail(self, *keys: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key in keys:
+                self._failures[key] = [*self._recent(key, now), now]
+                self._failures.move_to_end(key)
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        return [t for t in self._failures.get(key, ()) if now - t < self.window_s]

@@ -15,10 +15,12 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from vitrine.accounts import Permission
 from vitrine.collection import Collection
 from vitrine.duplicates.find import DuplicateMatch, Group, duplicates_of, load_report, stale_reason
 from vitrine.duplicates.report import CSV_HEADER, csv_rows
 from vitrine.errors import DuplicatesError
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import CollectionDep, PageDep, PerPageDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
 from vitrine.web.schemas.duplicates import (
@@ -33,7 +35,7 @@ from vitrine.web.schemas.errors import error_responses
 from vitrine.web.security import WebError
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(dependencies=[Allowed(Permission.READ)])
 _ERRORS = error_responses((404, "not found"), (422, "invalid request"))
 api = APIRouter(prefix="/api", tags=["duplicates"], dependencies=[RateLimited], responses=_ERRORS)
 GROUPS_PER_PAGE = 20

@@ -8,14 +8,16 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from vitrine.accounts import Permission
 from vitrine.collection import Collection
 from vitrine.errors import ImageError
 from vitrine.images import read_image, thumbnail
 from vitrine.records import StoredImage
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import CollectionDep, ImageIdPath
 from vitrine.web.security import WebError, sniff
 
-router = APIRouter(tags=["images"], include_in_schema=False)
+router = APIRouter(dependencies=[Allowed(Permission.VISIT)], tags=["images"], include_in_schema=False)
 _CACHE = {"Cache-Control": "public, max-age=86400"}
 
 

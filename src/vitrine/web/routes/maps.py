@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
+from vitrine.accounts import Permission, Principal
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound, SetError
 from vitrine.exports import iiif
@@ -18,6 +19,7 @@ from vitrine.maps import export_selection, map_fields, map_status, parse_ids, se
 from vitrine.maps.store import map_dir
 from vitrine.records import Record
 from vitrine.search.sets import set_image_ids
+from vitrine.web.auth import Allowed, PrincipalDep, set_user
 from vitrine.web.deps import CollectionDep, MapCacheDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.present import alt_text, record_url, thumbnail_url
 from vitrine.web.schemas.errors import error_responses
@@ -35,7 +37,7 @@ from vitrine.web.schemas.maps import (
 )
 from vitrine.web.security import WebError
 
-router = APIRouter(tags=["map"])
+router = APIRouter(dependencies=[Allowed(Permission.READ)], tags=["map"])
 api = APIRouter(prefix="/api/map", tags=["map"], dependencies=[RateLimited], responses=error_responses(
     (404, "no map, or not on the map"), (422, "invalid request")))
 _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
@@ -43,7 +45,7 @@ _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
 def map_page(request: Request, collection: CollectionDep, templates: TemplatesDep,
-             settings: SettingsDep, focus: str = "",
+             settings: SettingsDep, principal: PrincipalDep, focus: str = "",
              set_name: Annotated[str, Query(alias="set")] = "") -> Response:
     """The map page; ?focus=IDENTIFIER centres one work, ?set=NAME highlights a saved set."""
     status = map_status(collection)
@@ -54,7 +56,7 @@ def map_page(request: Request, collection: CollectionDep, templates: TemplatesDe
         if focus:
             context["focus_ids"] = _focus_ids(collection, focus, context["notes"])
         if set_name:
-            context["set_ids"] = _set_ids(collection, set_name, context["notes"])
+            context["set_ids"] = _set_ids(collection, set_name, principal, context["notes"])
     return templates.TemplateResponse(request, "map.html", context)
 
 
@@ -70,10 +72,13 @@ def _focus_ids(collection: Collection, identifier: str, notes: list[str]) -> lis
     return ids
 
 
-def _set_ids(collection: Collection, name: str, notes: list[str]) -> list[int]:
-    """Image ids of a saved set's works."""
+def _set_ids(collection: Collection, name: str, principal: Principal, notes: list[str]) -> list[int]:
+    """Image ids of a saved set's works, when the principal may see the set."""
+    if not principal.may(Permission.KEEP_SETS):
+        notes.append(f"The set “{name}” could not be shown: sign in to see saved sets.")
+        return []
     try:
-        return set_image_ids(collection, name)
+        return set_image_ids(collection, name, set_user(principal))
     except SetError as exc:
         notes.append(f"The set “{name}” could not be shown: {exc}")
         return []

@@ -28,11 +28,10 @@ QUEUE = 50
 def queue_page(request: Request, templates: TemplatesDep, collection: CollectionDep, gallery: GalleryDep,
                screener: ScreenerDep) -> Response:
     """Pending photos, oldest first, each beside its work; flagged ones marked with their labels."""
-    session = getattr(request.state, "session", None)
     queue = _queue(gallery, screener.note)
     return templates.TemplateResponse(request, "moderate.html", {
         "collection": collection, "entries": queue.entries, "total": queue.total,
-        "screening_note": queue.screening_note, "csrf": session.csrf if session is not None else ""})
+        "screening_note": queue.screening_note})
 
 
 @pages.post("/moderate/{entry_id}/approve")

@@ -7,15 +7,17 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from vitrine.accounts import Permission
 from vitrine.errors import SearchError
 from vitrine.search.core import search_by_record
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, page_public, record_public
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import SearchPagePublic
 
-router = APIRouter()
+router = APIRouter(dependencies=[Allowed(Permission.READ)])
 pages = APIRouter(tags=["records"], include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from vitrine.accounts import Permission
 from vitrine.collection import Collection
 from vitrine.errors import IndexError_, RegionSearchError
 from vitrine.images import original_size
@@ -23,6 +24,7 @@ from vitrine.records import Filters, StoredImage
 from vitrine.regions import search as use_cases
 from vitrine.regions.search import RegionHit, RegionResults
 from vitrine.web import filtering
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import (
     CollectionDep,
     FiltersDep,
@@ -37,7 +39,7 @@ from vitrine.web.schemas.regions import RegionHitPublic, RegionQuery, RegionSear
 from vitrine.web.security import WebError, clean_jpeg, read_form
 from vitrine.web.uploads import REGION_SIDE, UploadGate
 
-router = APIRouter(tags=["regions"])
+router = APIRouter(dependencies=[Allowed(Permission.READ)], tags=["regions"])
 _K = 24
 _ERRORS = error_responses(
     (404, "unknown record"), (413, "upload too large"), (415, "not an image"),

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from vitrine.accounts import Permission
 from vitrine.search.core import facets, search_by_image
 from vitrine.search.feedback import METHODS
 from vitrine.search.query import SearchQuery, run
 from vitrine.web import filtering
+from vitrine.web.auth import Allowed
 from vitrine.web.deps import (
     ActiveFiltersDep,
     CollectionDep,
@@ -32,7 +34,7 @@ from vitrine.web.schemas.search import FacetsPublic, FacetValue, SearchPagePubli
 from vitrine.web.security import WebError, read_form
 from vitrine.web.uploads import SEARCH_SIDE, hold_photo
 
-router = APIRouter()
+router = APIRouter(dependencies=[Allowed(Permission.READ)])
 pages = APIRouter(tags=["search"], include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 PER_PAGE = 20

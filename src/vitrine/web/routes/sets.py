@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from vitrine.accounts import Permission, Principal
 from vitrine.collection import Collection
 from vitrine.search import sets as use_cases
 from vitrine.search.query import SearchQuery, from_remembered, run
 from vitrine.search.sets import SavedSet, SetQuery
 from vitrine.web import filtering
+from vitrine.web.auth import Allowed, set_user
 from vitrine.web.deps import CollectionDep, PhotosDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.marks import Marks, held_photo, marked_works, session_query
 from vitrine.web.present import alt_text, page_public
@@ -37,12 +41,14 @@ _ERRORS = error_responses(
 api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS, dependencies=[RateLimited])
 pages = APIRouter(include_in_schema=False, dependencies=[RateLimited])
 _MAX_FORM_BYTES = 256 * 1024
+#: a signed-in account that may keep sets; the sets it sees and changes follow from who it is
+Keeper = Annotated[Principal, Allowed(Permission.KEEP_SETS)]
 
 
 # -- JSON API -------------------------------------------------------------------------------------
 
 
-@api.post("/search/refine", response_model=SearchPagePublic)
+@api.post("/search/refine", response_model=SearchPagePublic, dependencies=[Allowed(Permission.READ)])
 def api_refine(body: RefineRequest, collection: CollectionDep, photos: PhotosDep,
                settings: SettingsDep) -> SearchPagePublic:
     """Re-rank with works marked relevant and not relevant (relevance feedback).
@@ -64,13 +70,13 @@ def api_refine(body: RefineRequest, collection: CollectionDep, photos: PhotosDep
 
 
 @api.get("/sets", response_model=list[SetSummaryPublic])
-def api_sets(collection: CollectionDep) -> list[SetSummaryPublic]:
-    """Saved sets, most recently updated first."""
-    return [summary_public(s) for s in use_cases.list_sets(collection)]
+def api_sets(collection: CollectionDep, who: Keeper) -> list[SetSummaryPublic]:
+    """The saved sets you may see (your own and shared ones), most recently updated first."""
+    return [summary_public(s) for s in use_cases.list_sets(collection, set_user(who))]
 
 
 @api.post("/sets", response_model=SetPublic, status_code=201)
-def api_create_set(body: SetCreate, collection: CollectionDep) -> SetPublic:
+def api_create_set(body: SetCreate, collection: CollectionDep, who: Keeper) -> SetPublic:
     """Save a set: its works as `identifiers`, or marks from which they are computed (the works
     marked relevant, then the first `results` works of the refined ranking)."""
     query = SetQuery(body.query.kind, body.query.value) if body.query else None
@@ -79,41 +85,43 @@ def api_create_set(body: SetCreate, collection: CollectionDep) -> SetPublic:
         saved = use_cases.session_set(
             body.name, shown=shown, positives=body.positives, negatives=body.negatives, query=query,
             method=body.method, description=body.description)
+        saved = replace(saved, shared=body.shared)
     else:
         saved = SavedSet(name=body.name, description=body.description.strip(), query=query,
                          method=body.method, positives=tuple(body.positives),
-                         negatives=tuple(body.negatives), identifiers=tuple(body.identifiers or ()))
-    stored = use_cases.save_set(collection, saved, replace_existing=body.replace)
+                         negatives=tuple(body.negatives), identifiers=tuple(body.identifiers or ()),
+                         shared=body.shared)
+    stored = use_cases.save_set(collection, saved, replace_existing=body.replace, by=set_user(who))
     return set_public(collection, stored)
 
 
 @api.get("/sets/{name}", response_model=SetPublic)
-def api_set(name: str, collection: CollectionDep) -> SetPublic:
+def api_set(name: str, collection: CollectionDep, who: Keeper) -> SetPublic:
     """One saved set: its session and its works."""
-    return set_public(collection, use_cases.get_set(collection, name))
+    return set_public(collection, use_cases.get_set(collection, name, set_user(who)))
 
 
 @api.patch("/sets/{name}", response_model=SetPublic)
-def api_update_set(name: str, body: SetUpdate, collection: CollectionDep) -> SetPublic:
-    """Rename a set, change its description, add works (at the end) or remove works."""
-    updated = use_cases.update_set(collection, name, description=body.description,
-                                   new_name=body.name, add=body.add, remove=body.remove)
+def api_update_set(name: str, body: SetUpdate, collection: CollectionDep, who: Keeper) -> SetPublic:
+    """Rename a set, change its description or sharing, add works (at the end) or remove works."""
+    updated = use_cases.update_set(collection, name, description=body.description, new_name=body.name,
+                                   add=body.add, remove=body.remove, shared=body.shared, by=set_user(who))
     return set_public(collection, updated)
 
 
 @api.delete("/sets/{name}", status_code=204)
-def api_delete_set(name: str, collection: CollectionDep) -> Response:
+def api_delete_set(name: str, collection: CollectionDep, who: Keeper) -> Response:
     """Delete a set (its works stay in the collection)."""
-    use_cases.delete_set(collection, name)
+    use_cases.delete_set(collection, name, set_user(who))
     return Response(status_code=204)
 
 
 @router.get("/sets/{name}/records.csv", tags=["api"], dependencies=[RateLimited],
             responses={200: {"content": {"text/csv": {}}, "description": "the set's records"}})
-def set_csv(name: str, collection: CollectionDep) -> Response:
+def set_csv(name: str, collection: CollectionDep, who: Keeper) -> Response:
     """The set's records as CSV (the columns of `vitrine export`), in the set's order."""
     out = io.StringIO()
-    use_cases.export_set(collection, name, out)
+    use_cases.export_set(collection, name, out, set_user(who))
     filename = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "set"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
@@ -123,15 +131,16 @@ def set_csv(name: str, collection: CollectionDep) -> Response:
 
 
 @pages.get("/sets", response_class=HTMLResponse)
-def sets_page(request: Request, templates: TemplatesDep, collection: CollectionDep) -> Response:
+def sets_page(request: Request, templates: TemplatesDep, collection: CollectionDep, who: Keeper) -> Response:
+    found = use_cases.list_sets(collection, set_user(who))
     return templates.TemplateResponse(request, "sets.html", {
-        "collection": collection, "sets": [summary_public(s) for s in use_cases.list_sets(collection)],
+        "collection": collection, "sets": [summary_public(s) for s in found],
         "when": _when})
 
 
 @pages.post("/sets")
 async def save_from_search(request: Request, collection: CollectionDep, photos: PhotosDep,
-                           settings: SettingsDep) -> Response:
+                           settings: SettingsDep, who: Keeper) -> Response:
     """The search page's "Save as set": the relevant works, then that page's results."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > _MAX_FORM_BYTES:
@@ -148,13 +157,14 @@ async def save_from_search(request: Request, collection: CollectionDep, photos: 
         fields.get("name", ""), shown=[h.identifier for h in result.hits], positives=marks.pos,
         negatives=marks.neg, query=query.remembered(), method=marks.method if marks.refined else None,
         description=fields.get("description", ""), only_positives=fields.get("only_relevant") == "1")
-    stored = use_cases.save_set(collection, saved)
+    stored = use_cases.save_set(collection, saved, by=set_user(who))
     return RedirectResponse(_page_url(stored.name), status_code=303)
 
 
 @pages.get("/sets/{name}", response_class=HTMLResponse)
-def set_page(request: Request, name: str, templates: TemplatesDep, collection: CollectionDep) -> Response:
-    saved = use_cases.get_set(collection, name)
+def set_page(request: Request, name: str, templates: TemplatesDep, collection: CollectionDep,
+             who: Keeper) -> Response:
+    saved = use_cases.get_set(collection, name, set_user(who))
     return templates.TemplateResponse(request, "sets_show.html", {
         "collection": collection, "set": set_public(collection, saved),
         "works": marked_works(collection, saved.identifiers), "alt_text": alt_text,
@@ -162,8 +172,8 @@ def set_page(request: Request, name: str, templates: TemplatesDep, collection: C
 
 
 @pages.post("/sets/{name}/delete")
-def delete_from_page(name: str, collection: CollectionDep) -> Response:
-    use_cases.delete_set(collection, name)
+def delete_from_page(name: str, collection: CollectionDep, who: Keeper) -> Response:
+    use_cases.delete_set(collection, name, set_user(who))
     return RedirectResponse("/sets", status_code=303)
 
 
@@ -174,7 +184,8 @@ def summary_public(saved: SavedSet) -> SetSummaryPublic:
     return SetSummaryPublic(
         name=saved.name, description=saved.description, count=len(saved.identifiers),
         created_at=saved.created_at, updated_at=saved.updated_at, url=_api_url(saved.name),
-        page_url=_page_url(saved.name), csv_url=_page_url(saved.name) + "/records.csv")
+        page_url=_page_url(saved.name), csv_url=_page_url(saved.name) + "/records.csv", owner=saved.owner,
+        shared=saved.shared)
 
 
 def set_public(collection: Collection, saved: SavedSet) -> SetPublic:

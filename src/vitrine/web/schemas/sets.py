@@ -52,6 +52,8 @@ class SetSummaryPublic(BaseModel):
     url: str = Field(description="the set in the API")
     page_url: str = Field(description="the set's web page")
     csv_url: str
+    owner: str | None = Field(None, description="the account that saved it (none: made before accounts)")
+    shared: bool = Field(False, description="other staff may see it")
 
 
 class SetPublic(SetSummaryPublic):
@@ -78,6 +80,7 @@ class SetCreate(BaseModel):
     method: Literal["svm", "rocchio"] = DEFAULT_METHOD
     results: int = Field(20, ge=0, le=200, description="with marks and no identifiers: results kept")
     replace: bool = Field(False, description="replace a set of the same name")
+    shared: bool = Field(False, description="let other staff see it (private by default)")
 
 
 class SetUpdate(BaseModel):
@@ -85,3 +88,4 @@ class SetUpdate(BaseModel):
     description: str | None = Field(None, max_length=2000)
     add: list[str] = Field(default_factory=list, max_length=5000)
     remove: list[str] = Field(default_factory=list, max_length=5000)
+    shared: bool | None = Field(None, description="let other staff see it, or make it private again")

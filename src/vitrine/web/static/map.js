@@ -427,10 +427,16 @@
     return best;
   }
 
+  // A signed-in session's POSTs echo its CSRF token (base.html's meta); empty for anonymous visitors.
+  function postHeaders() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return { 'Content-Type': 'application/json', 'X-CSRF-Token': meta ? meta.content : '' };
+  }
+
   const workCache = new Map();
   async function works(ids) {
     const response = await fetch('/api/map/works', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ids }) });
+      method: 'POST', headers: postHeaders(), body: JSON.stringify({ ids }) });
     return response.ok ? response.json() : { total: 0, works: [] };
   }
 
@@ -561,7 +567,7 @@
     if (!map.selection) return;
     const ids = Array.from(map.selection, (r) => map.ids[r]);
     const response = await fetch('/api/map/export', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ids, format }) });
+      method: 'POST', headers: postHeaders(), body: JSON.stringify({ ids, format }) });
     if (!response.ok) return;
     const url = URL.createObjectURL(await response.blob());
     const a = document.createElement('a');
