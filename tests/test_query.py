@@ -82,9 +82,14 @@ def test_filters_travel_with_the_query(clusters: Collection) -> None:
     assert run(clusters, SearchQuery(), per_page=100).kind == "browse"
 
 
-def test_a_vector_alone_cannot_be_searched_unrefined(clusters: Collection) -> None:
-    with pytest.raises(SearchError, match="mark some works"):
-        run(clusters, SearchQuery(vector=np.ones(64, np.float32)))
+def test_a_vector_alone_searches_like_the_image_it_came_from(clusters: Collection) -> None:
+    image = Image.new("RGB", (32, 32), "red")
+    vector = resolve(clusters, SearchQuery(image=image))
+    assert isinstance(vector, np.ndarray)
+    by_vector = [h.identifier for h in run(clusters, SearchQuery(vector=vector), per_page=10).hits]
+    assert by_vector == [h.identifier for h in run(clusters, SearchQuery(image=image), per_page=10).hits]
+    with pytest.raises(SearchError, match="has 64 values, not 3"):
+        run(clusters, SearchQuery(vector=np.ones(3, np.float32)))
 
 
 def test_saved_sets_remember_and_replay_the_start() -> None:

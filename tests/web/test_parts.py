@@ -13,9 +13,10 @@ from vitrine.visitor.gallery import Gallery
 from vitrine.visitor.screening import Screening
 from vitrine.web import composite
 from vitrine.web.filtering import active_filters, to_filters, value_label
-from vitrine.web.photos import PhotoCache
+from vitrine.web.photos import SearchSeal
 from vitrine.web.security import RateLimiter, WebError, clean_jpeg, decode_upload, sniff
 from vitrine.web.strength import match_words
+from web.conftest import artwork, jpeg_bytes
 
 
 def test_token_bucket_refills() -> None:
@@ -25,18 +26,33 @@ def test_token_bucket_refills() -> None:
     assert limiter.allow("a", now=31)
 
 
-def test_photo_cache_is_bounded_and_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = PhotoCache(max_items=2, ttl_s=10)
-    first = cache.put(b"1")
-    cache.put(b"2")
-    cache.put(b"3")
-    assert cache.get(first) is None and len(cache) == 2
-    assert cache.get("../../etc/passwd") is None
+def test_a_searched_image_is_sealed_whole_and_refused_when_changed_or_old(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+
     import vitrine.web.photos as photos
 
-    later = photos.time.monotonic() + 11
-    monkeypatch.setattr(photos.time, "monotonic", lambda: later)
-    assert len([t for t in list(cache._items) if cache.get(t)]) == 0
+    seal = SearchSeal("a secret key of some length")
+    vector = np.linspace(-1, 1, 512).astype(np.float32)
+    thumb = jpeg_bytes(artwork(3, (96, 72)))
+    token = seal.seal(vector, "fake/1/512", thumb)
+    assert len(token) < 8000 and "=" not in token  # fits every link of a results page
+    opened = seal.open(token)
+    assert opened.embedder == "fake/1/512" and opened.thumbnail == thumb
+    assert np.allclose(opened.vector, vector, atol=1e-3)
+    for bad in (token[:-8], token[:40] + ("A" if token[40] != "A" else "B") + token[41:], "x" * 50):
+        with pytest.raises(WebError) as refused:
+            seal.open(bad)
+        assert refused.value.status in (410, 422)
+    with pytest.raises(WebError) as other:
+        SearchSeal("another secret entirely").open(token)
+    assert other.value.status == 410
+    later = photos.time.time() + 13 * 3600
+    monkeypatch.setattr(photos.time, "time", lambda: later)
+    with pytest.raises(WebError) as old:
+        seal.open(token)
+    assert old.value.status == 410
 
 
 def test_match_words_follow_the_cutoff() -> None:

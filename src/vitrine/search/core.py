@@ -75,8 +75,21 @@ def search_by_image(
 ) -> SearchPage:
     """Records whose images look most like `image`."""
     check_page(page, per_page, max_results)
-    query = embed_query_image(collection, image)
-    ranked = _visual_ranking(collection, query[None, :], filters, max_results)
+    return search_by_vector(collection, embed_query_image(collection, image), filters=filters, page=page,
+                            per_page=per_page, max_results=max_results)
+
+
+def search_by_vector(
+    collection: Collection, vector: NDArray[np.float32], *, filters: Filters | None = None,
+    page: int = 1, per_page: int = 20, max_results: int = 500,
+) -> SearchPage:
+    """Records whose images are nearest a query vector made by the collection's embedder (an
+    image embedded earlier: the research page keeps its searched image as a vector)."""
+    check_page(page, per_page, max_results)
+    if vector.shape != (collection.embedder.dim,):
+        raise SearchError(f"a query vector of {collection.embedder.name!r} has {collection.embedder.dim}"
+                          f" values, not {vector.shape[0] if vector.ndim == 1 else vector.shape}")
+    ranked = _visual_ranking(collection, vector[None, :], filters, max_results)
     return ranked_page(collection, ranked, page, per_page, "image", _below_cutoff(collection, ranked))
 
 

@@ -27,6 +27,7 @@ from vitrine.search.core import (
     search_by_image,
     search_by_record,
     search_by_text,
+    search_by_vector,
 )
 from vitrine.search.feedback import DEFAULT_METHOD, METHODS, Method, Query, refine
 from vitrine.search.sets import SetQuery
@@ -124,7 +125,7 @@ def _plain(collection: Collection, query: SearchQuery, page: int, per_page: int)
     if query.image is not None:
         return search_by_image(collection, query.image, filters=filters, page=page, per_page=per_page)
     if query.vector is not None:
-        raise SearchError("a vector starts a refine session only; mark some works first")
+        return search_by_vector(collection, query.vector, filters=filters, page=page, per_page=per_page)
     if query.record:
         return search_by_record(collection, query.record, filters=filters, page=page, per_page=per_page)
     if query.text.strip():

@@ -23,7 +23,7 @@ from vitrine.web import handlers
 from vitrine.web.auth import CSRF_FIELD, CsrfChecked, csrf_token
 from vitrine.web.headers import SecurityHeaders
 from vitrine.web.mapcache import MapCache
-from vitrine.web.photos import PhotoCache, PhotoSeal
+from vitrine.web.photos import PhotoSeal, SearchSeal
 from vitrine.web.routes import (
     account,
     audit,
@@ -78,7 +78,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
         dependencies=[CsrfChecked])
     app.state.settings = settings
     app.state.templates = _templates()
-    app.state.photos = PhotoCache()
+    app.state.photos = SearchSeal(settings.web.secret_key)  # the research page's searched images
     app.state.seal = PhotoSeal(settings.web.secret_key)
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.state.logins = FailureLimiter(settings.web.login_attempts, settings.web.login_window_s)

@@ -14,7 +14,7 @@ from vitrine.visitor.gallery import Gallery
 from vitrine.visitor.screening import Screener
 from vitrine.web.filtering import active_filters, to_filters
 from vitrine.web.mapcache import MapCache
-from vitrine.web.photos import PhotoCache, PhotoSeal
+from vitrine.web.photos import PhotoSeal, SearchSeal
 from vitrine.web.security import RateLimiter, WebError
 from vitrine.web.uploads import UploadGate
 
@@ -41,8 +41,8 @@ def get_screener(request: Request) -> Screener:
     return screener
 
 
-def get_photos(request: Request) -> PhotoCache:
-    photos: PhotoCache = request.app.state.photos
+def get_photos(request: Request) -> SearchSeal:
+    photos: SearchSeal = request.app.state.photos
     return photos
 
 
@@ -90,7 +90,7 @@ CollectionDep = Annotated[Collection, Depends(get_collection)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GalleryDep = Annotated[Gallery, Depends(get_gallery)]
 ScreenerDep = Annotated[Screener, Depends(get_screener)]
-PhotosDep = Annotated[PhotoCache, Depends(get_photos)]
+PhotosDep = Annotated[SearchSeal, Depends(get_photos)]
 SealDep = Annotated[PhotoSeal, Depends(get_seal)]
 MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 UploadsDep = Annotated[UploadGate, Depends(get_uploads)]

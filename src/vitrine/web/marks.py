@@ -12,16 +12,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from PIL import Image
+import numpy as np
+from numpy.typing import NDArray
 from starlette.datastructures import ImmutableMultiDict
 
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound
-from vitrine.images import decode
 from vitrine.records import Filters, unique_identifiers
 from vitrine.search.feedback import DEFAULT_METHOD, METHODS
 from vitrine.search.query import SearchQuery
-from vitrine.web.photos import PhotoCache
+from vitrine.web.photos import SearchSeal
 from vitrine.web.present import record_url, thumbnail_url
 from vitrine.web.schemas import HitPublic
 from vitrine.web.security import WebError
@@ -78,25 +78,30 @@ class Marks:
         return "&" + urlencode(params) if params else ""
 
 
-def held_photo(photos: PhotoCache, token: str) -> Image.Image | None:
-    """The searched image a page refers to by its token; gone (410) once the cache dropped it."""
-    if not token:
+def searched_vector(
+    photos: SearchSeal, collection: Collection, sealed: str,
+) -> NDArray[np.float32] | None:
+    """The vector of the searched image a page's address carries (sealed); 410 once it expired or
+    when another embedder made it (the collection was re-indexed since)."""
+    if not sealed:
         return None
-    held = photos.get(token)
-    if held is None:
-        raise WebError(410, "photo_gone", "the searched image is no longer held; upload it again")
-    return decode(held.jpeg, "the searched image")
+    searched = photos.open(sealed)
+    if searched.embedder != collection.embedder.key:
+        raise WebError(410, "photo_gone", "the collection was indexed again since this image was "
+                       "searched; upload it again")
+    return searched.vector
 
 
 def session_query(
-    photos: PhotoCache, marks: Marks, filters: Filters, *, q: str = "", like: str = "", photo: str = "",
+    photos: SearchSeal, collection: Collection, marks: Marks, filters: Filters, *, q: str = "",
+    like: str = "", photo: str = "",
 ) -> SearchQuery:
-    """The search a page's address describes: its starting point (a held photo, a record or
+    """The search a page's address describes: its starting point (a searched image, a record or
     words), its filters, and its marks (refined only once some work is marked)."""
-    image = held_photo(photos, photo)
-    record = "" if image is not None else like  # a photo, then a record, then words: the first given
+    vector = searched_vector(photos, collection, photo)
+    record = "" if vector is not None else like  # an image, then a record, then words: the first given
     return SearchQuery(
-        text="" if image is not None or record else q, record=record, image=image,
+        text="" if vector is not None or record else q, record=record, vector=vector,
         positives=marks.pos, negatives=marks.neg, refined=marks.refined and bool(marks),
         method=marks.method, filters=filters)  # type: ignore[arg-type]
 

@@ -19,7 +19,6 @@ from starlette.concurrency import run_in_threadpool
 from vitrine.local.features import DEFAULT_MAX_SIDE
 from vitrine.settings import WebSettings
 from vitrine.visitor.recognize import DEFAULT_QUERY_SIDE
-from vitrine.web.photos import PhotoCache
 from vitrine.web.security import WebError, clean_jpeg, decode_upload
 
 #: search by image: the search page holds a 1280 px JPEG of the photo (`clean_jpeg`), and embedders
@@ -66,9 +65,3 @@ async def clean_photo(uploads: UploadGate, data: bytes | None) -> tuple[Image.Im
     computed on the returned image (a recognised outline) is in the kept photo's own pixels."""
     image = await uploads.decode(data, SEARCH_SIDE)
     return image, await run_in_threadpool(clean_jpeg, image)
-
-
-async def hold_photo(uploads: UploadGate, photos: PhotoCache, data: bytes | None) -> tuple[Image.Image, str]:
-    """`clean_photo`, held in this worker's memory under a token (the research page)."""
-    image, jpeg = await clean_photo(uploads, data)
-    return image, photos.put(jpeg)

@@ -3,13 +3,20 @@ feedback) and the JSON search API under /api (search, image search, more like th
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from numpy.typing import NDArray
+from PIL import Image
 from starlette.concurrency import run_in_threadpool
 
 from vitrine.accounts import Permission
+from vitrine.collection import Collection
+from vitrine.images import thumbnail
+from vitrine.indexing import embed_query_image
 from vitrine.search.core import facets, search_by_image
 from vitrine.search.feedback import METHODS
 from vitrine.search.query import SearchQuery, run
@@ -32,12 +39,14 @@ from vitrine.web.present import alt_text, page_public
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.search import FacetsPublic, FacetValue, SearchPagePublic
 from vitrine.web.security import WebError, read_form
-from vitrine.web.uploads import SEARCH_SIDE, hold_photo
+from vitrine.web.uploads import SEARCH_SIDE
 
 router = APIRouter(dependencies=[Allowed(Permission.READ)])
 pages = APIRouter(tags=["search"], include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=API_ERRORS, dependencies=[RateLimited])
 PER_PAGE = 20
+#: the searched image's thumbnail on the research page (sealed into its links, so kept small)
+THUMB_SIDE = 96
 _FILTER_DOC = ("Filters (query parameters, also on image search): object_type, creator, century, "
                "source, year_from, year_to, and f.<field> for configured extra fields.")
 _UPLOAD_SCHEMA: dict[str, Any] = {
@@ -71,7 +80,7 @@ def search_page(
         toggled = marks.toggled(mark)
         target = filtering.query_string(active, **base) + toggled.suffix()
         return RedirectResponse("/search?" + target.lstrip("&") + "#results", status_code=303)
-    query = session_query(photos, marks, filters, q=q, like=like, photo=photo)
+    query = session_query(photos, collection, marks, filters, q=q, like=like, photo=photo)
     results = run(collection, query, page=page, per_page=PER_PAGE)
     fields = (*filtering.BASE_FACETS, *settings.web.facet_fields)
     counts = facets(collection, filters, fields=fields)
@@ -86,23 +95,31 @@ def search_page(
 
 @pages.post("/search", dependencies=[RateLimited])
 async def search_upload(
-    request: Request, settings: SettingsDep, photos: PhotosDep, uploads: UploadsDep,
+    request: Request, collection: CollectionDep, settings: SettingsDep, photos: PhotosDep,
+    uploads: UploadsDep,
 ) -> Response:
-    """Take an uploaded image (held in memory only) and show its results page."""
+    """Take an uploaded image and show its results page: the page's links carry the image's
+    vector and a small thumbnail, sealed, so any worker answers them and no server keeps it."""
     form = await read_form(request, settings.web.max_upload_bytes)
     async with uploads.slot():
-        _, token = await hold_photo(uploads, photos, form.file)
+        image = await uploads.decode(form.file, SEARCH_SIDE)
+        vector, thumb = await run_in_threadpool(_vector_and_thumbnail, collection, image)
+    token = photos.seal(vector, collection.embedder.key, thumb)
     active = filtering.active_filters(form.fields, settings.web.facet_fields)
     return RedirectResponse("/search?" + filtering.query_string(active, photo=token), status_code=303)
 
 
 @pages.get("/search/photo/{token}.jpg")
 def searched_photo(token: str, photos: PhotosDep) -> Response:
-    """The image a research page searched with, while this worker still holds it."""
-    held = photos.get(token)
-    if held is None:
-        raise WebError(410, "photo_gone", "the searched image is no longer held; upload it again")
-    return Response(held.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+    """The thumbnail of the image a research page searched with, from the page's own address."""
+    return Response(photos.open(token).thumbnail, media_type="image/jpeg",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _vector_and_thumbnail(collection: Collection, image: Image.Image) -> tuple[NDArray[np.float32], bytes]:
+    buf = io.BytesIO()
+    thumbnail(image, THUMB_SIDE).save(buf, "JPEG", quality=70)
+    return embed_query_image(collection, image), buf.getvalue()
 
 
 # -- JSON API -------------------------------------------------------------------------------------

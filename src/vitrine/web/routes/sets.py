@@ -19,7 +19,7 @@ from vitrine.search.sets import SavedSet, SetQuery
 from vitrine.web import filtering
 from vitrine.web.auth import Allowed, set_user
 from vitrine.web.deps import CollectionDep, PhotosDep, RateLimited, SettingsDep, TemplatesDep
-from vitrine.web.marks import Marks, held_photo, marked_works, session_query
+from vitrine.web.marks import Marks, marked_works, searched_vector, session_query
 from vitrine.web.present import alt_text, page_public
 from vitrine.web.schemas.errors import error_responses
 from vitrine.web.schemas.search import SearchPagePublic
@@ -59,9 +59,9 @@ def api_refine(body: RefineRequest, collection: CollectionDep, photos: PhotosDep
     if sum(bool(x) for x in (body.query_record, body.query_text, body.photo)) > 1:
         raise WebError(422, "invalid_request", "give at most one of query_record, query_text and photo")
     active = filtering.active_filters(body.filters, settings.web.facet_fields)
-    image = held_photo(photos, body.photo or "")
+    vector = searched_vector(photos, collection, body.photo or "")
     query = SearchQuery(
-        text=body.query_text or "", record=body.query_record or "", image=image,
+        text=body.query_text or "", record=body.query_record or "", vector=vector,
         positives=tuple(body.positives), negatives=tuple(body.negatives), refined=True,
         method=body.method, filters=filtering.to_filters(active))
     result = run(collection, query, page=body.page, per_page=body.per_page,
@@ -151,7 +151,7 @@ async def save_from_search(request: Request, collection: CollectionDep, photos: 
     active = filtering.active_filters(fields, settings.web.facet_fields)
     q, like, photo = (fields.get(k, "") for k in ("q", "like", "photo"))
     filters = filtering.to_filters(active)
-    query = session_query(photos, marks, filters, q=q, like=like, photo=photo)
+    query = session_query(photos, collection, marks, filters, q=q, like=like, photo=photo)
     result = await run_in_threadpool(lambda: run(collection, query))
     saved = use_cases.session_set(
         fields.get("name", ""), shown=[h.identifier for h in result.hits], positives=marks.pos,
