@@ -29,6 +29,8 @@ def test_a_private_set_is_its_owners_and_a_shared_one_is_read_only_to_others(
         assert other.patch(path, json={"add": ["w05"]}).status_code == 403
         assert other.delete(path).status_code == 403
         assert other.post("/sets/owned picks/delete", follow_redirects=False).status_code == 403
+        taken = other.post("/api/sets", json={"name": "owned picks", "identifiers": ["w03"], "replace": True})
+        assert taken.status_code == 403
         assert owner.get(path).json()["identifiers"] == ["w04"]
         assert admin.patch(path, json={"shared": False}).status_code == 200  # an admin may change any set
         assert other.get(path).status_code == 404
