@@ -20,13 +20,13 @@ def test_a_private_set_is_its_owners_and_a_shared_one_is_read_only_to_others(
         # private: answered as unknown to others, in the API and the pages alike
         for method, url in (("GET", path), ("PATCH", path), ("DELETE", path),
                             ("GET", "/sets/owned picks"), ("GET", "/sets/owned picks/records.csv")):
-            body = {"add": ["w05"]} if method == "PATCH" else None
+            body = {"add": ["w03"]} if method == "PATCH" else None
             assert other.request(method, url, json=body).status_code == 404, (method, url)
         assert "owned picks" not in [s["name"] for s in other.get("/api/sets").json()]
         assert owner.patch(path, json={"shared": True}).status_code == 200
         # shared: others read it, never change it
         assert other.get(path).json()["identifiers"] == ["w04"]
-        assert other.patch(path, json={"add": ["w05"]}).status_code == 403
+        assert other.patch(path, json={"add": ["w03"]}).status_code == 403
         assert other.delete(path).status_code == 403
         assert other.post("/sets/owned picks/delete", follow_redirects=False).status_code == 403
         taken = other.post("/api/sets", json={"name": "owned picks", "identifiers": ["w03"], "replace": True})
