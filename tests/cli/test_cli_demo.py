@@ -6,7 +6,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
+
+from vitrine import accounts
+from vitrine.collection import open_collection
 
 Run = Callable[..., Result]
 
@@ -24,6 +28,42 @@ def test_demo_builds_indexes_and_searches(run: Run) -> None:
     again = run(*args).output  # re-running reuses the collection: nothing new
     assert "12 unchanged" in again and "indexed 0 images" in again
     assert json.loads(run("collection", "stats", "demo", "--json").stdout)["records"] == 12
+
+
+def test_demo_makes_an_admin_once_and_prints_its_password_once(run: Run, data_dir: Path) -> None:
+    args = ("demo", "--synthetic", "--limit", "2", "--embedder", "fake", "--index", "memory",
+            "--no-research", "--no-serve")
+    first = run(*args).stdout
+    password = first.split("sign in as demo-admin with the password ")[1].split()[0]
+    for page in ("/login", "/moderate", "/admin/audit"):
+        assert f"http://127.0.0.1:8000{page}" in first
+    again = run(*args).stdout
+    assert password not in again  # only its hash is kept: it is never shown a second time
+    assert "with the password printed when it was made" in again
+    assert "vitrine user set-password demo demo-admin" in again
+    with open_collection(data_dir / "demo") as coll:
+        user = accounts.authenticate(coll.catalog, "demo-admin", password)
+        assert user is not None and user.role == "admin"
+        assert [u.name for u in coll.catalog.accounts.users()] == ["demo-admin"]
+
+
+def test_demo_leaves_a_collection_with_an_admin_alone(run: Run, data_dir: Path) -> None:
+    run("collection", "create", "demo", "--embedder", "fake", "--index", "memory")
+    run("user", "add", "demo", "ada", "--role", "admin", "--password-stdin", input="a long enough password\n")
+    out = run("demo", "--synthetic", "--limit", "2", "--no-research", "--no-serve").stdout
+    assert "sign in with one of the collection's admin accounts" in out and "password " not in out
+    with open_collection(data_dir / "demo") as coll:
+        assert [u.name for u in coll.catalog.accounts.users()] == ["ada"]
+
+
+def test_demo_makes_no_account_in_production(run: Run, data_dir: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VITRINE_WEB__PRODUCTION", "1")
+    out = run("demo", "--synthetic", "--limit", "2", "--embedder", "fake", "--index", "memory",
+              "--no-research", "--no-serve").stdout
+    assert "production mode: no demo account made" in out and "demo-admin" not in out
+    with open_collection(data_dir / "demo") as coll:
+        assert coll.catalog.accounts.count_admins() == 0 and not coll.catalog.accounts.users()
 
 
 def test_demo_builds_the_research_views(run: Run, tmp_path: Path) -> None:

@@ -105,6 +105,23 @@ def staff_http(served_app: FastAPI, server: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
+def editor_http(served_app: FastAPI, server: str) -> Iterator[tuple[httpx.Client, str]]:
+    """A client of the live server signed in as an editor (a browser session's cookie), and that
+    session's CSRF token, which the client does not send by itself: each test sends it the way the
+    pages do (a form field, or the header of a fetch)."""
+    from vitrine import accounts
+    from vitrine.web.auth import SESSION_COOKIE, cookie_value
+
+    catalog = served_app.state.collection.catalog
+    user = accounts.add_user(catalog, "hostile-editor", "editor", "a long enough password", actor="tests")
+    session = accounts.start_session(catalog, user.id)
+    cookies = {SESSION_COOKIE: cookie_value(served_app.state.settings, session.id)}
+    with httpx.Client(base_url=server, timeout=30, cookies=cookies) as client:
+        assert client.get("/api/sets").status_code == 200  # signed in: anonymous visitors keep no sets
+        yield client, session.csrf
+
+
+@pytest.fixture(scope="session")
 def http(server: str) -> Iterator[httpx.Client]:
     """An HTTP client of the live server (no redirects followed: a 303 is an answer too)."""
     with httpx.Client(base_url=server, timeout=30) as client:

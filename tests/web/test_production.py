@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from vitrine import accounts
+from vitrine.cli import cli
 from vitrine.collection import create_collection
 from vitrine.errors import UnsafeSettings
 from vitrine.web import create_app
@@ -31,11 +34,31 @@ def test_production_refuses_debug_and_the_default_secret(tmp_path: Path) -> None
 def test_production_refuses_a_collection_without_an_enabled_admin(tmp_path: Path) -> None:
     create_collection(tmp_path / "c", embedder="fake", index="memory", title="T").close()
     app = create_app(make_settings(tmp_path, production=True, secret_key=SECRET), tmp_path / "c")
-    with pytest.raises(UnsafeSettings, match="vitrine user add NAME --role admin --password-stdin"):
+    with pytest.raises(UnsafeSettings, match="vitrine user add c ACCOUNT --role admin --password-stdin"):
         TestClient(app).__enter__()
     with TestClient(create_app(make_settings(tmp_path), tmp_path / "c")) as development:
         catalog = development.app.state.collection.catalog  # type: ignore[attr-defined]
         accounts.add_user(catalog, "root", "admin", PASSWORD, actor="tests")
+    with TestClient(app) as production:
+        assert production.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("where", ["in the data folder", "elsewhere, with a space"])
+def test_the_refusal_names_a_command_that_works_as_pasted(tmp_path: Path, where: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    root = data / "art" if where == "in the data folder" else tmp_path / "my art"
+    create_collection(root, embedder="fake", index="memory", title="T").close()
+    app = create_app(make_settings(data, production=True, secret_key=SECRET), root)
+    with pytest.raises(UnsafeSettings) as refused:
+        TestClient(app).__enter__()
+    command = str(refused.value).split("create one with '")[1].rsplit("'", 1)[0]
+    assert shlex.split(command)[:3] == ["vitrine", "user", "add"]
+    # the operator pastes it, naming the account: the collection it names is the one served
+    monkeypatch.setenv("LOGNAME", "operator")
+    args = [a if a != "ACCOUNT" else "root" for a in shlex.split(command)[1:]]
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), *args], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
     with TestClient(app) as production:
         assert production.get("/").status_code == 200
 

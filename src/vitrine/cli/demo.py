@@ -2,31 +2,39 @@
 
 The data: $VITRINE_DEMO_DATA or ../shared/data/public-art (paintings with records.csv) when
 present, a subset by default for speed (--full for all); otherwise a generated synthetic
-collection, so a fresh machine with nothing downloaded still gets a working demo.
+collection, so a fresh machine with nothing downloaded still gets a working demo. In development
+mode it also makes the admin account `demo-admin` (see `staff_access`) so the staff pages can be
+seen too.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 from PIL import Image, ImageDraw
 
+from vitrine import accounts
+from vitrine.accounts import Role
 from vitrine.cli._common import App, pass_app, progress_bar
 from vitrine.cli.imports import print_import_report
 from vitrine.cli.index import run_indexing
 from vitrine.cli.search import show
+from vitrine.cli.users import actor
 from vitrine.collection import CONFIG_FILE, Collection, create_collection, open_collection
 from vitrine.importers.base import Source, SourceItem, run_import
 from vitrine.records import ImageRef, Record
+from vitrine.settings import Settings
 
 PUBLIC_ART_MAPPING = "identifier=id,title=title,creators=artist,image=file,date_text=date,medium=medium"
 _SUBJECTS = ["harbour", "portrait", "storm", "garden", "river", "mountain", "market", "church"]
 _MOODS = ["at dawn", "in winter", "by moonlight", "after rain", "at noon", "in autumn"]
 _ARTISTS = ["Anna Vermeer", "Bruno Lenz", "Clara Moss", "Diego Alba", "Eva Lund"]
+DEMO_ADMIN = "demo-admin"
 
 
 @click.command("demo")
@@ -58,6 +66,8 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
         _sample_searches(coll)
     if research:
         _build_research_views(ctx, str(root), map_method)
+    with open_collection(root) as coll:  # last, so a password is never made and then lost to a failure
+        click.echo("\n" + "\n".join(staff_access(coll, app.settings, name)))
     if serve:
         root_group = ctx.find_root().command
         assert isinstance(root_group, click.Group)
@@ -67,6 +77,33 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
         ctx.invoke(command, name=str(root), host=None, port=None, production=None)
     else:
         click.echo(f"\nexplore it: vitrine search text {name} \"storm\"  |  vitrine serve {name}")
+
+
+def staff_access(coll: Collection, settings: Settings, name: str) -> list[str]:
+    """Where the staff pages are and how to sign in: in development, a `demo-admin` account is
+    made when the collection has no admin, so a newcomer sees the cataloguers' pages too.
+
+    Its random password is printed once, when made; only its hash is stored, so a later run cannot
+    print it again and says how to reset it. Production never gets an account with a printed
+    password: an operator makes the admins there.
+    """
+    base = f"http://{settings.web.host}:{settings.web.port}"
+    pages = [f"  sign in:       {base}/login", f"  moderation:    {base}/moderate",
+             f"  audit trail:   {base}/admin/audit"]
+    if settings.web.production:
+        return [f"web app: {base}/ (production mode: no demo account made; add an admin with "
+                f"vitrine user add {name} ACCOUNT --role admin --password-stdin)", *pages]
+    catalog = coll.catalog
+    if catalog.accounts.user(DEMO_ADMIN) is not None:
+        how = (f"sign in as {DEMO_ADMIN} with the password printed when it was made, or reset it with "
+               f"vitrine user set-password {name} {DEMO_ADMIN}")
+    elif catalog.accounts.count_admins():
+        how = f"sign in with one of the collection's admin accounts (vitrine user list {name})"
+    else:
+        password = secrets.token_urlsafe(18)
+        accounts.add_user(catalog, DEMO_ADMIN, Role.ADMIN.value, password, actor=actor())
+        how = f"sign in as {DEMO_ADMIN} with the password {password} (shown this once)"
+    return [f"web app: {base}/", f"staff pages: {how}", *pages]
 
 
 def _build_research_views(ctx: click.Context, collection: str, map_method: str) -> None:

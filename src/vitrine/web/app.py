@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from vitrine.accounts import Permission, Principal
 from vitrine.collection import Collection, open_collection, resolve
-from vitrine.errors import UnsafeSettings
+from vitrine.errors import CollectionError, UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
 from vitrine.visitor.gallery import open_gallery
 from vitrine.visitor.screening import create_screener
@@ -108,7 +108,22 @@ def check_collection(settings: Settings, collection: Collection) -> None:
     if settings.web.production and collection.catalog.accounts.count_admins() == 0:
         raise UnsafeSettings(
             f"collection {collection.name!r} has no enabled admin account, so nobody could manage it: "
-            "create one with 'vitrine user add NAME --role admin --password-stdin'")
+            f"create one with 'vitrine user add {cli_argument(settings, collection)} ACCOUNT --role admin "
+            "--password-stdin'")
+
+
+def cli_argument(settings: Settings, collection: Collection) -> str:
+    """How the CLI names this collection: its name when it lives in the data folder, else its path
+    (a name would resolve to another folder), so a command quoted in a message works as pasted."""
+    import shlex
+
+    root = collection.root.resolve()
+    try:
+        if resolve(root.name, settings.data_dir).expanduser().resolve() == root:
+            return root.name
+    except CollectionError:  # a folder name the CLI would not take as a name
+        pass
+    return shlex.quote(str(root))
 
 
 def _templates() -> Jinja2Templates:

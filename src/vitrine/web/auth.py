@@ -29,7 +29,7 @@ from vitrine.collection import Collection
 from vitrine.errors import Forbidden, NotSignedIn
 from vitrine.search.sets import SetUser
 from vitrine.settings import Settings
-from vitrine.web.security import WebError, read_form
+from vitrine.web.security import WebError, read_form, too_large
 
 SESSION_COOKIE = "vitrine_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -159,25 +159,28 @@ async def _form_token(request: Request) -> str:
     if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return ""
     settings: Settings = request.app.state.settings
-    limit = settings.web.max_upload_bytes + _FORM_OVERHEAD
-    body = await _bounded_body(request, limit)
+    body = await _bounded_body(request, settings.web.max_upload_bytes)
     if content_type.startswith("multipart/form-data"):
         # the route parses the same bytes again: Request.stream() replays a body already read
         return (await read_form(request, settings.web.max_upload_bytes, photo=False)).get(CSRF_FIELD)
     return parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0]
 
 
-async def _bounded_body(request: Request, limit: int) -> bytes:
+async def _bounded_body(request: Request, max_upload: int) -> bytes:
     """The request body, read once and kept on the request (as `Request.body()` does), refusing
-    more than `limit` bytes while it streams in."""
+    a body past the upload limit (and the form around it) while it streams in.
+
+    The refusal is the route's own, limit quoted: a signed-in page's form is read here first, and
+    its photo deserves the message an anonymous visitor's gets."""
+    limit = max_upload + _FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise WebError(413, "too_large", "the request is larger than the limit")
+        raise too_large(max_upload)
     chunks, seen = [], 0
     async for chunk in request.stream():
         seen += len(chunk)
         if seen > limit:
-            raise WebError(413, "too_large", "the request is larger than the limit")
+            raise too_large(max_upload)
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body  # what Request.body() caches: the route's own parsing reads it again

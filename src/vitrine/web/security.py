@@ -75,7 +75,7 @@ async def read_form(
                        else "send the form as application/x-www-form-urlencoded or multipart/form-data")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + _FORM_OVERHEAD:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     parser = MultiPartParser(
         request.headers, _limited(request, max_bytes + _FORM_OVERHEAD),
         max_files=1, max_fields=40, max_part_size=field_limit)
@@ -96,7 +96,7 @@ async def read_form(
     finally:
         await form.close()
     if out.file is not None and len(out.file) > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     return out
 
 
@@ -115,11 +115,11 @@ async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     async for chunk in request.stream():
         seen += len(chunk)
         if seen > limit:
-            raise _too_large(limit - _FORM_OVERHEAD)
+            raise too_large(limit - _FORM_OVERHEAD)
         yield chunk
 
 
-def _too_large(max_bytes: int) -> WebError:
+def too_large(max_bytes: int) -> WebError:
     return WebError(413, "too_large", f"the file is larger than the limit of {max_bytes / 1e6:.1f} MB")
 
 
