@@ -14,10 +14,12 @@ from vitrine.accounts.sessions import (
     start_session,
 )
 from vitrine.accounts.users import (
+    Account,
     Principal,
     add_user,
     authenticate,
     create_token,
+    list_accounts,
     principal_of,
     principal_of_token,
     revoke_token,
@@ -31,6 +33,7 @@ __all__ = [
     "ANONYMOUS",
     "GRANTS",
     "SCOPES",
+    "Account",
     "Permission",
     "Principal",
     "Role",
@@ -40,6 +43,7 @@ __all__ = [
     "create_token",
     "end_session",
     "find_session",
+    "list_accounts",
     "login_failed",
     "parse_role",
     "principal_of",
