@@ -138,3 +138,6 @@ def test_a_token_is_revoked_only_through_its_own_account_and_the_address_is_kept
     accounts.create_token(catalog, "mo", "edit", actor="ada")
     listed = {a.user.name: (a.live_tokens, len(a.tokens)) for a in accounts.list_accounts(catalog)}
     assert listed == {"ada": (0, 0), "ed": (0, 1), "mo": (1, 1)}
+    assert accounts.account(catalog, "mo").tokens[0].scope == "edit"
+    with pytest.raises(NotFound):
+        accounts.account(catalog, "ghost")

@@ -16,6 +16,7 @@ from vitrine.accounts.sessions import (
 from vitrine.accounts.users import (
     Account,
     Principal,
+    account,
     add_user,
     authenticate,
     create_token,
@@ -38,6 +39,7 @@ __all__ = [
     "Principal",
     "Role",
     "Session",
+    "account",
     "add_user",
     "authenticate",
     "create_token",

@@ -155,6 +155,12 @@ def list_accounts(catalog: Catalog) -> list[Account]:
     return [Account(u, tuple(catalog.accounts.tokens_of(u.id))) for u in catalog.accounts.users()]
 
 
+def account(catalog: Catalog, name: str) -> Account:
+    """One account with its tokens; NotFound if there is none of that name."""
+    user = _user(catalog, name)
+    return Account(user, tuple(catalog.accounts.tokens_of(user.id)))
+
+
 def principal_of_token(catalog: Catalog, secret: str) -> Principal | None:
     """Who a bearer token acts as: its owner, limited to the token's scope; None if unknown,
     revoked, or its owner disabled."""
