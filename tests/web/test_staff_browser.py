@@ -36,14 +36,14 @@ def sign_in(page: Any, name: str, landing: str) -> None:
 
 
 def share_and_consent(page: Any, photo: bytes) -> str:
-    """A visitor's photo given to the gallery; the new entry's id."""
+    """A visitor's photo given to the gallery; its private removal link."""
     page.goto("/")
     page.set_input_files("#photo", files=[{"name": "view.jpg", "mimeType": "image/jpeg", "buffer": photo}])
     page.click("#share-submit")
     page.check("#consent")
     page.click("#add-to-gallery")
     link: str = page.get_attribute("#removal-link", "href")
-    return link.split("/")[2]
+    return link
 
 
 def approve_with_the_keyboard(page: Any, entry_id: str) -> None:
@@ -60,7 +60,8 @@ def approve_with_the_keyboard(page: Any, entry_id: str) -> None:
 def test_moderate_then_sign_out_then_an_admin_adds_an_account(
     page: Any, browser: Any, server: str, app: FastAPI, photo: bytes, collection_path: Path,
 ) -> None:
-    entry_id = share_and_consent(page, photo)
+    removal = share_and_consent(page, photo)
+    entry_id = removal.split("/")[2]
     assert page.locator("#account-name").count() == 0  # the visitor stays anonymous
     staff = new_page(browser, server)  # a fresh context: none of the visitor's cookies
     try:
@@ -101,3 +102,6 @@ def test_moderate_then_sign_out_then_an_admin_adds_an_account(
     page.goto("/gallery")  # and the visitor sees the approved photo too
     assert page.locator(f"img[src='/gallery/{entry_id}/photo.jpg']").count() == 1
     assert (collection_path / "gallery" / f"{entry_id}.jpg").exists()
+    page.goto(removal)  # the visitor takes it back: the shared gallery is as it was for other tests
+    page.click("#confirm-remove")
+    assert not (collection_path / "gallery" / f"{entry_id}.jpg").exists()
