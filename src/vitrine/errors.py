@@ -86,6 +86,8 @@ class Forbidden(VitrineError):
 class AccountError(VitrineError):
     """An account change is refused: bad name, weak password, unknown role, the last admin..."""
 
+    code = "account_refused"
+
 
 class AccountExists(AccountError, Conflict):
     """An account of that name exists already."""

@@ -121,3 +121,23 @@ def test_the_audit_trail_is_append_only_and_shares_the_transaction(catalog: Cata
         raise RuntimeError("the action failed after its row was written")
     assert catalog.accounts.user("ghost") is None
     assert all(r.object != "ghost" for r in catalog.audit.entries())
+
+
+def test_a_token_is_revoked_only_through_its_own_account_and_the_address_is_kept(catalog: Catalog) -> None:
+    for name in ("ed", "mo"):
+        accounts.add_user(catalog, name, "editor", PASSWORD, actor="ada")
+    accounts.create_token(catalog, "ed", "read", actor="ada", address="10.0.0.7")
+    theirs = accounts.tokens(catalog, "ed")[0].id
+    with pytest.raises(NotFound, match="'mo' has no API token"):
+        accounts.revoke_token(catalog, theirs, actor="ada", owner="mo")
+    assert accounts.tokens(catalog, "ed")[0].revoked_at is None
+    accounts.revoke_token(catalog, theirs, actor="ada", owner="ed", address="10.0.0.7")
+    rows = catalog.audit.entries(action="token.", limit=2)
+    assert [(r.action, r.address) for r in rows] == [("token.revoke", "10.0.0.7"),
+                                                     ("token.create", "10.0.0.7")]
+    accounts.create_token(catalog, "mo", "edit", actor="ada")
+    listed = {a.user.name: (a.live_tokens, len(a.tokens)) for a in accounts.list_accounts(catalog)}
+    assert listed == {"ada": (0, 0), "ed": (0, 1), "mo": (1, 1)}
+    assert accounts.account(catalog, "mo").tokens[0].scope == "edit"
+    with pytest.raises(NotFound):
+        accounts.account(catalog, "ghost")

@@ -6,7 +6,10 @@ import csv
 import io
 from urllib.parse import parse_qs, urlsplit
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from web.staff import staff_client
 
 
 def _ids(body: dict) -> list[str]:
@@ -134,6 +137,33 @@ def test_saved_sets_need_an_account(client: TestClient, researcher: TestClient) 
         assert researcher.get("/api/sets/signed picks").status_code == 200
     finally:
         researcher.delete("/api/sets/signed picks")
+
+
+def test_the_owner_shares_a_set_from_its_page_and_makes_it_private_again(
+    app: FastAPI, researcher: TestClient,
+) -> None:
+    other = staff_client(app, "researcher", "other-researcher")
+    made = researcher.post("/api/sets", json={"name": "shared picks", "identifiers": ["w04"]})
+    assert made.status_code == 201
+    try:
+        page = researcher.get("/sets/shared picks").text
+        assert 'id="set-shared">' in page and "private: test-researcher" in page  # not ticked yet
+        assert other.get("/sets/shared picks").status_code == 404
+        shared = researcher.post("/sets/shared picks/sharing", data={"shared": "1"}, follow_redirects=False)
+        assert shared.status_code == 303 and shared.headers["location"] == "/sets/shared%20picks"
+        assert 'id="set-shared" checked>' in researcher.get("/sets/shared picks").text
+        listed = other.get("/sets").text.split('href="/sets/shared%20picks"')[1].split("</li>")[0]
+        assert '<span class="set-visibility">shared</span> · by test-researcher' in listed
+        seen = other.get("/sets/shared picks").text
+        assert "shared: all staff" in seen and 'id="set-sharing"' not in seen  # seen, not changed
+        assert other.post("/sets/shared picks/sharing", data={}).status_code == 403
+        row = app.state.collection.catalog.audit.entries(action="set.update", limit=1)[0]
+        assert (row.actor, row.object, row.after["shared"]) == ("test-researcher", "shared picks", True)
+        assert researcher.post("/sets/shared picks/sharing", data={}).status_code == 200  # unticked
+        assert '<span class="set-visibility">private</span>' in researcher.get("/sets").text
+        assert other.get("/sets/shared picks").status_code == 404
+    finally:
+        researcher.delete("/api/sets/shared picks")
 
 
 def test_refine_and_sets_are_in_the_api_docs(client: TestClient) -> None:

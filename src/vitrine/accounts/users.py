@@ -34,7 +34,7 @@ class Principal:
         return permission in self.permissions
 
 
-def add_user(catalog: Catalog, name: str, role: str, password: str, *, actor: str) -> User:
+def add_user(catalog: Catalog, name: str, role: str, password: str, *, actor: str, address: str = "") -> User:
     """Create an account; refuses a taken name, a bad name, an unknown role or a weak password."""
     if not _NAME.match(name):
         raise AccountError(f"account name {name!r} may hold letters, digits, '_', '.', '@' and '-' only")
@@ -44,11 +44,11 @@ def add_user(catalog: Catalog, name: str, role: str, password: str, *, actor: st
         if catalog.accounts.user(name) is not None:
             raise AccountExists(f"an account named {name!r} exists already")
         user = catalog.accounts.add_user(name, parsed.value, digest)
-        catalog.audit.record(actor, "user.add", name, after={"role": parsed.value})
+        catalog.audit.record(actor, "user.add", name, after={"role": parsed.value}, address=address)
     return user
 
 
-def set_role(catalog: Catalog, name: str, role: str, *, actor: str) -> None:
+def set_role(catalog: Catalog, name: str, role: str, *, actor: str, address: str = "") -> None:
     parsed = _role(role)
     with catalog.transaction():
         user = _user(catalog, name)
@@ -56,10 +56,11 @@ def set_role(catalog: Catalog, name: str, role: str, *, actor: str) -> None:
             _keep_an_admin(catalog, user)
         catalog.accounts.update_user(user.id, role=parsed.value)
         catalog.audit.record(actor, "user.set_role", name, before={"role": user.role},
-                             after={"role": parsed.value})
+                             after={"role": parsed.value}, address=address)
 
 
-def set_disabled(catalog: Catalog, name: str, disabled: bool = True, *, actor: str) -> None:
+def set_disabled(catalog: Catalog, name: str, disabled: bool = True, *, actor: str,
+                 address: str = "") -> None:
     """Disable (or enable again) an account; a disabled account loses its sessions and tokens at once."""
     with catalog.transaction():
         user = _user(catalog, name)
@@ -70,17 +71,18 @@ def set_disabled(catalog: Catalog, name: str, disabled: bool = True, *, actor: s
             catalog.accounts.drop_sessions_of(user.id)
             catalog.accounts.revoke_tokens_of(user.id)
         catalog.audit.record(actor, "user.disable" if disabled else "user.enable", name,
-                             before={"disabled": user.disabled}, after={"disabled": disabled})
+                             before={"disabled": user.disabled}, after={"disabled": disabled},
+                             address=address)
 
 
-def set_password(catalog: Catalog, name: str, password: str, *, actor: str) -> None:
+def set_password(catalog: Catalog, name: str, password: str, *, actor: str, address: str = "") -> None:
     """Change a password; the account's other sessions end."""
     digest = _hash(password)
     with catalog.transaction():
         user = _user(catalog, name)
         catalog.accounts.update_user(user.id, password_hash=digest)
         catalog.accounts.drop_sessions_of(user.id)
-        catalog.audit.record(actor, "user.set_password", name)
+        catalog.audit.record(actor, "user.set_password", name, address=address)
 
 
 def authenticate(catalog: Catalog, name: str, password: str) -> User | None:
@@ -104,7 +106,8 @@ def principal_of(user: User) -> Principal:
 # -- API tokens ----------------------------------------------------------------------------------
 
 
-def create_token(catalog: Catalog, name: str, scope: str, label: str = "", *, actor: str) -> str:
+def create_token(catalog: Catalog, name: str, scope: str, label: str = "", *, actor: str,
+                 address: str = "") -> str:
     """A new API token for account `name`; the secret is returned once and stored only hashed."""
     if scope not in SCOPES:
         raise AccountError(f"unknown token scope {scope!r}: use {', '.join(SCOPES)}")
@@ -115,19 +118,47 @@ def create_token(catalog: Catalog, name: str, scope: str, label: str = "", *, ac
             raise AccountError(f"account {name!r} is disabled")
         row = catalog.accounts.add_token(user.id, label or scope, scope, _sha256(secret))
         catalog.audit.record(actor, "token.create", name, after={"token": row.id, "scope": scope,
-                                                                 "label": row.label})
+                                                                 "label": row.label}, address=address)
     return secret
 
 
-def revoke_token(catalog: Catalog, token_id: int, *, actor: str) -> None:
+def revoke_token(catalog: Catalog, token_id: int, *, actor: str, owner: str | None = None,
+                 address: str = "") -> None:
+    """Revoke a live token; with `owner`, only one of that account's (a page naming the account
+    cannot revoke another's token by changing the id)."""
     with catalog.transaction():
+        if owner is not None and token_id not in {t.id for t in tokens(catalog, owner)}:
+            raise NotFound(f"account {owner!r} has no API token with id {token_id}")
         if not catalog.accounts.revoke_token(token_id):
             raise NotFound(f"no live API token with id {token_id}")
-        catalog.audit.record(actor, "token.revoke", str(token_id))
+        catalog.audit.record(actor, "token.revoke", str(token_id), address=address)
 
 
 def tokens(catalog: Catalog, name: str) -> list[TokenRow]:
     return catalog.accounts.tokens_of(_user(catalog, name).id)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account with its API tokens, live and revoked: a row of the admins' list."""
+
+    user: User
+    tokens: tuple[TokenRow, ...]
+
+    @property
+    def live_tokens(self) -> int:
+        return sum(t.revoked_at is None for t in self.tokens)
+
+
+def list_accounts(catalog: Catalog) -> list[Account]:
+    """Every account by name, each with its tokens."""
+    return [Account(u, tuple(catalog.accounts.tokens_of(u.id))) for u in catalog.accounts.users()]
+
+
+def account(catalog: Catalog, name: str) -> Account:
+    """One account with its tokens; NotFound if there is none of that name."""
+    user = _user(catalog, name)
+    return Account(user, tuple(catalog.accounts.tokens_of(user.id)))
 
 
 def principal_of_token(catalog: Catalog, secret: str) -> Principal | None:

@@ -36,6 +36,7 @@ from vitrine.web.routes import (
     regions,
     search,
     sets,
+    users,
     visitor,
 )
 from vitrine.web.security import FailureLimiter, RateLimiter
@@ -86,7 +87,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit):
+                   account, audit, users):
         app.include_router(module.router)
     handlers.install(app)
     return app

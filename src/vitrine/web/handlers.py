@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vitrine.errors import (
+    AccountError,
     CatalogError,
     Conflict,
     EmbedderError,
@@ -105,6 +106,8 @@ def _library_status(exc: Exception) -> tuple[int, str]:
         return 404, exc.code
     if isinstance(exc, Conflict):
         return 409, exc.code
+    if isinstance(exc, AccountError):  # a refused change (weak password, the last admin): the input's fault
+        return 422, exc.code
     if isinstance(exc, ImageError):
         return 422, "bad_image"
     if isinstance(exc, (SearchError, CatalogError)):

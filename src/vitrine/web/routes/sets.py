@@ -32,7 +32,7 @@ from vitrine.web.schemas.sets import (
     SetUpdate,
     SetWorkPublic,
 )
-from vitrine.web.security import WebError
+from vitrine.web.security import WebError, read_form
 
 router = APIRouter()
 _ERRORS = error_responses(
@@ -168,7 +168,17 @@ def set_page(request: Request, name: str, templates: TemplatesDep, collection: C
     return templates.TemplateResponse(request, "sets_show.html", {
         "collection": collection, "set": set_public(collection, saved),
         "works": marked_works(collection, saved.identifiers), "alt_text": alt_text,
-        "continue_url": _continue_url(saved), "when": _when})
+        "continue_url": _continue_url(saved), "when": _when,
+        "may_change": set_user(who).may_change(saved)})
+
+
+@pages.post("/sets/{name}/sharing")
+async def share_from_page(request: Request, name: str, collection: CollectionDep, who: Keeper) -> Response:
+    """The set page's "shared with other staff" box: ticked shares the set, unticked makes it private."""
+    form = await read_form(request, _MAX_FORM_BYTES, photo=False)
+    shared = form.get("shared") == "1"  # an unticked box sends nothing at all
+    await run_in_threadpool(lambda: use_cases.update_set(collection, name, shared=shared, by=set_user(who)))
+    return RedirectResponse(_page_url(name), status_code=303)
 
 
 @pages.post("/sets/{name}/delete")
