@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
@@ -12,9 +11,10 @@ from PIL import Image
 
 from vitrine.embedders.calibration import UNCALIBRATED, Calibration
 from vitrine.errors import EmbedderError
+from vitrine.lazy import LazyLoaded
 
 
-class Embedder(ABC):
+class Embedder(LazyLoaded, ABC):
     """Turns images (and, when it has a text tower, text) into L2-normalised float32 vectors.
 
     Subclasses set `name`, `version` and `dim`, implement `_embed_images`, and load any
@@ -34,10 +34,6 @@ class Embedder(ABC):
     #: core themselves) run once in the parent on the decoded pixels.
     embed_in_workers: bool = True
 
-    def __init__(self) -> None:
-        self._loaded = False
-        self._load_lock = threading.Lock()
-
     @property
     def key(self) -> str:
         """Identifies the vector space: two embedders with the same key give comparable vectors."""
@@ -50,16 +46,6 @@ class Embedder(ABC):
 
     def load(self) -> None:
         """Load weights or anything expensive. Called once, before the first embedding."""
-
-    def _ensure_loaded(self) -> None:
-        # Web requests embed from several threads: the lock keeps two first calls from loading the
-        # weights twice (twice the memory, twice the time); once loaded, no call takes it.
-        if self._loaded:
-            return
-        with self._load_lock:
-            if not self._loaded:
-                self.load()
-                self._loaded = True
 
     def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
         """Embed RGB images into an (n, dim) array of unit vectors."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
-import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from vitrine.lazy import LazyLoaded
 from vitrine.plugins import Registry
 
 log = logging.getLogger(__name__)
@@ -54,14 +54,13 @@ class Screening:
         return cls(flagged=False, labels={}, screened=False, note=note)
 
 
-class Screener(ABC):
+class Screener(LazyLoaded, ABC):
     """Looks at a JPEG and says whether a moderator must look closely; loaded lazily, once."""
 
     name: str = ""
 
     def __init__(self) -> None:
-        self._loaded = False
-        self._load_lock = threading.Lock()
+        super().__init__()
         #: why screening is not running now (empty while it works), for the moderation queue
         self.note = ""
 
@@ -89,16 +88,6 @@ class Screener(ABC):
     def ready(self) -> None:
         """Load now rather than at the first photo (a warm-up); raises what loading raises."""
         self._ensure_loaded()
-
-    def _ensure_loaded(self) -> None:
-        # Gallery requests screen from several threads: the lock keeps two first calls from loading
-        # the model twice; once loaded, no call takes it.
-        if self._loaded:
-            return
-        with self._load_lock:
-            if not self._loaded:
-                self.load()
-                self._loaded = True
 
     @abstractmethod
     def _screen(self, jpeg: bytes) -> Screening: ...
