@@ -148,3 +148,21 @@ def test_failed_logins_are_limited_with_one_message_for_known_and_unknown_names(
 def test_failed_logins_are_limited_per_address_too(http: TestClient) -> None:
     statuses = [login(http, f"guess{i}", "wrong password!") for i in range(6)]
     assert statuses == [401] * 5 + [429]
+
+
+def test_failed_logins_count_once_for_every_worker(tmp_path: Path) -> None:
+    """Two apps on one collection stand for two workers: failures on either count for both."""
+    from conftest import sample_records
+    from vitrine.collection import create_collection
+
+    root = tmp_path / "coll"
+    with create_collection(root, embedder="fake", index="memory") as coll:
+        coll.catalog.upsert(sample_records(tmp_path / "pictures", n=1)[0])
+        accounts.add_user(coll.catalog, "sam", "researcher", PASSWORD, actor="tests")
+    first, second = (create_app(make_settings(tmp_path, login_attempts=3), root) for _ in range(2))
+    with TestClient(first, raise_server_exceptions=False) as a, \
+            TestClient(second, raise_server_exceptions=False) as b:
+        wrong = {"name": "sam", "password": "wrong password!"}
+        assert [c.post("/login", data=wrong).status_code for c in (a, b, a)] == [401, 401, 401]
+        assert b.post("/login", data=wrong).status_code == 429
+        assert a.post("/login", data={"name": "sam", "password": PASSWORD}).status_code == 429

@@ -59,6 +59,7 @@ class AccountStore(Connected):
     def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
         self._db = db
         self._lock = lock
+        self.failures = LoginFailures(db, lock)
 
     # -- users ----------------------------------------------------------------------------------
 
@@ -177,3 +178,27 @@ def _user(row: sqlite3.Row) -> User:
 def _token(row: sqlite3.Row) -> TokenRow:
     return TokenRow(int(row["id"]), int(row["user_id"]), str(row["label"]), str(row["scope"]),
                     float(row["created_at"]), row["last_used_at"], row["revoked_at"])
+
+
+class LoginFailures(Connected):
+    """Failed logins by key (`catalog.accounts.failures`): one count for every worker."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._db = db
+        self._lock = lock
+
+    def count(self, key: str, since: float) -> int:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT count(*) FROM login_failures WHERE key = ? AND at >= ?", (key, since)).fetchone()
+        return int(row[0])
+
+    def add(self, keys: tuple[str, ...], at: float, forget_before: float) -> None:
+        """Note a failure under each key, and forget failures older than any window."""
+        with self._lock, self.transaction():
+            self._db.executemany("INSERT INTO login_failures VALUES (?, ?)", [(k, at) for k in keys])
+            self._db.execute("DELETE FROM login_failures WHERE at < ?", (forget_before,))
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM login_failures WHERE key = ?", (key,))

@@ -196,11 +196,19 @@ CREATE INDEX IF NOT EXISTS gallery_state ON gallery (state, created_at);
 CREATE UNIQUE INDEX IF NOT EXISTS gallery_photo_work ON gallery (photo_sha256, identifier);
 """
 
+# Failed logins, per account name and per client address, shared by every worker serving the
+# collection (a per-worker count let N workers allow N times the attempts).
+_V5_SCRIPT = """
+CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
     Migration(3, "staff accounts, sessions, API tokens, the audit trail; owners of saved sets", _V3_SCRIPT),
     Migration(4, "the visitor gallery in the catalogue, with its moderation state", _V4_SCRIPT),
+    Migration(5, "failed logins shared by every worker", _V5_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -39,7 +39,7 @@ from vitrine.web.routes import (
     users,
     visitor,
 )
-from vitrine.web.security import FailureLimiter, RateLimiter
+from vitrine.web.security import RateLimiter, SharedFailureLimiter
 from vitrine.web.strength import match_words
 from vitrine.web.uploads import UploadGate
 
@@ -61,6 +61,9 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
             collection.close()
             raise
         app.state.collection = collection
+        # failed logins counted in the catalogue: one limit for every worker serving it
+        app.state.logins = SharedFailureLimiter(
+            collection.catalog.accounts.failures, settings.web.login_attempts, settings.web.login_window_s)
         app.state.gallery = open_gallery(collection.root / "gallery", collection.catalog)
         app.state.screener = create_screener(settings.web.gallery_screener)  # loads on first photo
         app.state.maps = MapCache()  # the map data read for this collection, shared by requests
@@ -82,7 +85,6 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.photos = SearchSeal(settings.web.secret_key)  # the research page's searched images
     app.state.seal = PhotoSeal(settings.web.secret_key)
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
-    app.state.logins = FailureLimiter(settings.web.login_attempts, settings.web.login_window_s)
     app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
 
+from vitrine.catalog.accounts import LoginFailures
 from vitrine.errors import ImageError
 from vitrine.images import decode
 
@@ -202,8 +203,8 @@ class RateLimiter:
 class FailureLimiter:
     """Failed attempts per key (an account name, a client address) within a sliding window.
 
-    Kept in the worker's memory: with several workers each counts its own, so the effective limit
-    is `attempts` times the number of workers, still far below what guessing needs.
+    Kept in this process's memory (tests, a single process); the app uses `SharedFailureLimiter`,
+    which keeps the same count in the catalogue for every worker.
     """
 
     def __init__(self, attempts: int, window_s: float, max_keys: int = 10_000) -> None:
@@ -234,3 +235,24 @@ class FailureLimiter:
 
     def _recent(self, key: str, now: float) -> list[float]:
         return [t for t in self._failures.get(key, ()) if now - t < self.window_s]
+
+
+class SharedFailureLimiter:
+    """`FailureLimiter`'s rule with the count kept in the collection's catalogue, so every worker
+    serving it (and a restarted one) sees the same failures."""
+
+    def __init__(self, failures: LoginFailures, attempts: int, window_s: float) -> None:
+        self.failures = failures
+        self.attempts = attempts
+        self.window_s = window_s
+
+    def blocked(self, *keys: str, now: float | None = None) -> bool:
+        since = (time.time() if now is None else now) - self.window_s
+        return any(self.failures.count(key, since) >= self.attempts for key in keys)
+
+    def fail(self, *keys: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        self.failures.add(keys, now, forget_before=now - self.window_s)
+
+    def clear(self, key: str) -> None:
+        self.failures.clear(key)

@@ -10,7 +10,7 @@ from vitrine.accounts import Session, end_session, login_failed, sign_in
 from vitrine.catalog import Catalog
 from vitrine.web.auth import SESSION_COOKIE, Anyone, client_address, cookie_value, local_target
 from vitrine.web.deps import CollectionDep, RateLimited, SettingsDep, TemplatesDep
-from vitrine.web.security import FailureLimiter, read_form
+from vitrine.web.security import FailureLimiter, SharedFailureLimiter, read_form
 
 router = APIRouter(include_in_schema=False, dependencies=[Anyone, RateLimited])
 _MAX_FORM_BYTES = 16 * 1024
@@ -34,7 +34,7 @@ async def login(request: Request, templates: TemplatesDep, collection: Collectio
     target = local_target(form.get("next", "/"))
     if not name or not password:
         return _form(request, templates, collection, target, "enter your account name and password", 400)
-    limiter: FailureLimiter = request.app.state.logins
+    limiter: SharedFailureLimiter | FailureLimiter = request.app.state.logins
     address = client_address(request)
     keys = ("name:" + name.lower(), "address:" + address)
     if limiter.blocked(*keys):
