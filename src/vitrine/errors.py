@@ -30,6 +30,13 @@ VitrineError
 ├── IndexError_                the vector index is unusable (wrong dimension, corrupt file, server down)
 │   └── NoLocalIndex           the local-feature index (region search) has not been built
 ├── PluginError                no plugin of that kind is registered under that name
+├── SuggestionError            a suggestion, decision, truth file or agent setting is malformed
+│   ├── SuggestionNotFound (NotFound)
+│   ├── DecisionConflict (Conflict)  someone else decided the suggestion first
+│   ├── StaleSuggestion (Conflict)   its record or image changed or went since it was made
+│   └── AgentError             an agent cannot load (missing or corrupt model file...)
+├── JobError                   a job cannot start, be cancelled or resume
+│   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
     ├── FeedbackError          relevance feedback cannot run (no marked work has a vector...)
     ├── RegionSearchError      a region query is malformed (box outside the image...)
@@ -197,6 +204,44 @@ class NoLocalIndex(IndexError_):
 
 class PluginError(VitrineError):
     """No plugin of that kind is registered under that name, or it cannot be loaded."""
+
+
+class SuggestionError(VitrineError):
+    """A suggestion, a decision, a truth file or an agent's settings are malformed."""
+
+    code = "bad_suggestion"
+
+
+class SuggestionNotFound(SuggestionError, NotFound):
+    """No suggestion has the given id."""
+
+
+class DecisionConflict(SuggestionError, Conflict):
+    """The suggestion was decided by someone else since the caller saw it."""
+
+    code = "decided_already"
+
+
+class StaleSuggestion(SuggestionError, Conflict):
+    """The suggestion's record or image changed or was deleted since it was made."""
+
+    code = "stale"
+
+
+class AgentError(SuggestionError):
+    """An agent cannot run: a missing or corrupt model file, a missing optional dependency."""
+
+    code = "agent_unavailable"
+
+
+class JobError(VitrineError):
+    """A job cannot start, be cancelled, or resume."""
+
+    code = "job_refused"
+
+
+class JobNotFound(JobError, NotFound):
+    """No job has the given id."""
 
 
 class SearchError(VitrineError):

@@ -116,6 +116,8 @@ class Filters:
     creator: str | None = None
     source: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    #: accepted suggestions by kind and label ({"tag": "ship"}): what cataloguers confirmed
+    curated: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("year_from", "year_to"):
@@ -131,6 +133,7 @@ class Filters:
             and not self.creator
             and not self.source
             and not self.fields
+            and not self.curated
         )
 
 

@@ -164,7 +164,8 @@ def write_release_folder(root: Path, schema: str = V1_RELEASE_SCHEMA) -> Path:
 
 # The tables the release had, with their columns then (later migrations may add columns).
 RELEASE_TABLES = {
-    "meta": "key, value", "records": "*", "record_creators": "*", "images": "*", "records_fts": "*",
+    "meta": "key, value", "records": "*", "record_creators": "*", "images": "*",
+    "records_fts": "title, creators, object_type, medium, date_text, other",
     "imports": "*", "import_errors": "*",
     "saved_sets": ("name, description, query, method, positives, negatives, identifiers, created_at,"
                    " updated_at"),

@@ -72,6 +72,10 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
         clauses.append(
             "r.id IN (SELECT record_id FROM record_creators WHERE name LIKE ? ESCAPE '\\')")
         params.append(f"%{_like_escape(filters.creator)}%")
+    for kind, label in filters.curated.items():
+        clauses.append(
+            "r.id IN (SELECT record_id FROM assertions WHERE kind = ? AND label = ? COLLATE NOCASE)")
+        params.extend((kind, label))
     for name, value in filters.fields.items():
         clauses.append(f"CAST({_field_sql(name)} AS TEXT) = ? COLLATE NOCASE")
         params.append(value)

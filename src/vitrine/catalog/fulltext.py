@@ -22,7 +22,7 @@ class FullText(Connected):
         where, params = filter_sql(filters or Filters())
         try:
             rows = self._db.execute(
-                "SELECT f.rowid, bm25(records_fts, 10.0, 5.0, 2.0, 2.0, 1.0, 1.0) AS rank"
+                "SELECT f.rowid, bm25(records_fts, 10.0, 5.0, 2.0, 2.0, 1.0, 1.0, 3.0) AS rank"
                 " FROM records_fts f JOIN records r ON r.id = f.rowid"
                 f" WHERE records_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
                 (match, *params, limit)).fetchall()
@@ -32,16 +32,29 @@ class FullText(Connected):
 
 
 def write_fts(db: sqlite3.Connection, record_id: int, record: Record) -> None:
-    """Index (or re-index) a record's text; call inside the record's write transaction."""
+    """Index (or re-index) a record's text; call inside the record's write transaction.
+
+    The `curated` column holds the labels of accepted suggestions of the searchable kinds
+    (`vitrine.suggestions.values.SEARCHABLE`), so they survive a re-import of the record.
+    """
     other = " ".join(
         str(v) for v in (record.credit_line, record.dimensions, *record.extra.values())
         if v is not None and not isinstance(v, (dict, list)))
+    curated = curated_text(db, record_id)
     delete_fts(db, record_id)
     db.execute(
-        "INSERT INTO records_fts (rowid, title, creators, object_type, medium, date_text, other)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO records_fts (rowid, title, creators, object_type, medium, date_text, other, curated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (record_id, record.title, " ; ".join(record.creators), record.object_type,
-         record.medium, record.date_text, other))
+         record.medium, record.date_text, other, curated))
+
+
+def curated_text(db: sqlite3.Connection, record_id: int) -> str:
+    """The record's accepted values of the searchable kinds, as one text (OCR and descriptions whole)."""
+    return " ; ".join(r[0] for r in db.execute(
+        "SELECT CASE WHEN kind IN ('text', 'description') THEN json_extract(value, '$.text') ELSE label END"
+        " FROM assertions WHERE record_id = ? AND kind IN ("
+        "'tag', 'class', 'face', 'entity', 'link', 'text', 'description') ORDER BY id", (record_id,)))
 
 
 def delete_fts(db: sqlite3.Connection, record_id: int) -> None:

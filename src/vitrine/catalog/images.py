@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +47,23 @@ class Images(Connected):
             rows = self._db.execute(_IMAGE_SELECT + f" WHERE i.id IN ({placeholders(len(chunk))})", chunk)
             out.update((int(r["id"]), _to_image(r)) for r in rows)
         return out
+
+    def images_page(self, after: int, limit: int, among: Sequence[int] | None = None) -> list[StoredImage]:
+        """Up to `limit` images read successfully (they have a checksum) with ids above `after`, in
+        id order; only those of the records `among` when given."""
+        scope = "" if among is None else " AND i.record_id IN (SELECT value FROM json_each(?))"
+        params: tuple[Any, ...] = (after,) if among is None else (after, json.dumps(list(among)))
+        rows = self._db.execute(
+            _IMAGE_SELECT + f" WHERE i.id > ? AND i.sha256 IS NOT NULL{scope} ORDER BY i.id LIMIT ?",
+            (*params, limit))
+        return [_to_image(r) for r in rows]
+
+    def count_read_images(self, among: Sequence[int] | None = None) -> int:
+        """How many images `images_page` pages through."""
+        scope = "" if among is None else " AND record_id IN (SELECT value FROM json_each(?))"
+        params = () if among is None else (json.dumps(list(among)),)
+        return int(self._db.execute(
+            f"SELECT count(*) FROM images WHERE sha256 IS NOT NULL{scope}", params).fetchone()[0])
 
     def images_needing_vectors(self, embedder_key: str) -> list[StoredImage]:
         """Images not yet processed, or whose vector is missing, stale, or from another embedder."""

@@ -203,12 +203,125 @@ CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
 """
 
+# Machine suggestions kept apart from curated data (a machine proposes, a person decides):
+# the agents that made them (one row per version), the suggestions with their provenance and review
+# state, what each agent has looked at (so a re-run adds nothing), the accepted values with their
+# provenance, and jobs. Suggestions name their record by id without a foreign key: a record deleted
+# since leaves its suggestions, which read as stale, never applied to another record.
+# The full-text table gains a `curated` column for accepted tags, classes, entities and links.
+_V6_SCRIPT = """
+CREATE TABLE IF NOT EXISTS agents (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    software TEXT NOT NULL,
+    software_version TEXT NOT NULL,
+    model TEXT NOT NULL DEFAULT '',
+    model_version TEXT NOT NULL DEFAULT '',
+    state_sha256 TEXT NOT NULL DEFAULT '',
+    parameters TEXT NOT NULL DEFAULT '{}',
+    calibrated INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    scope TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+    started_by TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL,
+    started_at REAL,
+    finished_at REAL,
+    heartbeat_at REAL,
+    total INTEGER,
+    done INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    made INTEGER NOT NULL DEFAULT 0,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT '',
+    pid INTEGER
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, created_at);
+CREATE TABLE IF NOT EXISTS job_errors (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS job_errors_job ON job_errors (job_id);
+CREATE TABLE IF NOT EXISTS suggestions (
+    id INTEGER PRIMARY KEY,
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    job_id INTEGER,
+    record_id INTEGER NOT NULL,
+    image_id INTEGER NOT NULL DEFAULT 0,
+    basis TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    score REAL,
+    probability REAL,
+    created_at REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed'
+        CHECK (status IN ('proposed', 'accepted', 'edited', 'rejected')),
+    revision INTEGER NOT NULL DEFAULT 0,
+    decided_by TEXT,
+    decided_at REAL,
+    note TEXT NOT NULL DEFAULT '',
+    final_value TEXT,
+    assignee TEXT,
+    UNIQUE (agent_id, record_id, image_id, basis, kind, region, label)
+);
+CREATE INDEX IF NOT EXISTS suggestions_queue ON suggestions (status, score DESC, id);
+CREATE INDEX IF NOT EXISTS suggestions_agent ON suggestions (agent_id, status, score DESC, id);
+CREATE INDEX IF NOT EXISTS suggestions_kind ON suggestions (kind, status, score DESC, id);
+CREATE INDEX IF NOT EXISTS suggestions_doubt
+    ON suggestions (status, abs(coalesce(probability, score, 0.5) - 0.5), id);
+CREATE INDEX IF NOT EXISTS suggestions_record ON suggestions (record_id);
+CREATE INDEX IF NOT EXISTS suggestions_assignee ON suggestions (assignee, status);
+CREATE TABLE IF NOT EXISTS agent_inputs (
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    target TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (agent_id, target, basis)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS assertions (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    image_id INTEGER NOT NULL DEFAULT 0,
+    region TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    suggestion_id INTEGER UNIQUE REFERENCES suggestions(id),
+    accepted_by TEXT NOT NULL,
+    accepted_at REAL NOT NULL,
+    edited INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS assertions_record ON assertions (record_id);
+CREATE INDEX IF NOT EXISTS assertions_label ON assertions (kind, label COLLATE NOCASE);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts_v6 USING fts5(
+    title, creators, object_type, medium, date_text, other, curated,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO records_fts_v6 (rowid, title, creators, object_type, medium, date_text, other)
+    SELECT rowid, title, creators, object_type, medium, date_text, other FROM records_fts;
+DROP TABLE records_fts;
+ALTER TABLE records_fts_v6 RENAME TO records_fts;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
     Migration(3, "staff accounts, sessions, API tokens, the audit trail; owners of saved sets", _V3_SCRIPT),
     Migration(4, "the visitor gallery in the catalogue, with its moderation state", _V4_SCRIPT),
     Migration(5, "failed logins shared by every worker", _V5_SCRIPT),
+    Migration(6, "machine suggestions with provenance, accepted values, jobs; curated full text", _V6_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,16 @@ class Records(Connected):
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def record_hashes(self, after: int, limit: int,
+                      among: Sequence[int] | None = None) -> list[tuple[int, str]]:
+        """(id, content hash) of up to `limit` records with ids above `after`, in id order; only
+        those `among` when given. Agents page through a collection with this."""
+        scope = "" if among is None else " AND id IN (SELECT value FROM json_each(?))"
+        params: tuple[Any, ...] = (after,) if among is None else (after, json.dumps(list(among)))
+        return [(int(r[0]), str(r[1])) for r in self._db.execute(
+            f"SELECT id, content_hash FROM records WHERE id > ?{scope} ORDER BY id LIMIT ?",
+            (*params, limit))]
 
     def _insert(self, record: Record, digest: str) -> int:
         now = time.time()

@@ -14,9 +14,11 @@ from vitrine.catalog.fulltext import FullText
 from vitrine.catalog.gallery import GalleryStore
 from vitrine.catalog.images import Images
 from vitrine.catalog.imports import Imports
+from vitrine.catalog.jobs import JobStore
 from vitrine.catalog.migrations import MIGRATIONS, Migration, migrate
 from vitrine.catalog.records import Records
 from vitrine.catalog.sets import SetStore
+from vitrine.catalog.suggestions import SuggestionStore
 from vitrine.errors import CatalogError
 
 
@@ -24,9 +26,9 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
     """SQLite catalogue of one collection. Safe to share across threads; writes are serialised.
 
     Opening brings the file's schema up to date (`vitrine.catalog.migrations`). Saved sets,
-    accounts, the audit trail and the visitor gallery are reached as `catalog.sets`,
-    `catalog.accounts`, `catalog.audit` and `catalog.gallery`, since their method names would
-    clash with the records'.
+    accounts, the audit trail, the visitor gallery, machine suggestions and jobs are reached as
+    `catalog.sets`, `catalog.accounts`, `catalog.audit`, `catalog.gallery`, `catalog.suggestions`
+    and `catalog.jobs`, since their method names would clash with the records'.
     """
 
     def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -49,6 +51,8 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
         self.accounts = AccountStore(self._db, self._lock)
         self.audit = AuditLog(self._db, self._lock)
         self.gallery = GalleryStore(self._db, self._lock)
+        self.suggestions = SuggestionStore(self._db, self._lock)
+        self.jobs = JobStore(self._db, self._lock)
 
     def close(self) -> None:
         self._db.close()

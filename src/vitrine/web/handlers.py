@@ -12,15 +12,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vitrine.errors import (
     AccountError,
+    AgentError,
     CatalogError,
     Conflict,
     EmbedderError,
     Forbidden,
     ImageError,
     IndexError_,
+    JobError,
     NotFound,
     NotSignedIn,
     SearchError,
+    SuggestionError,
     VitrineError,
 )
 from vitrine.web.security import WebError
@@ -112,6 +115,10 @@ def _library_status(exc: Exception) -> tuple[int, str]:
         return 422, "bad_image"
     if isinstance(exc, (SearchError, CatalogError)):
         return 422, "invalid_query"
+    if isinstance(exc, AgentError):
+        return 503, exc.code
+    if isinstance(exc, (SuggestionError, JobError)):
+        return 422, exc.code
     if isinstance(exc, (EmbedderError, IndexError_)):
         return 503, "not_ready"
     return 500, "internal_error"
