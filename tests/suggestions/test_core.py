@@ -334,3 +334,21 @@ def test_batches_are_assigned_to_known_accounts_and_counted(fake_collection: Col
     review.decide(catalog, mine[1].id, "reject", actor="cat1")
     [row] = review.progress(catalog)
     assert (row.assignee, row.assigned, row.reviewed, row.remaining, row.agreement) == ("cat1", 5, 2, 3, 0.5)
+
+
+def test_the_agent_report_gives_reviewed_precision_by_band_and_the_window_it_supports(
+        fake_collection: Collection) -> None:
+    from vitrine.suggestions.report import agent_report
+
+    catalog = fake_collection.catalog
+    run_agent(fake_collection, "fake", options={"min_length": 2})
+    found = _proposed(fake_collection)
+    for s in found:  # a reviewer who keeps what scores 0.5 or more, and rejects the rest
+        review.decide(catalog, s.id, "accept" if (s.score or 0) >= 0.5 else "reject", actor="ed")
+    report = agent_report(catalog, found[0].agent_id, min_decided=1)
+    assert [b.low for b in report.bands] == pytest.approx([i / 10 for i in range(10)])
+    assert sum(b.decided for b in report.bands) == len(found)
+    assert all(b.precision in (None, 1.0) for b in report.bands[5:])
+    assert all(b.precision in (None, 0.0) for b in report.bands[:5])
+    assert (report.accept_from, report.reject_below) == (0.5, 0.5)
+    assert sum(w.decided for w in report.weeks) == len(found)

@@ -294,12 +294,29 @@ class SuggestionStore(Connected):
                 "SELECT assignee, status, count(*) FROM suggestions WHERE assignee IS NOT NULL"
                 " GROUP BY assignee, status")}
 
-    def decided(self, agent_id: int) -> list[tuple[float | None, str, float]]:
-        """(score, status, decided_at) of every decided suggestion of an agent version."""
+    def score_range(self, agent_id: int) -> tuple[float, float] | None:
+        """The lowest and highest score an agent version gave (None: it gave none)."""
         with self._lock:
-            return [(r[0], str(r[1]), float(r[2])) for r in self._db.execute(
-                "SELECT score, status, decided_at FROM suggestions WHERE agent_id = ?"
-                " AND status != 'proposed' AND decided_at IS NOT NULL", (agent_id,))]
+            row = self._db.execute("SELECT min(score), max(score) FROM suggestions WHERE agent_id = ?",
+                                   (agent_id,)).fetchone()
+        return None if row[0] is None else (float(row[0]), float(row[1]))
+
+    def band_counts(self, agent_id: int, low: float, width: float, bands: int) -> dict[tuple[int, str], int]:
+        """(band, status) -> how many of an agent version's suggestions, scores cut in `bands` bands
+        of `width` from `low` (suggestions without a score are left out)."""
+        with self._lock:
+            return {(int(r[0]), str(r[1])): int(r[2]) for r in self._db.execute(
+                "SELECT min(max(CAST((score - ?) / ? AS INTEGER), 0), ? - 1) AS band, status, count(*)"
+                " FROM suggestions WHERE agent_id = ? AND score IS NOT NULL GROUP BY band, status",
+                (low, width, bands, agent_id))}
+
+    def weekly_decisions(self, agent_id: int) -> dict[tuple[int, str], int]:
+        """(week number since 1970, status) -> decisions of an agent version's suggestions that week."""
+        with self._lock:
+            return {(int(r[0]), str(r[1])): int(r[2]) for r in self._db.execute(
+                "SELECT CAST(decided_at / 604800 AS INTEGER) AS week, status, count(*) FROM suggestions"
+                " WHERE agent_id = ? AND status != 'proposed' AND decided_at IS NOT NULL"
+                " GROUP BY week, status", (agent_id,))}
 
     # -- deciding -------------------------------------------------------------------------------
 
