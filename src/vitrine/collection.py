@@ -46,6 +46,9 @@ class CollectionConfig:
     created_at: float = field(default_factory=time.time)
     #: the visual relevance cutoff of this collection's searches; None: the embedder's calibration
     match_threshold: float | None = None
+    #: show machine suggestions nobody has reviewed yet on public pages, marked "machine-made, not
+    #: reviewed" (off: only staff see them)
+    proposed_public: bool = False
 
 
 class Collection:
@@ -197,6 +200,11 @@ class Collection:
         if value is not None and not -1.0 <= value <= 1.0:  # also refuses NaN
             raise CollectionError(f"match_threshold is a cosine between -1 and 1, got {value}")
         self.config.match_threshold = value
+        save_config(self.root, self.config)
+
+    def set_proposed_public(self, value: bool) -> None:
+        """Show (True) or hide (False) unreviewed machine suggestions on public pages."""
+        self.config.proposed_public = bool(value)
         save_config(self.root, self.config)
 
     def close(self) -> None:

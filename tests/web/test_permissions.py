@@ -37,6 +37,8 @@ def expected(route: APIRoute) -> Permission | str:
         return Permission.ADMINISTER
     if path.startswith(("/moderate", "/api/moderation")):
         return Permission.MODERATE
+    if path.startswith(("/review", "/api/suggestions", "/api/jobs")):
+        return Permission.CATALOGUE
     if path.startswith(("/api/sets", "/sets")):
         return Permission.KEEP_SETS
     if _VISITOR.search(path):

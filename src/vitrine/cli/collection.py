@@ -77,11 +77,19 @@ def stats(app: App, name: str | None, as_json: bool) -> None:
 
 @collection.command("set")
 @collection_argument()
-@click.argument("key", type=click.Choice(["match_threshold"]))
+@click.argument("key", type=click.Choice(["match_threshold", "proposed_public"]))
 @click.argument("value")
 @pass_app
 def set_(app: App, name: str, key: str, value: str) -> None:
-    """Set a collection setting: match_threshold VALUE (a cosine; "none": the embedder's calibration)."""
+    """Set a collection setting: match_threshold VALUE (a cosine; "none": the embedder's calibration),
+    or proposed_public on|off (show unreviewed machine suggestions publicly, marked as such)."""
+    if key == "proposed_public":
+        if value.lower() not in ("on", "off", "true", "false", "yes", "no"):
+            raise click.BadParameter(f"{value!r} is not on or off", param_hint="VALUE")
+        with app.open(name) as coll:
+            coll.set_proposed_public(value.lower() in ("on", "true", "yes"))
+        click.echo(f"{key} of {name!r} is now {'on' if coll.config.proposed_public else 'off'}")
+        return
     cutoff = None if value.lower() == "none" else _number(value)
     with app.open(name) as coll:
         coll.set_match_threshold(cutoff)
