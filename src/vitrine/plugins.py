@@ -7,7 +7,7 @@
 | import sources | `vitrine.importers` | `vitrine.importers` |
 | map layouts | `vitrine.maps.layout` | `vitrine.layouts` |
 | gallery screeners | `vitrine.visitor.screening` | `vitrine.screeners` |
-| suggesters (next) | | `vitrine.suggesters` |
+| suggestion agents | `vitrine.suggestions.agents` | `vitrine.suggesters` |
 
 A built-in is registered as a ``"module:attribute"`` string, exactly what a third-party package
 writes in its entry point, so built-ins and plugins are found the same way and nothing is imported

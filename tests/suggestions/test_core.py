@@ -294,6 +294,10 @@ def test_an_accepted_date_moves_the_years_filters_use_and_undo_restores_the_sour
     assert catalog.filter_record_ids(Filters(year_from=1588, year_to=1592)) == []
     review.decide(catalog, suggestion.id, "accept", actor="ed")
     assert catalog.filter_record_ids(Filters(year_from=1588, year_to=1592)) == [suggestion.record_id]
+    record = catalog.get("r00")  # a re-import that changes the record keeps the accepted date in force
+    record.medium = "oil on panel"
+    catalog.upsert(record)
+    assert catalog.filter_record_ids(Filters(year_from=1588, year_to=1592)) == [suggestion.record_id]
     review.undo(catalog, suggestion.id, actor="ed")
     assert catalog.filter_record_ids(Filters(year_from=1588, year_to=1592)) == []
     assert catalog.filter_record_ids(Filters(year_from=1600, year_to=1600)) == [suggestion.record_id]

@@ -42,6 +42,7 @@ class Records(Connected):
             else:
                 record_id, status = int(row["id"]), "updated"
                 self._update(record_id, record, digest)
+                self._keep_curated_years(record_id)
             self._write_creators(record_id, record.creators)
             write_fts(self._db, record_id, record)
             removed = write_images(self._db, record_id, record.images)
@@ -123,6 +124,15 @@ class Records(Connected):
         self._db.execute(
             f"UPDATE records SET {sets}, content_hash = ?, updated_at = ? WHERE id = ?",
             (*values.values(), digest, time.time(), record_id))
+
+    def _keep_curated_years(self, record_id: int) -> None:
+        """A date a cataloguer accepted stays in force when the source's date text is re-imported."""
+        row = self._db.execute(
+            "SELECT json_extract(value, '$.earliest'), json_extract(value, '$.latest') FROM assertions"
+            " WHERE record_id = ? AND kind = 'date' ORDER BY id DESC LIMIT 1", (record_id,)).fetchone()
+        if row is not None:
+            self._db.execute("UPDATE records SET year_min = ?, year_max = ? WHERE id = ?",
+                             (row[0], row[1], record_id))
 
     def _write_creators(self, record_id: int, creators: list[str]) -> None:
         self._db.execute("DELETE FROM record_creators WHERE record_id = ?", (record_id,))
