@@ -356,3 +356,22 @@ def test_the_agent_report_gives_reviewed_precision_by_band_and_the_window_it_sup
     assert all(b.precision in (None, 0.0) for b in report.bands[:5])
     assert (report.accept_from, report.reject_below) == (0.5, 0.5)
     assert sum(w.decided for w in report.weeks) == len(found)
+
+
+def test_an_agent_configuration_with_a_bad_line_is_refused_naming_the_line(tmp_path: Path) -> None:
+    from vitrine.errors import AgentError
+    from vitrine.suggestions.agents import file_sha256, read_agent_config
+
+    good = tmp_path / "good.toml"
+    good.write_text('# the fake agent\nversion = "3"\nmin_length = 4\n')
+    assert read_agent_config(good, "fake") == {"version": "3", "min_length": 4}
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text('version = "3"\n\ncolour = "red"\n')
+    with pytest.raises(SuggestionError, match=r"unknown.toml, line 3: the agent 'fake' takes no option"):
+        read_agent_config(unknown, "fake")
+    broken = tmp_path / "broken.toml"
+    broken.write_text('version = "3"\nmin_length = = 4\n')
+    with pytest.raises(SuggestionError, match=r"broken.toml: .*line 2"):
+        read_agent_config(broken, "fake")
+    with pytest.raises(AgentError, match=r"the face model is not readable at .*missing.onnx .*; get it from"):
+        file_sha256(tmp_path / "missing.onnx", what="face model", hint="get it from the release page")

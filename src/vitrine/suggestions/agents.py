@@ -18,6 +18,7 @@ Third-party agents register under the ``vitrine.suggesters`` entry-point group.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import tomllib
 from abc import ABC, abstractmethod
@@ -121,16 +122,39 @@ def available_agents() -> list[str]:
     return AGENTS.available()
 
 
-def read_agent_config(path: Path) -> dict[str, Any]:
-    """An agent's options from a TOML file; a malformed file is refused with its line."""
+def read_agent_config(path: Path, agent: str | None = None) -> dict[str, Any]:
+    """An agent's options from a TOML file; a malformed file is refused with its line, and so is
+    an option the agent (when named) does not take."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SuggestionError(f"cannot read the agent configuration {path}: {exc.strerror or exc}") from None
     try:
-        return tomllib.loads(text)
+        options = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # its message names the line and column
         raise SuggestionError(f"{path}: {exc}") from None
+    takes = agent_options(agent) if agent else None
+    for key in options:
+        if takes is not None and key not in takes:
+            raise SuggestionError(
+                f"{path}, line {_line_of(text, key)}: the agent {agent!r} takes no option {key!r};"
+                f" it takes: {', '.join(takes) or 'none'}")
+    return options
+
+
+def agent_options(name: str) -> list[str] | None:
+    """The options the agent registered as `name` takes (None: any, it takes **options)."""
+    parameters = inspect.signature(AGENTS.load(name)).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().split("=")[0].strip().strip('"') == key:
+            return number
+    return 1
 
 
 def parse_options(pairs: Iterable[str]) -> dict[str, Any]:
