@@ -1,8 +1,9 @@
 """vitrine: visual and text search, and machine suggestions, for heritage image collections.
 
 The public API: open or create a collection, import records, index their images, search, refine,
-recognise a photo. Everything below is importable from `vitrine`; the use-case functions load
-their module on first use, so `import vitrine` stays light (no numpy, Pillow or models).
+recognise a photo, run a suggestion agent and decide on what it proposes. Everything below is
+importable from `vitrine`; the use-case functions load their module on first use, so
+`import vitrine` stays light (no numpy, Pillow or models).
 
     >>> import vitrine
     >>> coll = vitrine.open_collection(Path("~/.local/share/vitrine/art").expanduser())
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from vitrine.search.query import SearchQuery
     from vitrine.search.query import run as run_search
     from vitrine.settings import Settings, load_settings
+    from vitrine.suggestions.agents import Agent, AgentInfo, Item, Proposal
+    from vitrine.suggestions.review import decide, undo
+    from vitrine.suggestions.run import Scope, run_agent
     from vitrine.visitor.recognize import recognize_photo
 
 __version__ = "0.1.0"
@@ -63,6 +67,14 @@ _LAZY = {
     "search_by_text": "vitrine.search.core:search_by_text",
     "refine": "vitrine.search.feedback:refine",
     "recognize_photo": "vitrine.visitor.recognize:recognize_photo",
+    "Agent": "vitrine.suggestions.agents:Agent",
+    "AgentInfo": "vitrine.suggestions.agents:AgentInfo",
+    "Item": "vitrine.suggestions.agents:Item",
+    "Proposal": "vitrine.suggestions.agents:Proposal",
+    "Scope": "vitrine.suggestions.run:Scope",
+    "run_agent": "vitrine.suggestions.run:run_agent",
+    "decide": "vitrine.suggestions.review:decide",
+    "undo": "vitrine.suggestions.review:undo",
 }
 
 
@@ -81,6 +93,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Agent",
+    "AgentInfo",
     "CatalogError",
     "Collection",
     "CollectionError",
@@ -94,9 +108,12 @@ __all__ = [
     "ImageRef",
     "ImportError_",
     "IndexError_",
+    "Item",
     "NotFound",
+    "Proposal",
     "Record",
     "RecordNotFound",
+    "Scope",
     "SearchError",
     "SearchPage",
     "SearchQuery",
@@ -105,15 +122,18 @@ __all__ = [
     "__version__",
     "browse",
     "create_collection",
+    "decide",
     "embed_query_image",
     "index_collection",
     "load_settings",
     "open_collection",
     "recognize_photo",
     "refine",
+    "run_agent",
     "run_import",
     "run_search",
     "search_by_image",
     "search_by_record",
     "search_by_text",
+    "undo",
 ]
