@@ -10,19 +10,48 @@ missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm fetches the IIIF viewer the browser tests open manifests in (below); any node install will do.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "note: ${missing[*]} not installed (needs root); browser tests will be skipped" >&2
+    echo "note: ${missing[*]} not installed (needs root); browser and viewer tests will be skipped" >&2
   fi
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[web,milvus,screen,dev]'
+# iiif-prezi3 validates the IIIF manifests in the tests (a dev tool). Its package pins Pillow<=12.0.0,
+# which would hold back vitrine's Pillow; the pin is not a need (only a helper we never call reads
+# images), so it comes without its dependencies: pydantic is vitrine's own, requests is added here.
+.venv/bin/pip install -q requests
+.venv/bin/pip install -q --no-deps 'iiif-prezi3==3.1.1'
 if [ "${VITRINE_NO_CLIP:-0}" != 1 ]; then
   # torch 2.13.0 is the CPU build; the constraint keeps open_clip from replacing it with CUDA.
   .venv/bin/pip install -q torch==2.13.0
   .venv/bin/pip install -q -c constraints/torch-cpu.txt -e '.[clip]'
 fi
+
+# Mirador, the IIIF viewer in which tests/web/test_iiif_viewer_browser.py shows a manifest's annotations:
+# its self-contained bundle from npm, checked against a pinned digest, kept out of git (vendor/).
+MIRADOR_VERSION=4.0.0
+MIRADOR_SHA512=b96b04f5eda8a9273f954bbebd5c031a14ecc9cba11ac7d9d8a7d7e822df5e24f7c201b2eaa4fdfaae4cdd5f59cfbda191d220b09ba029eb1aa30991b589afac
+fetch_mirador() {
+  local dir=vendor/mirador tmp
+  [ "$(cat "$dir/VERSION" 2>/dev/null)" = "$MIRADOR_VERSION" ] && [ -f "$dir/mirador.min.js" ] && return 0
+  command -v npm >/dev/null || { echo "note: no npm; the IIIF viewer test will be skipped" >&2; return 0; }
+  tmp=$(mktemp -d)
+  if npm pack --silent --pack-destination "$tmp" "mirador@$MIRADOR_VERSION" >/dev/null \
+      && echo "$MIRADOR_SHA512  $tmp/mirador-$MIRADOR_VERSION.tgz" | sha512sum --check --status \
+      && tar -xzf "$tmp/mirador-$MIRADOR_VERSION.tgz" -C "$tmp" package/dist/mirador.min.js package/LICENSE; then
+    mkdir -p "$dir"
+    mv "$tmp/package/dist/mirador.min.js" "$tmp/package/LICENSE" "$dir/"
+    echo "$MIRADOR_VERSION" >"$dir/VERSION"
+  else
+    echo "note: could not fetch mirador@$MIRADOR_VERSION from npm; the IIIF viewer test will be skipped" >&2
+  fi
+  rm -rf "$tmp"
+}
+fetch_mirador

@@ -14,6 +14,7 @@ from vitrine.accounts import Permission, Principal
 from vitrine.collection import Collection
 from vitrine.errors import RecordNotFound, SetError
 from vitrine.exports import iiif
+from vitrine.exports.annotations import context_document
 from vitrine.maps import atlas as atlases
 from vitrine.maps import export_selection, map_fields, map_status, parse_ids, selected_works
 from vitrine.maps.store import map_dir
@@ -84,12 +85,26 @@ def _set_ids(collection: Collection, name: str, principal: Principal, notes: lis
         return []
 
 
+@router.get("/iiif/context.json", tags=["iiif"])
+def iiif_context(request: Request) -> JSONResponse:
+    """The JSON-LD context of the `vitrine:` terms in manifests' annotations (review status, score...)."""
+    return JSONResponse(context_document(str(request.base_url)), media_type="application/ld+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.get("/iiif/{identifier:path}/manifest", tags=["iiif"])
-def record_manifest(identifier: str, request: Request, collection: CollectionDep) -> JSONResponse:
-    """A IIIF Presentation 3 Manifest of one work (what exported IIIF Collections point to)."""
-    record = collection.catalog.get(identifier)
-    doc = iiif.record_manifest(record, collection.catalog.images_of(identifier), str(request.base_url))
-    return JSONResponse(doc, media_type="application/ld+json")  # CORS: web/headers.py
+def record_manifest(identifier: str, request: Request, collection: CollectionDep,
+                    principal: PrincipalDep) -> JSONResponse:
+    """A IIIF Presentation 3 Manifest of one work (what exported IIIF Collections point to), with its
+    accepted values as W3C Web Annotations, and its machine suggestions for editors (or for everyone,
+    marked as not reviewed, where the collection shows them publicly)."""
+    staff = principal.may(Permission.CATALOGUE)
+    doc = iiif.record_manifest_of(collection, identifier, str(request.base_url), staff=staff)
+    # What it holds depends on who asks: shared caches must not hand an editor's copy to others.
+    headers = {"Vary": "Cookie, Authorization"}
+    if staff:
+        headers["Cache-Control"] = "private, no-store"
+    return JSONResponse(doc, media_type="application/ld+json", headers=headers)  # CORS: web/headers.py
 
 
 @api.get("", response_model=MapInfoPublic)
