@@ -1,4 +1,5 @@
-"""What leaves vitrine: records and the audit trail as CSV or JSON Lines, IIIF Presentation 3 documents.
+"""What leaves vitrine: records, the audit trail and suggestions as CSV or JSON Lines; IIIF Presentation 3
+documents.
 
 IIIF annotations and Linked Art land here beside them.
 """
