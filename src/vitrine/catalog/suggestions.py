@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -275,6 +275,20 @@ class SuggestionStore(Connected):
                 f"SELECT s.id FROM suggestions s LEFT JOIN records r ON r.id = s.record_id"
                 f" LEFT JOIN images i ON i.id = s.image_id WHERE {where}"
                 f" ORDER BY {_ORDER_SQL[query.order]} LIMIT ?", (*params, limit))]
+
+    def iter_all(self, query: SuggestionQuery, page: int = 500) -> Iterator[Suggestion]:
+        """Every suggestion matching `query` (its order, limit and offset aside), in id order, read in
+        pages of `page` after the last id seen: an export of millions holds one page at a time."""
+        where, params = _where(query)
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(f"{_SELECT} WHERE {where} AND s.id > ? ORDER BY s.id LIMIT ?",
+                                        (*params, last, page)).fetchall()
+            if not rows:
+                return
+            yield from (_suggestion(r) for r in rows)
+            last = int(rows[-1]["id"])
 
     def for_record(self, record_id: int, statuses: Sequence[str] = ("proposed",)) -> list[Suggestion]:
         return self.find(SuggestionQuery(statuses=tuple(statuses), record_ids=(record_id,), order="id",

@@ -31,8 +31,10 @@ from vitrine.cli.maps import maps
 from vitrine.cli.recognize import recognize
 from vitrine.cli.records import record
 from vitrine.cli.regions import regions
+from vitrine.cli.review import review
 from vitrine.cli.search import search
 from vitrine.cli.sets import sets
+from vitrine.cli.suggest import suggest
 from vitrine.cli.users import users
 from vitrine.errors import CollectionBusy, VitrineError
 from vitrine.settings import explain, load_settings
@@ -74,7 +76,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
-                 regions, recognize, sets, duplicates, maps, users, audit):
+                 regions, recognize, sets, duplicates, maps, users, audit, suggest, review):
     cli.add_command(_command)
 
 

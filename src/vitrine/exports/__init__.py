@@ -1,5 +1,5 @@
-"""What leaves vitrine: records and the audit trail as CSV or JSON Lines, IIIF Presentation 3 documents
-with the suggestions as W3C Web Annotations (`annotations`).
+"""What leaves vitrine: records, the audit trail and suggestions as CSV or JSON Lines; IIIF Presentation 3
+documents with the suggestions as W3C Web Annotations (`annotations`).
 
 Linked Art lands here beside them.
 """

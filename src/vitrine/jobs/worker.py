@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def spawn(collection_root: Path, job_id: int) -> int:
             [sys.executable, "-m", "vitrine", "suggest", "work", str(collection_root), str(job_id)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             close_fds=True)
+    # A thread waits for the worker, so it is reaped when it ends (no zombie, no Popen dropped
+    # while its process runs, which Python warns about); the worker itself runs on regardless.
+    threading.Thread(target=process.wait, name=f"job-{job_id}-reaper", daemon=True).start()
     return process.pid
 
 
