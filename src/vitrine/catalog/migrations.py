@@ -281,7 +281,7 @@ CREATE INDEX IF NOT EXISTS suggestions_agent ON suggestions (agent_id, status, s
 CREATE INDEX IF NOT EXISTS suggestions_kind ON suggestions (kind, status, score DESC, id);
 CREATE INDEX IF NOT EXISTS suggestions_doubt
     ON suggestions (status, abs(coalesce(probability, score, 0.5) - 0.5), id);
-CREATE INDEX IF NOT EXISTS suggestions_record ON suggestions (record_id);
+CREATE INDEX IF NOT EXISTS suggestions_record ON suggestions (record_id, image_id, kind, label);
 CREATE INDEX IF NOT EXISTS suggestions_assignee ON suggestions (assignee, status);
 CREATE TABLE IF NOT EXISTS agent_inputs (
     agent_id INTEGER NOT NULL REFERENCES agents(id),

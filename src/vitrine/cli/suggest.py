@@ -32,7 +32,7 @@ from vitrine.cli._common import (
 from vitrine.cli.users import actor, when
 from vitrine.errors import VitrineError
 from vitrine.suggestions.agents import AGENTS, read_agent_config
-from vitrine.suggestions.run import Scope, create_job, run_job
+from vitrine.suggestions.run import Scope, cancel_job, create_job, run_job
 
 #: errors of a job shown by `run` and `show-job` (the rest are counted)
 SHOWN_ERRORS = 100
@@ -61,7 +61,7 @@ def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: 
 
     Exit status 3 when the agent failed on some items (listed on stderr; running again retries
     them), 130 when interrupted (running again resumes)."""
-    options = {**(read_agent_config(config) if config else {}), **parse_options(pairs)}
+    options = {**(read_agent_config(config, agent) if config else {}), **parse_options(pairs)}
     identifiers = tuple(i.strip() for part in records for i in part.split(",") if i.strip())
     with app.open(name) as coll:
         job = create_job(coll.catalog, agent, options=options,
@@ -231,7 +231,7 @@ def cancel(app: App, /, name: str, job_id: int) -> None:
     """Stop job JOB of collection NAME: a queued job at once, a running one after its current batch."""
     with app.open(name) as coll:
         before = coll.catalog.jobs.get(job_id)
-        job = coll.catalog.jobs.request_cancel(job_id)
+        job = cancel_job(coll.catalog, job_id, actor=actor())
     if before.finished:
         click.echo(f"job {job.id} is {job.state} already; nothing to cancel")
     elif job.state == "cancelled":

@@ -64,13 +64,29 @@ class Scope:
 
 
 def create_job(catalog: Catalog, agent: str, *, options: dict[str, Any] | None = None,
-               scope: Scope = Scope(), actor: str = "") -> Job:
+               scope: Scope = Scope(), actor: str = "", address: str = "") -> Job:
     """A queued job for `agent`, checked first: an unknown agent, option or record is refused now,
-    not in the worker."""
+    not in the worker. Audited as `job.create`."""
     create_agent(agent, options)
     scope.record_ids(catalog)
-    job = catalog.jobs.create(JOB_KIND, agent, options=dict(options or {}), scope=scope.to_dict(),
-                              started_by=actor)
+    with catalog.transaction():
+        job = catalog.jobs.create(JOB_KIND, agent, options=dict(options or {}), scope=scope.to_dict(),
+                                  started_by=actor)
+        catalog.audit.record(actor or "shell", "job.create", f"job:{job.id}",
+                             after={"agent": agent, "options": job.options, "scope": job.scope},
+                             address=address)
+    return job
+
+
+def cancel_job(catalog: Catalog, job_id: int, *, actor: str, address: str = "") -> Job:
+    """Ask job `job_id` to stop (a queued one stops at once); audited as `job.cancel` unless it had
+    finished already."""
+    with catalog.transaction():
+        before = catalog.jobs.get(job_id)
+        job = catalog.jobs.request_cancel(job_id)
+        if not before.finished:
+            catalog.audit.record(actor, "job.cancel", f"job:{job_id}", before={"state": before.state},
+                                 after={"state": job.state}, address=address)
     return job
 
 
