@@ -11,6 +11,8 @@ from vitrine.catalog.base import Connected, id_array
 from vitrine.errors import CatalogError
 from vitrine.records import Filters
 
+#: a facet of accepted suggestions' labels is named CURATED_PREFIX + kind (no record field has a colon)
+CURATED_PREFIX = "curated:"
 _CORE_FIELDS = (
     "title", "date_text", "object_type", "medium", "dimensions", "credit_line", "rights",
     "source_url", "source",
@@ -31,9 +33,14 @@ class Filtering(Connected):
         return [r[0] for r in self._db.execute(f"SELECT r.id FROM records r WHERE {where}", params)]
 
     def facet(self, field: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[str, int]]:
-        """Values of a field with their record counts, most frequent first."""
+        """Values of a field with their record counts, most frequent first. `curated:KIND` counts the
+        labels of accepted suggestions of that kind (curated:tag, curated:class...)."""
         where, params = filter_sql(filters or Filters())
-        if field == "creator":
+        if field.startswith(CURATED_PREFIX):
+            sql = ("SELECT min(a.label), count(DISTINCT r.id) FROM assertions a JOIN records r"
+                   f" ON r.id = a.record_id WHERE a.kind = ? AND {where} GROUP BY a.label COLLATE NOCASE")
+            params = [field.removeprefix(CURATED_PREFIX), *params]
+        elif field == "creator":
             sql = ("SELECT c.name, count(DISTINCT r.id) FROM record_creators c"
                    f" JOIN records r ON r.id = c.record_id WHERE {where} GROUP BY c.name")
         elif field == "century":

@@ -26,10 +26,13 @@ from vitrine.web.mapcache import MapCache
 from vitrine.web.photos import PhotoSeal, SearchSeal
 from vitrine.web.routes import (
     account,
+    agents,
     audit,
+    batches,
     duplicates,
     gallery,
     images,
+    jobs,
     maps,
     moderation,
     records,
@@ -87,9 +90,10 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
-    # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
+    # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id};
+    # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit, users):
+                   account, audit, users, jobs, agents, batches):
         app.include_router(module.router)
     handlers.install(app)
     return app

@@ -1,4 +1,8 @@
-"""Search filters as they travel in URLs and forms, and their conversion to `Filters`."""
+"""Search filters as they travel in URLs and forms, and their conversion to `Filters`.
+
+Besides the record's own fields, a filter may name a value cataloguers accepted from machine
+suggestions: `tag=ship`, `class=...`, `entity=...`, `link=...` (`Filters.curated`).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,23 @@ from vitrine.records import Filters
 from vitrine.web.security import WebError
 
 BASE_FACETS = ("object_type", "creator", "century", "source")
+#: kinds of accepted suggestion the search page offers as facets and filters, by their parameter name
+CURATED_FACETS = ("tag", "class", "entity", "link")
 _LABELS = {
     "object_type": "Object type", "creator": "Creator", "century": "Century", "source": "Museum / source",
+    "tag": "Tags (catalogued)", "class": "Classes (catalogued)", "entity": "Named entities (catalogued)",
+    "link": "Authority links (catalogued)",
 }
+_OWN_NAMES = (*BASE_FACETS, *CURATED_FACETS, "year_from", "year_to")
 _EXTRA_PREFIX = "f."
 
 
 def active_filters(values: Mapping[str, str], extra_fields: Sequence[str]) -> dict[str, str]:
     """The filter parameters present in a query string or form, by facet name."""
-    names = (*BASE_FACETS, "year_from", "year_to", *extra_fields)
+    names = (*_OWN_NAMES, *(f for f in extra_fields if f not in _OWN_NAMES))
     out: dict[str, str] = {}
     for name in names:
-        key = name if name in BASE_FACETS or name.startswith("year_") else _EXTRA_PREFIX + name
-        value = values.get(key, "").strip()
+        value = values.get(param(name), "").strip()
         if value:
             out[name] = value[:200]
     return out
@@ -35,15 +43,16 @@ def to_filters(active: Mapping[str, str]) -> Filters:
     if century is not None:
         year_from = max(year_from or -10**6, (century - 1) * 100 + 1)
         year_to = min(year_to if year_to is not None else 10**6, century * 100)
-    extra = {k: v for k, v in active.items() if k not in (*BASE_FACETS, "year_from", "year_to")}
+    extra = {k: v for k, v in active.items() if k not in _OWN_NAMES}
+    curated = {k: v for k, v in active.items() if k in CURATED_FACETS}
     return Filters(
         year_from=year_from, year_to=year_to, object_type=active.get("object_type"),
-        creator=active.get("creator"), source=active.get("source"), fields=extra)
+        creator=active.get("creator"), source=active.get("source"), fields=extra, curated=curated)
 
 
 def query_string(active: Mapping[str, str], **more: str | int | None) -> str:
     """URL parameters for these filters plus `more` (None values are dropped)."""
-    params = [(_param(k), v) for k, v in active.items()]
+    params = [(param(k), v) for k, v in active.items()]
     params += [(k, str(v)) for k, v in more.items() if v is not None and v != ""]
     return urlencode(params)
 
@@ -77,8 +86,9 @@ def _suffix(n: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
-def _param(name: str) -> str:
-    return name if name in BASE_FACETS or name.startswith("year_") else _EXTRA_PREFIX + name
+def param(name: str) -> str:
+    """The URL parameter of filter `name`: its own name, or f.<field> for a configured extra field."""
+    return name if name in _OWN_NAMES else _EXTRA_PREFIX + name
 
 
 def _int(active: Mapping[str, str], name: str) -> int | None:

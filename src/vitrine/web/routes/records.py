@@ -1,4 +1,8 @@
-"""A work's own page (zoomable image, every field, the museum's link, similar works) and its JSON."""
+"""A work's own page (zoomable image, every field, the museum's link, similar works) and its JSON.
+
+Both show the values people accepted from machine suggestions, each with its provenance, and the
+unreviewed suggestions to those who may see them (`vitrine.web.provenance`).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from vitrine.accounts import Permission
 from vitrine.errors import SearchError
 from vitrine.search.core import search_by_record
-from vitrine.web.auth import Allowed
+from vitrine.web.auth import Allowed, PrincipalDep
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.provenance import KIND_NAMES, agent_words, region_figures, with_values
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import SearchPagePublic
@@ -31,9 +36,9 @@ _SHOWN_FIELDS = (
 
 @pages.get("/records/{identifier:path}", response_class=HTMLResponse)
 def record_page(
-    request: Request, identifier: str, templates: TemplatesDep, collection: CollectionDep,
+    request: Request, identifier: str, templates: TemplatesDep, collection: CollectionDep, who: PrincipalDep,
 ) -> Response:
-    record = record_public(collection, collection.catalog.get(identifier))
+    record = with_values(collection, who, record_public(collection, collection.catalog.get(identifier)))
     similar: SearchPagePublic | None
     try:
         similar = page_public(collection, search_by_record(collection, identifier, per_page=SIMILAR))
@@ -42,13 +47,17 @@ def record_page(
         similar = None
     return templates.TemplateResponse(request, "record.html", {
         "collection": collection, "record": record, "similar": similar, "fields": _SHOWN_FIELDS,
-        "alt_text": alt_text})
+        "alt_text": alt_text, "regions": region_figures(record.images, record.accepted, record.proposed),
+        "agent_words": agent_words, "kind_names": KIND_NAMES,
+        "public_proposals": collection.config.proposed_public})
 
 
 @api.get("/records/{identifier:path}", response_model=RecordPublic)
-def api_record(identifier: str, collection: CollectionDep) -> RecordPublic:
-    """One record with every field and its images."""
-    return record_public(collection, collection.catalog.get(identifier))
+def api_record(identifier: str, collection: CollectionDep, who: PrincipalDep) -> RecordPublic:
+    """One record with every field and its images, the values people accepted from machine suggestions
+    (with provenance) and, for staff who review them or where the collection shows them publicly,
+    the unreviewed suggestions."""
+    return with_values(collection, who, record_public(collection, collection.catalog.get(identifier)))
 
 
 router.include_router(api)

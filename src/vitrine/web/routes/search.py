@@ -14,12 +14,15 @@ from PIL import Image
 from starlette.concurrency import run_in_threadpool
 
 from vitrine.accounts import Permission
+from vitrine.catalog.filters import CURATED_PREFIX
 from vitrine.collection import Collection
 from vitrine.images import thumbnail
 from vitrine.indexing import embed_query_image
+from vitrine.records import Filters
 from vitrine.search.core import facets, search_by_image
 from vitrine.search.feedback import METHODS
 from vitrine.search.query import SearchQuery, run
+from vitrine.settings import Settings
 from vitrine.web import filtering
 from vitrine.web.auth import Allowed
 from vitrine.web.deps import (
@@ -48,7 +51,8 @@ PER_PAGE = 20
 #: the searched image's thumbnail on the research page (sealed into its links, so kept small)
 THUMB_SIDE = 96
 _FILTER_DOC = ("Filters (query parameters, also on image search): object_type, creator, century, "
-               "source, year_from, year_to, and f.<field> for configured extra fields.")
+               "source, year_from, year_to, f.<field> for configured extra fields, and tag, class, entity "
+               "or link for values cataloguers accepted from machine suggestions (e.g. tag=ship).")
 _UPLOAD_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["photo"],
     "properties": {
@@ -82,8 +86,7 @@ def search_page(
         return RedirectResponse("/search?" + target.lstrip("&") + "#results", status_code=303)
     query = session_query(photos, collection, marks, filters, q=q, like=like, photo=photo)
     results = run(collection, query, page=page, per_page=PER_PAGE)
-    fields = (*filtering.BASE_FACETS, *settings.web.facet_fields)
-    counts = facets(collection, filters, fields=fields)
+    counts = _facets(collection, settings, filters)
     return templates.TemplateResponse(request, "search.html", {
         "collection": collection, "results": page_public(collection, results), "facets": counts,
         "active": active, "query": base, "filtering": filtering, "alt_text": alt_text,
@@ -160,11 +163,20 @@ def api_more_like_this(identifier: str, collection: CollectionDep, filters: Filt
 
 @api.get("/facets", response_model=FacetsPublic, description=_FILTER_DOC)
 def api_facets(collection: CollectionDep, settings: SettingsDep, filters: FiltersDep) -> FacetsPublic:
-    """Values of each facet among the filtered records, with counts."""
-    fields = (*filtering.BASE_FACETS, *settings.web.facet_fields)
-    counts = facets(collection, filters, fields=fields)
+    """Values of each facet among the filtered records, with counts (tag, class, entity and link: values
+    cataloguers accepted from machine suggestions)."""
+    counts = _facets(collection, settings, filters)
     return FacetsPublic(facets={
         k: [FacetValue(value=v, count=n) for v, n in vals] for k, vals in counts.items()})
+
+
+def _facets(collection: Collection, settings: Settings, filters: Filters) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values among the filtered records: the records' fields, then the values cataloguers
+    accepted from machine suggestions (tags, classes, entities, links)."""
+    counts = facets(collection, filters, fields=(*filtering.BASE_FACETS, *settings.web.facet_fields))
+    for kind in filtering.CURATED_FACETS:
+        counts[kind] = collection.catalog.facet(CURATED_PREFIX + kind, filters, 30)
+    return counts
 
 
 def _int_field(value: str, default: int, low: int, high: int) -> int:
