@@ -4,6 +4,7 @@ helpers to make and decide suggestions in it."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -106,7 +107,7 @@ class Worker:
         thread = threading.Thread(target=self._run, args=(job_id,), daemon=True)
         thread.start()
         self.threads.append(thread)
-        return 0
+        return os.getpid()  # alive: the job waits for this "worker"
 
     def _run(self, job_id: int) -> None:
         if self.go.wait(30):

@@ -64,7 +64,7 @@ def test_a_job_started_from_the_browser_returns_at_once_and_runs_in_a_worker(
     after = editor.get("/review/jobs").text
     assert "jobs.js" not in after and "http-equiv" not in after  # nothing left to follow
     [entry] = served(cat_app).catalog.audit.entries(action="job.")
-    assert (entry.actor, entry.action, entry.object) == ("ed", "job.start", f"job:{job_id}")
+    assert (entry.actor, entry.action, entry.object) == ("ed", "job.create", f"job:{job_id}")
     assert entry.after["agent"] == "fake" and entry.address
 
 

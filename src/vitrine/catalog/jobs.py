@@ -95,6 +95,11 @@ class JobStore(Connected):
                 " heartbeat_at = ?, finished_at = NULL, message = '' WHERE id = ?",
                 (pid, total, now, now, job_id))
 
+    def set_pid(self, job_id: int, pid: int) -> None:
+        """Note the worker process started for a queued job, so its death can be told."""
+        with self.transaction():
+            self._db.execute("UPDATE jobs SET pid = ? WHERE id = ?", (pid, job_id))
+
     def advance(self, job_id: int, *, done: int, failed: int, made: int) -> None:
         """Add to the counts; call inside the transaction that stores the batch."""
         with self.transaction():

@@ -32,7 +32,8 @@ from vitrine.cli._common import (
 from vitrine.cli.users import actor, when
 from vitrine.errors import VitrineError
 from vitrine.suggestions.agents import AGENTS, read_agent_config
-from vitrine.suggestions.run import Scope, cancel_job, create_job, run_job
+from vitrine.suggestions.jobs import cancel_job
+from vitrine.suggestions.run import Scope, create_job, run_job
 
 #: errors of a job shown by `run` and `show-job` (the rest are counted)
 SHOWN_ERRORS = 100

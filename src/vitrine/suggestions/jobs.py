@@ -25,15 +25,13 @@ def start_job(collection: Collection, agent: str, *, options: dict[str, Any] | N
     A bad request (unknown agent, option, record or set) is a `JobError` naming what was wrong,
     raised before anything is stored."""
     catalog = collection.catalog
-    with catalog.transaction():
-        try:
-            job = create_job(catalog, agent, options=options, scope=scope or Scope(), actor=actor)
-        except (PluginError, RecordNotFound) as exc:  # the request's fault: said as such
-            raise JobError(str(exc)) from None
-        catalog.audit.record(actor, "job.start", f"job:{job.id}", after={
-            "agent": job.agent, "options": job.options, "scope": job.scope}, address=address)
+    try:  # create_job audits it, in the transaction that stores it
+        job = create_job(catalog, agent, options=options, scope=scope or Scope(), actor=actor,
+                         address=address)
+    except (PluginError, RecordNotFound) as exc:  # the request's fault: said as such
+        raise JobError(str(exc)) from None
     try:
-        worker.spawn(collection.root, job.id)
+        catalog.jobs.set_pid(job.id, worker.spawn(collection.root, job.id))
     except OSError as exc:
         catalog.jobs.finish(job.id, "failed", f"its worker could not be started: {exc}")
         raise JobError(f"job {job.id} was stored but its worker could not be started: {exc}") from None

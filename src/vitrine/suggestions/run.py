@@ -78,18 +78,6 @@ def create_job(catalog: Catalog, agent: str, *, options: dict[str, Any] | None =
     return job
 
 
-def cancel_job(catalog: Catalog, job_id: int, *, actor: str, address: str = "") -> Job:
-    """Ask job `job_id` to stop (a queued one stops at once); audited as `job.cancel` unless it had
-    finished already."""
-    with catalog.transaction():
-        before = catalog.jobs.get(job_id)
-        job = catalog.jobs.request_cancel(job_id)
-        if not before.finished:
-            catalog.audit.record(actor, "job.cancel", f"job:{job_id}", before={"state": before.state},
-                                 after={"state": job.state}, address=address)
-    return job
-
-
 @dataclass
 class _Counts:
     done: int = 0
