@@ -120,6 +120,7 @@ def test_scores_follow_the_pattern_family_and_its_qualifiers() -> None:
     assert score("published 1810") == round(0.99 * 0.9, 3)
     assert score("1976–7, enlarged version 2007") == round(0.97 * 0.8, 3)
     assert score("1950, cast 1984") == 0.99
+    assert score("1983, printed 2008") == round(0.99 * 0.8, 3)  # whether years reach the print: convention
 
 
 def test_circa_slack_is_a_parameter_and_none_keeps_the_nominal_years() -> None:

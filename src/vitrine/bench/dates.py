@@ -1,7 +1,7 @@
 """Date agent benchmark on Tate's records: exact years against Tate's own, beside the catalogue's parser.
 
     vitrine bench dates [--data ../shared/data/tate/artworks.jsonl] [--half held-out|dev|all]
-                        [--records 100000] [--json report.json]
+                        [--records 100000] [--json report.json] [--evaluate OUT_DIR]
 
 Each Tate record has a `dateText` ("c.1815–16", "1950, cast 1984") and Tate's parsed `dateRange`
 (start and end year). Both readers run on the same records in the same run: the date agent's
@@ -22,6 +22,10 @@ catalogue's `vitrine.dates.parse_date`. A record counts when the (earliest, late
   machine does not count.
 - Every distinct EDTF string the agent produced is checked with the `edtf` package (EDTF levels
   0 and 1) where it is installed (the dev extra).
+- `--evaluate OUT_DIR` also goes the whole way: the half's records into a new collection in
+  OUT_DIR, the agent run there as a job, Tate's years (circa aligned) written as a truth file, and
+  `vitrine.suggestions.evaluate` on it: precision of the stored suggestions at each score, the
+  table printed and the curve drawn to OUT_DIR/pr.png.
 """
 
 from __future__ import annotations
@@ -197,6 +201,35 @@ def run(data: Path, half: str, total: int) -> Report:
         agent_per_s=round(agent_s), baseline_per_s=round(base_s))
 
 
+def evaluate_on(records: list[TateRecord], out: Path) -> str:
+    """The records as a collection in `out`, the agent run as a job, judged against Tate's years."""
+    from vitrine.collection import create_collection
+    from vitrine.suggestions.evaluate import evaluate
+    from vitrine.suggestions.prcurve import plot_curve
+    from vitrine.suggestions.run import run_agent
+
+    collection = create_collection(out / "tate", embedder="fake", index="memory")
+    try:
+        with collection.catalog.transaction():
+            for r in records:
+                collection.catalog.upsert(Record(f"tate-{r.id}", title=f"Tate {r.id}", date_text=r.text))
+        job = run_agent(collection, "dates", actor="bench")
+        truth = out / "truth.csv"
+        with truth.open("w", encoding="utf-8") as handle:
+            handle.write("identifier,kind,earliest,latest\n")
+            for r in records:
+                lo, hi = aligned(r)
+                handle.write(f"tate-{r.id},date,{'' if lo is None else lo},{'' if hi is None else hi}\n")
+        result = evaluate(collection.catalog, "dates", truth)
+        plot_curve(result, out / "pr.png")
+    finally:
+        collection.close()
+    ap = result.average_precision
+    return (f"evaluate: job {job.state}, {job.done} records, {job.made} suggestions stored; against"
+            f" Tate's years ({result.positives} answers), AP {'-' if ap is None else f'{ap:.3f}'},"
+            f" curve {out / 'pr.png'}\n{result.table(12)}")
+
+
 def _rate(n: int, of: int) -> str:
     return f"{n / of:7.1%}" if of else "      -"
 
@@ -236,12 +269,20 @@ def main(argv: list[str] | None = None) -> Report:
                         help="held-out (report this), dev (the rules were written on it) or all")
     parser.add_argument("--records", type=int, default=100_000, help="texts to time (0: skip timing)")
     parser.add_argument("--json", type=Path, help="write the report here as JSON")
+    parser.add_argument("--evaluate", type=Path, metavar="OUT_DIR",
+                        help="also store the agent's suggestions in a collection there and evaluate them")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         parser.error(f"{args.data} not found; pass --data Tate's artworks.jsonl")
     if args.records < 0:
         parser.error("--records must be 0 or more")
+    if args.evaluate is not None and args.evaluate.exists() and any(args.evaluate.iterdir()):
+        parser.error(f"--evaluate {args.evaluate}: give a new or empty folder")
     report = run(args.data, args.half, args.records)
     emit(report, table(report), args.json)
+    if args.evaluate is not None:
+        args.evaluate.mkdir(parents=True, exist_ok=True)
+        chosen = [r for r in load(args.data)[0] if args.half == "all" or half_of(r.id) == args.half]
+        print(evaluate_on(chosen, args.evaluate))
     return report
 

@@ -20,9 +20,9 @@ Qualifiers multiply the score: circa (c., ca., circa, about) x0.92, EDTF ``~``; 
 (?1819, 1819?, (?)) x0.85, ``?``; both x0.80, ``%``. Open dates (before 1900, after c.1830) read
 as ``../1899`` and ``1830~/..`` with one year unknown. A main event known only from a publication or
 an exhibition ("published 1810") scores x0.9; one with a later event that makes the object anew
-(remade, reconstructed, enlarged version, replica...) x0.8, as whether the work's years should
-reach that event is a matter of convention (Tate's reach it). Otherwise a reading scores as its
-least certain event.
+(printed, remade, reconstructed, enlarged version, replica...) x0.8, as whether the work's years
+should reach that event is a matter of convention (Tate's mostly do). Otherwise a reading scores
+as its least certain event.
 
 Conventions, chosen to match the catalogue's (`vitrine.dates`) wherever it has one:
 - Years are historical, BCE negative (300 BC is -300); EDTF years are astronomical (-0299), as
@@ -70,9 +70,11 @@ ROLES = {
     "installed": "installed",
 }
 MAKING = frozenset({"made", "engraved", "etched"})
-#: later events that make the object anew: whether its years should reach them is a convention
-REMAKING = frozenset({"remade", "reconstructed", "fabricated", "editioned", "replica", "reproduced",
-                      "enlarged", "additions", "reworked", "restored"})
+#: later events that make the object anew: whether the work's years reach them is a convention. A
+#: photograph's print is one: Tate's years reach the print in two of three "1960, printed 1976" of
+#: the development half, but not the cast in "1951, cast 1962" (ten of twelve) nor a reprint.
+REMAKING = frozenset({"printed", "remade", "reconstructed", "fabricated", "editioned", "replica",
+                      "reproduced", "enlarged", "additions", "reworked", "restored"})
 REMAKING_SCORE = 0.8
 
 _UNDATED = re.compile(r"[\[(]?(?:date not known|date unknown|no date|not dated|undated|unknown"
