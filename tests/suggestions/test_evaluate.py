@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -19,11 +18,8 @@ from vitrine.suggestions.evaluate import evaluate, read_truth
 from vitrine.suggestions.prcurve import plot_curve
 from vitrine.suggestions.run import run_agent
 
-# What the date agent proposes on these (score): r00 1950 (0.99), r08 1846 (0.99), r07 1950 (0.98),
-# r09 1950-1959 (0.95), r06 1780-1783 (0.7); see test_date_agent.py.
-DATES = {"r00": "1950, cast 1984", "r06": "early 1780s", "r07": "1950-06", "r08": "1846, exhibited 1847",
-         "r09": "the 1950's", "r11": "1875"}
-
+# What the date agent proposes on the `dated` records (conftest.py), with its score: r00 1950 (0.99),
+# r08 1846 (0.99), r07 1950 (0.98), r09 1950-1959 (0.95), r06 1780-1783 (0.7); see test_date_agent.py.
 TRUTH = """identifier,kind,label,earliest,latest,note
 r00,date,,1950,1950,
 r06,date,,1780,1785,Tate's early 1780s
@@ -37,13 +33,10 @@ r01,tag,storm,,,not a kind the date agent makes
 
 
 @pytest.fixture
-def dated(fake_collection: Collection) -> Collection:
-    catalog = fake_collection.catalog
-    for identifier, text in DATES.items():
-        record = catalog.get(identifier)
-        catalog.upsert(dataclasses.replace(record, date_text=text, year_min=None, year_max=None))
-    run_agent(fake_collection, "dates")
-    return fake_collection
+def proposed(dated: Collection) -> Collection:
+    """The `dated` records with the date agent's suggestions stored."""
+    run_agent(dated, "dates")
+    return dated
 
 
 def _write(path: Path, text: str) -> Path:
@@ -51,9 +44,9 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def test_precision_recall_and_f1_at_each_threshold_as_worked_by_hand(dated: Collection,
+def test_precision_recall_and_f1_at_each_threshold_as_worked_by_hand(proposed: Collection,
                                                                      tmp_path: Path) -> None:
-    result = evaluate(dated.catalog, "dates", _write(tmp_path / "truth.csv", TRUTH))
+    result = evaluate(proposed.catalog, "dates", _write(tmp_path / "truth.csv", TRUTH))
     assert (result.rows, result.positives, result.judged, result.unjudged) == (8, 5, 4, 1)  # r09 unjudged
     assert result.unknown == ["zz99"] and result.other_kinds == 1
     got = [(p.threshold, p.answered, p.right, p.wrong, p.missed) for p in result.points]
@@ -68,12 +61,12 @@ def test_precision_recall_and_f1_at_each_threshold_as_worked_by_hand(dated: Coll
 
 
 def test_average_precision_agrees_with_scikit_learn_when_every_answer_is_proposed(
-        dated: Collection, tmp_path: Path) -> None:
+        proposed: Collection, tmp_path: Path) -> None:
     from sklearn.metrics import average_precision_score
 
     truth = "identifier,kind,earliest,latest\nr00,date,1950,1950\nr08,date,1846,1846\nr07,date,,\n" \
             "r09,date,1950,1959\nr06,date,,\n"
-    result = evaluate(dated.catalog, "dates", _write(tmp_path / "t.csv", truth))
+    result = evaluate(proposed.catalog, "dates", _write(tmp_path / "t.csv", truth))
     assert result.positives == 3 and result.points[-1].missed == 0
     expected = average_precision_score([1, 1, 0, 1, 0], [0.99, 0.99, 0.98, 0.95, 0.7])
     assert result.average_precision == pytest.approx(expected)
@@ -114,13 +107,13 @@ def test_json_lines_truth_reads_like_csv(tmp_path: Path) -> None:
     assert truth.answers == {("r00", "date"): {(1950, 1950)}, ("r01", "tag"): {"ship"}, ("r02", "tag"): set()}
 
 
-def test_an_agent_that_made_nothing_here_is_named(dated: Collection, tmp_path: Path) -> None:
+def test_an_agent_that_made_nothing_here_is_named(proposed: Collection, tmp_path: Path) -> None:
     with pytest.raises(SuggestionError, match=r"no suggestions from an agent named 'faces'.*dates"):
-        evaluate(dated.catalog, "faces", _write(tmp_path / "t.csv", TRUTH))
+        evaluate(proposed.catalog, "faces", _write(tmp_path / "t.csv", TRUTH))
 
 
-def test_the_curve_is_drawn_as_a_png(dated: Collection, tmp_path: Path) -> None:
-    result = evaluate(dated.catalog, "dates", _write(tmp_path / "truth.csv", TRUTH))
+def test_the_curve_is_drawn_as_a_png(proposed: Collection, tmp_path: Path) -> None:
+    result = evaluate(proposed.catalog, "dates", _write(tmp_path / "truth.csv", TRUTH))
     out = plot_curve(result, tmp_path / "pr.png")
     with Image.open(out) as image:
         assert image.format == "PNG" and image.size == (720, 560)
@@ -128,11 +121,12 @@ def test_the_curve_is_drawn_as_a_png(dated: Collection, tmp_path: Path) -> None:
     assert (31, 94, 168) in colours  # the curve's blue
 
 
-def test_the_cli_command_prints_the_table_writes_the_plot_and_json(dated: Collection, tmp_path: Path) -> None:
+def test_the_cli_command_prints_the_table_writes_the_plot_and_json(proposed: Collection,
+                                                                   tmp_path: Path) -> None:
     truth = _write(tmp_path / "truth.csv", TRUTH)
     app = App(load_settings(data_dir=tmp_path), tmp_path)
     runner = CliRunner()
-    args = [str(dated.root), "dates", "--truth", str(truth), "--plot", str(tmp_path / "pr.png")]
+    args = [str(proposed.root), "dates", "--truth", str(truth), "--plot", str(tmp_path / "pr.png")]
     result = runner.invoke(evaluate_command, args, obj=app, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "0.9800" in result.output and "<- best F1" in result.output and "average precision 0.233" in \
@@ -142,5 +136,5 @@ def test_the_cli_command_prints_the_table_writes_the_plot_and_json(dated: Collec
     data = json.loads(as_json.output)
     assert data["best"]["threshold"] == 0.98 and data["unknown_identifiers"] == ["zz99"]
     bad = _write(tmp_path / "bad.csv", "identifier,kind\nr00,nope\n")
-    failed = runner.invoke(evaluate_command, [str(dated.root), "dates", "--truth", str(bad)], obj=app)
+    failed = runner.invoke(evaluate_command, [str(proposed.root), "dates", "--truth", str(bad)], obj=app)
     assert isinstance(failed.exception, SuggestionError) and "line 2: unknown kind" in str(failed.exception)
