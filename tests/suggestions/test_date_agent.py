@@ -10,6 +10,8 @@ from vitrine.errors import SuggestionError
 from vitrine.records import Filters
 from vitrine.suggestions import review
 from vitrine.suggestions.agents import create_agent
+from vitrine.suggestions.dates import should_propose
+from vitrine.suggestions.datetext import read_date
 from vitrine.suggestions.run import create_job, run_agent
 
 
@@ -62,3 +64,15 @@ def test_min_score_leaves_out_the_less_certain_and_bad_options_are_refused(dated
         create_job(dated.catalog, "dates", options={"circa_slack": -1})
     with pytest.raises(SuggestionError, match="min_score"):
         create_agent("dates", {"min_score": "high"})
+
+
+def test_when_to_propose_no_years_other_years_or_events_but_never_an_open_date() -> None:
+    year, century = read_date("1950"), read_date("18th century")
+    assert year is not None and century is not None
+    assert should_propose(year, None, None)  # the catalogue holds no years
+    assert should_propose(year, 1950, 2006) and not should_propose(year, 1950, 1950)
+    assert not should_propose(century, 1701, 1800)  # the catalogue's strict century: the same century
+    assert not should_propose(century, 1700, 1799) and should_propose(century, 1701, 1799)
+    cast, open_date = read_date("1950, cast 1984"), read_date("before 1877")
+    assert cast is not None and should_propose(cast, 1950, 1950)  # events kept apart
+    assert open_date is not None and not should_propose(open_date, None, None)  # a value needs both years

@@ -7,6 +7,9 @@
 | `run` | an agent over a collection as a resumable, cancellable job |
 | `review` | accept, edit, reject, undo; decision windows; batches for cataloguers |
 | `dates` | the date agent: normalised dates (EDTF, earliest/latest, production events) |
+| `datetext` | the date agent's reading rules: a date text as EDTF, years and events, scored by pattern |
+| `evaluate` | an agent's suggestions against a truth file: precision, recall, F1 at each score |
+| `prcurve` | the precision-recall curve of an evaluation as a PNG |
 | `fake` | a fake agent for tests |
 
 Storage is `catalog.suggestions` (suggestions, agents, accepted values) and `catalog.jobs`.
