@@ -19,6 +19,7 @@ BENCHMARKS = {
     "feedback": "Relevance feedback on public-art (artist as label): precision@20 by round, latency.",
     "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
     "screening": "NudeNet screening of visitor photos: time per photo (p50, p95) vs decode and resize alone.",
+    "dates": "Date agent on Tate: exact years vs Tate's own by pattern family, beside parse_date; records/s.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
 

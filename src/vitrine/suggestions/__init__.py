@@ -8,6 +8,9 @@
 | `review` | accept, edit, reject, undo; decision windows; batches for cataloguers |
 | `jobs` | an agent job started elsewhere (the web app): queued, run by a worker process, cancelled, read |
 | `dates` | the date agent: normalised dates (EDTF, earliest/latest, production events) |
+| `datetext` | the date agent's reading rules: a date text as EDTF, years and events, scored by pattern |
+| `evaluate` | an agent's suggestions against a truth file: precision, recall, F1 at each score |
+| `prcurve` | the precision-recall curve of an evaluation as a PNG |
 | `fake` | a fake agent for tests |
 
 Storage is `catalog.suggestions` (suggestions, agents, accepted values) and `catalog.jobs`.
