@@ -29,6 +29,7 @@ from vitrine.cli._common import (
     progress_bar,
     shorten,
 )
+from vitrine.cli.evaluate import evaluate
 from vitrine.cli.users import actor, when
 from vitrine.errors import VitrineError
 from vitrine.suggestions.agents import AGENTS, read_agent_config
@@ -41,7 +42,11 @@ SHOWN_ERRORS = 100
 
 @click.group("suggest")
 def suggest() -> None:
-    """Machine suggestions: run an agent over a collection as a job; follow and cancel jobs."""
+    """Machine suggestions: run an agent over a collection as a job; follow and cancel jobs;
+    evaluate an agent against known answers."""
+
+
+suggest.add_command(evaluate)
 
 
 @suggest.command("run")
