@@ -25,8 +25,12 @@ def test_demo_builds_indexes_and_searches(run: Run) -> None:
     # the near-copy of picture 0 is record 1: it comes second
     assert out.split("image search")[1].splitlines()[3].split()[2] == "synthetic-00001"
     assert "text search for" in out
+    proposed = int(out.split("the date agent looked at 12 records and proposed ")[1].split()[0])
+    assert proposed > 0  # the queue has something for cataloguers to review
+    assert "review queue:  http://" in out
     again = run(*args).output  # re-running reuses the collection: nothing new
     assert "12 unchanged" in again and "indexed 0 images" in again
+    assert "looked at 12 records and proposed 0 dates" in again
     assert json.loads(run("collection", "stats", "demo", "--json").stdout)["records"] == 12
 
 

@@ -64,6 +64,7 @@ def demo(ctx: click.Context, app: App, name: str, full: bool, limit: int, embedd
             print_import_report(run_import(coll, source, progress))
         run_indexing(coll, app.settings)
         _sample_searches(coll)
+        _first_suggestions(coll)
     if research:
         _build_research_views(ctx, str(root), map_method)
     with open_collection(root) as coll:  # last, so a password is never made and then lost to a failure
@@ -88,8 +89,8 @@ def staff_access(coll: Collection, settings: Settings, name: str) -> list[str]:
     password: an operator makes the admins there.
     """
     base = f"http://{settings.web.host}:{settings.web.port}"
-    pages = [f"  sign in:       {base}/login", f"  moderation:    {base}/moderate",
-             f"  audit trail:   {base}/admin/audit"]
+    pages = [f"  sign in:       {base}/login", f"  review queue:  {base}/review",
+             f"  moderation:    {base}/moderate", f"  audit trail:   {base}/admin/audit"]
     if settings.web.production:
         return [f"web app: {base}/ (production mode: no demo account made; add an admin with "
                 f"vitrine user add {name} ACCOUNT --role admin --password-stdin)", *pages]
@@ -104,6 +105,15 @@ def staff_access(coll: Collection, settings: Settings, name: str) -> list[str]:
         accounts.add_user(catalog, DEMO_ADMIN, Role.ADMIN.value, password, actor=actor())
         how = f"sign in as {DEMO_ADMIN} with the password {password} (shown this once)"
     return [f"web app: {base}/", f"staff pages: {how}", *pages]
+
+
+def _first_suggestions(coll: Collection) -> None:
+    """The cataloguers' queue gets its first suggestions: the date agent over the demo's records."""
+    from vitrine.cli.suggest import run_with_progress
+
+    click.echo("\nmachine suggestions (for the review queue):", err=True)
+    job = run_with_progress(coll, "dates")
+    click.echo(f"  the date agent looked at {job.done} records and proposed {job.made} dates to review")
 
 
 def _build_research_views(ctx: click.Context, collection: str, map_method: str) -> None:
@@ -215,9 +225,16 @@ class SyntheticSource(Source):
         return Record(
             identifier=f"synthetic-{i:05d}",
             title=f"{rng.choice(_SUBJECTS).capitalize()} {rng.choice(_MOODS)}",
-            creators=[rng.choice(_ARTISTS)], date_text=str(year),
+            creators=[rng.choice(_ARTISTS)], date_text=_date_text(rng, year),
             object_type=rng.choice(["painting", "print", "drawing"]), source="synthetic",
             images=[ImageRef(location=str(path))])
+
+
+def _date_text(rng: random.Random, year: int) -> str:
+    """Date texts as catalogues write them: mostly a year, some the date agent has something to say about."""
+    forms = [str(year)] * 6 + [f"c. {year}", f"{year}, printed {year + 30}", f"{year // 100 + 1}th century",
+                               f"{year // 10 * 10}s", f"{year}-{str(year + 4)[-2:]}"]
+    return rng.choice(forms)
 
 
 def draw_picture(seed: int, variant: int = 0, size: int = 256) -> Image.Image:

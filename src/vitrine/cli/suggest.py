@@ -31,6 +31,7 @@ from vitrine.cli._common import (
 )
 from vitrine.cli.evaluate import evaluate
 from vitrine.cli.users import actor, when
+from vitrine.collection import Collection
 from vitrine.errors import VitrineError
 from vitrine.suggestions.agents import AGENTS, read_agent_config
 from vitrine.suggestions.jobs import cancel_job
@@ -70,12 +71,17 @@ def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: 
     options = {**(read_agent_config(config, agent) if config else {}), **parse_options(pairs)}
     identifiers = tuple(i.strip() for part in records for i in part.split(",") if i.strip())
     with app.open(name) as coll:
-        job = create_job(coll.catalog, agent, options=options,
-                         scope=Scope(identifiers=identifiers, set_name=set_name), actor=actor())
-        with progress_bar(f"{agent} on {coll.name}", "item") as progress:
-            job = run_job(coll, job.id, progress=progress)
+        job = run_with_progress(coll, agent, options, Scope(identifiers=identifiers, set_name=set_name))
         errors = coll.catalog.jobs.errors(job.id, SHOWN_ERRORS)
     show_outcome(job, errors, as_json, name)
+
+
+def run_with_progress(coll: Collection, agent: str, options: dict[str, Any] | None = None,
+                      scope: Scope | None = None) -> Job:
+    """Create a job for `agent` and run it here with a progress bar (also what `vitrine demo` does)."""
+    job = create_job(coll.catalog, agent, options=options, scope=scope or Scope(), actor=actor())
+    with progress_bar(f"{agent} on {coll.name}", "item") as progress:
+        return run_job(coll, job.id, progress=progress)
 
 
 def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: str) -> None:
