@@ -1,13 +1,13 @@
-"""What leaves vitrine: records and the audit trail as CSV or JSON Lines, IIIF Presentation 3 documents.
-
-IIIF annotations and Linked Art land here beside them.
+"""What leaves vitrine: records and the audit trail as CSV or JSON Lines, IIIF Presentation 3 documents,
+records as Linked Art JSON-LD with the provenance of their accepted values.
 """
 
 from vitrine.exports.audit import AuditFilter, export_audit
 from vitrine.exports.iiif import iiif_collection, manifest_url, record_manifest
+from vitrine.exports.linked_art import LinkedArt, export_linked_art, record_linked_art
 from vitrine.exports.records import CORE_COLUMNS, csv_row, export_records
 
 __all__ = [
-    "CORE_COLUMNS", "AuditFilter", "csv_row", "export_audit", "export_records", "iiif_collection",
-    "manifest_url", "record_manifest",
+    "CORE_COLUMNS", "AuditFilter", "LinkedArt", "csv_row", "export_audit", "export_linked_art",
+    "export_records", "iiif_collection", "manifest_url", "record_linked_art", "record_manifest",
 ]
