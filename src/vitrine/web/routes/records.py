@@ -13,6 +13,7 @@ from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
 from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.routes.linked_art import negotiated
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import SearchPagePublic
@@ -33,6 +34,9 @@ _SHOWN_FIELDS = (
 def record_page(
     request: Request, identifier: str, templates: TemplatesDep, collection: CollectionDep,
 ) -> Response:
+    linked_art = negotiated(request, collection, identifier)  # Accept: application/ld+json
+    if linked_art is not None:
+        return linked_art
     record = record_public(collection, collection.catalog.get(identifier))
     similar: SearchPagePublic | None
     try:
