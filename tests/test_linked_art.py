@@ -308,3 +308,23 @@ def test_the_schema_check_refuses_what_the_model_does_not_allow(schemas: dict[st
                              "carried_out_by": [{"id": f"{BASE}/agent", "type": "DigitalObject"}]}]
     with pytest.raises(AssertionError, match="attributed_by/0/carried_out_by/0"):
         schemas["HumanMadeObject"](doc)
+
+
+@pytest.mark.shared
+def test_tate_records_validate_and_their_dimensions_parse(shared_dir: Path,
+                                                         schemas: dict[str, Validate]) -> None:
+    """The first 400 of Tate's records (scripts/linked_art_tate.py checks all 12,000)."""
+    import itertools
+    import json
+
+    with (shared_dir / "data" / "tate" / "artworks.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in itertools.islice(lines, 400)]
+    records = [Record(identifier=r["acno"], title=r.get("title"), date_text=r.get("dateText"),
+                      creators=[c["fc"] for c in r.get("contributors") or []], medium=r.get("medium"),
+                      dimensions=r.get("dimensions"), credit_line=r.get("creditLine"),
+                      source_url=r.get("url"), object_type=r.get("classification")) for r in rows]
+    with_dimensions = [linked_art(r, [], [], BASE).object for r in records if r.dimensions]
+    for doc in with_dimensions:
+        validate_any(schemas, doc)
+    measured = sum(1 for doc in with_dimensions if "dimension" in doc)
+    assert measured >= 0.95 * len(with_dimensions)

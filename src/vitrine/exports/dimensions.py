@@ -28,7 +28,7 @@ _LABELS = {"h": "height", "height": "height", "high": "height", "w": "width", "w
            "weight": "weight", "wt": "weight"}
 _LABEL = re.compile(r"(?P<label>[a-z]+)\.?\s*:?\s*$", re.IGNORECASE)
 _PARTS = re.compile(r"[\r\n;]+")
-_SKIPPED = ("frame", "mount", "base", "pedestal", "plinth", "case", "display")
+_SKIPPED = {"frame", "frames", "mount", "mounted", "base", "pedestal", "plinth", "case", "vitrine"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def parse_dimensions(text: str | None) -> list[Measurement]:
         return []
     for part in _PARTS.split(text):
         head, sep, _ = part.partition(":")
-        if sep and head.strip().lower().startswith(_SKIPPED):
+        if sep and head.strip().lower().split(" ")[0] in _SKIPPED:
             continue
         found = _measurements(re.sub(r"\([^)]*\)", " ", part))
         if found:
