@@ -328,3 +328,14 @@ def test_tate_records_validate_and_their_dimensions_parse(shared_dir: Path,
         validate_any(schemas, doc)
     measured = sum(1 for doc in with_dimensions if "dimension" in doc)
     assert measured >= 0.95 * len(with_dimensions)
+
+
+def test_the_note_says_which_image_and_region_a_value_is_about() -> None:
+    from vitrine.catalog.suggestions import Assertion
+    from vitrine.exports.linked_art_values import provenance_note
+
+    face = Assertion(id=1, record_id=1, image_id=7, region={"box": [10, 20, 30, 40]}, kind="face",
+                     value={"label": "Anna"}, label="Anna", suggestion_id=3, accepted_by="ed",
+                     accepted_at=0.0, edited=False, agent=None, score=None)
+    assert provenance_note(face) == ("Suggested about image 7 (xywh=10,20,30,40) by the agent"
+                                     " (unknown: its record is gone); accepted by ed on 1970-01-01.")
