@@ -15,7 +15,7 @@ from vitrine.collection import Collection
 from vitrine.suggestions import review
 from vitrine.suggestions.run import Scope, run_agent
 from vitrine.web import create_app
-from vitrine.web.routes.linked_art import wants_linked_art
+from vitrine.web.negotiation import wants_linked_art
 
 PROFILE = 'application/ld+json;profile="https://linked.art/ns/v1/linked-art.json"'
 

@@ -12,8 +12,8 @@ from vitrine.errors import SearchError
 from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
+from vitrine.web.negotiation import negotiated
 from vitrine.web.present import alt_text, page_public, record_public
-from vitrine.web.routes.linked_art import negotiated
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.records import RecordPublic
 from vitrine.web.schemas.search import SearchPagePublic
