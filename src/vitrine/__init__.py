@@ -31,6 +31,7 @@ from vitrine.errors import (
     VitrineError,
 )
 from vitrine.records import Filters, Hit, ImageRef, Record
+from vitrine.version import __version__
 
 if TYPE_CHECKING:
     from vitrine.collection import Collection, create_collection, open_collection
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from vitrine.suggestions.run import Scope, run_agent
     from vitrine.visitor.recognize import recognize_photo
 
-__version__ = "0.1.0"
 
 # name -> "module:attribute", imported on first access (PEP 562)
 _LAZY = {

@@ -16,7 +16,6 @@ import click
 from pydantic import ValidationError
 from pydantic_settings import SettingsError as UnreadableSetting
 
-from vitrine import __version__
 from vitrine.cli._common import EXIT_BUSY, App
 from vitrine.cli.audit import audit
 from vitrine.cli.bench import bench
@@ -38,6 +37,7 @@ from vitrine.cli.suggest import suggest
 from vitrine.cli.users import users
 from vitrine.errors import CollectionBusy, VitrineError
 from vitrine.settings import explain, load_settings
+from vitrine.version import __version__
 
 __all__ = ["cli", "main"]
 

@@ -60,9 +60,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
 
-from vitrine import __version__
 from vitrine.records import StoredImage
 from vitrine.suggestions.values import bounding_box
+from vitrine.version import __version__
 
 ANNOTATION_STATUSES: Final = ("accepted", "edited", "proposed")
 PAGE_LABELS: Final = {"accepted": "Accepted by the cataloguers",

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from vitrine import __version__
 from vitrine.errors import AgentError, PluginError, SuggestionError
 from vitrine.plugins import Registry
 from vitrine.records import Record, StoredImage
+from vitrine.version import __version__
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def _wants_json(request: Request) -> bool:
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         return True
     accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return ("application/json" in accept or "application/ld+json" in accept) and "text/html" not in accept
 
 
 async def _web_error(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""Headers on every response: a Content-Security-Policy the pages satisfy, and CORS for IIIF.
+"""Headers on every response: a Content-Security-Policy the pages satisfy, CORS for IIIF, Vary for records.
 
 The pages load scripts and styles from /static only (no inline script, no style attribute), so
 the policy can forbid everything else. Images may come from museum servers (a record's remote
@@ -33,6 +33,8 @@ SECURITY = {
 }
 #: public, read-only resources other origins may read (IIIF viewers): images and IIIF documents
 CORS_PREFIXES = ("/images/", "/iiif/")
+#: URLs whose answer depends on the Accept header (a record: HTML, or Linked Art JSON-LD), errors included
+NEGOTIATED_PREFIXES = ("/records/",)
 DOCS_PATHS = ("/api/docs", "/api/docs/oauth2-redirect")
 
 
@@ -63,6 +65,8 @@ class SecurityHeaders:
                 headers.setdefault("Content-Security-Policy", DOCS_CSP if path in DOCS_PATHS else CSP)
                 if cors:
                     headers["Access-Control-Allow-Origin"] = "*"
+                if path.startswith(NEGOTIATED_PREFIXES):
+                    headers.add_vary_header("Accept")
                 if self.secure_cookies:
                     _secure_cookies(headers)
             await send(message)

@@ -16,6 +16,7 @@ from vitrine.errors import SearchError
 from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed, PrincipalDep
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
+from vitrine.web.negotiation import negotiated
 from vitrine.web.present import alt_text, page_public, record_public
 from vitrine.web.provenance import KIND_NAMES, agent_words, region_figures, with_values
 from vitrine.web.schemas.errors import API_ERRORS
@@ -38,6 +39,9 @@ _SHOWN_FIELDS = (
 def record_page(
     request: Request, identifier: str, templates: TemplatesDep, collection: CollectionDep, who: PrincipalDep,
 ) -> Response:
+    linked_art = negotiated(request, collection, identifier)  # Accept: application/ld+json
+    if linked_art is not None:
+        return linked_art
     record = with_values(collection, who, record_public(collection, collection.catalog.get(identifier)))
     similar: SearchPagePublic | None
     try:
