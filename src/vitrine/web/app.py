@@ -34,6 +34,7 @@ from vitrine.web.routes import (
     moderation,
     records,
     regions,
+    review,
     search,
     sets,
     users,
@@ -89,7 +90,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id}.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit, users):
+                   account, audit, users, review):
         app.include_router(module.router)
     handlers.install(app)
     return app
