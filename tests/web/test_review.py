@@ -85,6 +85,21 @@ def test_the_list_filters_by_saved_set_and_assignee(editor: TestClient, review_a
     assert len(_items(editor, assignee="unassigned")) == len(_items(editor)) - 2
 
 
+def test_counting_stops_at_the_cap_and_says_so(editor: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    every = editor.get("/api/suggestions", params={"kind": "tag"}).json()
+    assert every["total_exact"] and every["total"] > 20
+    monkeypatch.setattr("vitrine.suggestions.queue.COUNT_CAP", 10)
+    capped = editor.get("/api/suggestions", params={"kind": "tag", "per_page": 5}).json()
+    assert (capped["total"], capped["total_exact"], capped["pages"]) == (10, False, 2)
+    deep = editor.get("/api/suggestions", params={"kind": "tag", "per_page": 5, "page": 4}).json()
+    assert (deep["total"], deep["total_exact"], len(deep["items"])) == (20, False, 5)
+    last = editor.get("/api/suggestions", params={"kind": "tag", "per_page": 20, "page": 3}).json()
+    assert (last["total"], last["total_exact"]) == (every["total"], True)
+    assert len(last["items"]) == every["total"] - 40
+    page = editor.get("/review", params={"kind": "tag", "per_page": 5}).text
+    assert 'id="review-total">(10+)' in page and "Page 1 of 2+" in page and 'rel="next"' in page
+
+
 @pytest.mark.parametrize(("params", "says"), [
     ({"kind": "colour"}, "unknown suggestion kind 'colour'"),
     ({"agent": "nobody"}, "no agent named 'nobody'"),

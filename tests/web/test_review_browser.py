@@ -121,7 +121,8 @@ def test_regions_are_drawn_over_their_images(editor_page: Any) -> None:
     image = frames.first.locator("img").bounding_box()
     box = frames.first.locator("rect.region").bounding_box()
     # the agent's box is the middle third of the 240 x 180 picture, at whatever size it is shown
-    for got, want in ((box["x"], image["x"] + image["width"] / 3), (box["y"], image["y"] + image["height"] / 3),
-                      (box["width"], image["width"] / 3), (box["height"], image["height"] / 3)):
+    third_w, third_h = image["width"] / 3, image["height"] / 3
+    for got, want in ((box["x"], image["x"] + third_w), (box["y"], image["y"] + third_h),
+                      (box["width"], third_w), (box["height"], third_h)):
         assert got == pytest.approx(want, abs=3)
     shot(page, "review-queue-regions")

@@ -18,6 +18,9 @@ from vitrine.search.sets import OPERATOR, SetUser, get_set
 from vitrine.suggestions.values import STATUSES, check_kind
 
 MAX_PER_PAGE = 100
+#: a queue counts its suggestions up to this many (and at least to the end of the page asked for):
+#: an exact count of a million takes longer than the page itself
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,17 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class QueuePage:
+    """One page of the queue. `total` is exact when `exact`; otherwise more than `total` match."""
+
     total: int
     page: int
     per_page: int
     items: list[QueueItem]
+    exact: bool = True
 
     @property
     def pages(self) -> int:
+        """Pages known to hold suggestions (more follow when the count is not exact)."""
         return max(1, -(-self.total // self.per_page))
 
 
@@ -86,14 +93,18 @@ def to_query(collection: Collection, filters: QueueFilters, *, by: SetUser = OPE
 
 def queue_page(collection: Collection, filters: QueueFilters, *, by: SetUser = OPERATOR, page: int = 1,
                per_page: int = 25) -> QueuePage:
-    """Page `page` (from 1) of the suggestions matching `filters`, with how many match in all."""
+    """Page `page` (from 1) of the suggestions matching `filters`, with how many match: exactly up
+    to `COUNT_CAP` (or the end of this page), else that many and a mark that more follow."""
     if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
         raise SuggestionError(f"a queue page holds 1 to {MAX_PER_PAGE} suggestions, from page 1")
     query = to_query(collection, filters, by=by, limit=per_page, offset=(page - 1) * per_page)
     store = collection.catalog.suggestions
     found = store.find(query)
-    total = store.count(query) if found or page > 1 else 0
-    return QueuePage(total, page, per_page, items(collection, found))
+    if page == 1 and len(found) < per_page:
+        return QueuePage(len(found), page, per_page, items(collection, found))
+    cap = max(COUNT_CAP, query.offset + per_page)
+    counted = len(store.ids(query, cap + 1))  # in the query's own order: the index it uses anyway
+    return QueuePage(min(counted, cap), page, per_page, items(collection, found), exact=counted <= cap)
 
 
 def queue_item(collection: Collection, suggestion_id: int) -> QueueItem:

@@ -115,7 +115,8 @@ def suggestion_public(item: QueueItem) -> SuggestionPublic:
 
 
 def page_public(page: QueuePage) -> SuggestionPagePublic:
-    return SuggestionPagePublic(total=page.total, page=page.page, per_page=page.per_page, pages=page.pages,
+    return SuggestionPagePublic(total=page.total, total_exact=page.exact, page=page.page,
+                                per_page=page.per_page, pages=page.pages,
                                 items=[suggestion_public(i) for i in page.items])
 
 

@@ -108,10 +108,14 @@ class SuggestionPublic(BaseModel):
 
 
 class SuggestionPagePublic(BaseModel):
+    """A page of the queue. Counting stops past 1,000 suggestions (or the end of the page asked
+    for): then `total_exact` is false and more than `total` match."""
+
     total: int
+    total_exact: bool
     page: int
     per_page: int
-    pages: int
+    pages: int = Field(description="pages known to hold suggestions (more follow when not total_exact)")
     items: list[SuggestionPublic]
 
 
