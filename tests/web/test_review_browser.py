@@ -126,3 +126,22 @@ def test_regions_are_drawn_over_their_images(editor_page: Any) -> None:
                       (box["width"], third_w), (box["height"], third_h)):
         assert got == pytest.approx(want, abs=3)
     shot(page, "review-queue-regions")
+
+
+def test_the_queue_breaks_no_rule_of_its_content_security_policy(
+        browser: Any, review_server: str, review_app: FastAPI) -> None:
+    page = new_page(browser, review_server, bypass_csp=False)
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text
+            else None)
+    try:
+        sign_in(page, account(review_app, "csp-editor", "editor"), "/review?agent=regions-test")
+        page.wait_for_load_state("networkidle")
+        page.keyboard.press("?")
+        assert page.locator("#review-help").is_visible()
+        page.keyboard.press("Escape")
+        page.keyboard.press("r")
+        _status(page, "rejected")
+    finally:
+        page.context.close()
+    assert violations == []
