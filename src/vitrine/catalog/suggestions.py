@@ -37,8 +37,9 @@ SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 WHERE NOT EXISTS (
     SELECT 1 FROM suggestions o JOIN agents a ON a.id = o.agent_id
     WHERE o.record_id = ?3 AND o.image_id = ?4 AND o.kind = ?7 AND o.label = ?9 AND o.region = ?6
       AND o.status != 'proposed' AND a.name = (SELECT name FROM agents WHERE id = ?1))"""
+# "score" follows the queue indexes (status, score DESC, id): suggestions without a score come last.
 _ORDER_SQL: dict[str, str] = {
-    "score": "coalesce(s.score, 0) DESC, s.id", "score_asc": "coalesce(s.score, 0) ASC, s.id",
+    "score": "s.score DESC, s.id", "score_asc": "coalesce(s.score, 0) ASC, s.id",
     "uncertainty": f"{_CERTAINTY} ASC, s.id", "newest": "s.id DESC", "id": "s.id"}
 
 

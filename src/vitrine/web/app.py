@@ -38,6 +38,7 @@ from vitrine.web.routes import (
     moderation,
     records,
     regions,
+    review,
     search,
     sets,
     users,
@@ -94,7 +95,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id};
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit, users, jobs, agents, batches, linked_art):
+                   account, audit, users, jobs, agents, batches, review, linked_art):
         app.include_router(module.router)
     handlers.install(app)
     return app
