@@ -208,6 +208,9 @@ CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
 # state, what each agent has looked at (so a re-run adds nothing), the accepted values with their
 # provenance, and jobs. Suggestions name their record by id without a foreign key: a record deleted
 # since leaves its suggestions, which read as stale, never applied to another record.
+# The queue's indexes hold each page order the review queue offers (by score, by uncertainty), for
+# the whole queue, one agent version or one kind, so that a page of a queue of millions reads its
+# own rows (`vitrine bench review`); the row id that ends every index orders ties.
 # The full-text table gains a `curated` column for accepted tags, classes, entities and links.
 _V6_SCRIPT = """
 CREATE TABLE IF NOT EXISTS agents (
@@ -276,11 +279,15 @@ CREATE TABLE IF NOT EXISTS suggestions (
     assignee TEXT,
     UNIQUE (agent_id, record_id, image_id, basis, kind, region, label)
 );
-CREATE INDEX IF NOT EXISTS suggestions_queue ON suggestions (status, score DESC, id);
-CREATE INDEX IF NOT EXISTS suggestions_agent ON suggestions (agent_id, status, score DESC, id);
-CREATE INDEX IF NOT EXISTS suggestions_kind ON suggestions (kind, status, score DESC, id);
+CREATE INDEX IF NOT EXISTS suggestions_queue ON suggestions (status, score DESC);
+CREATE INDEX IF NOT EXISTS suggestions_agent ON suggestions (agent_id, status, score DESC);
+CREATE INDEX IF NOT EXISTS suggestions_kind ON suggestions (kind, status, score DESC);
 CREATE INDEX IF NOT EXISTS suggestions_doubt
-    ON suggestions (status, abs(coalesce(probability, score, 0.5) - 0.5), id);
+    ON suggestions (status, abs(coalesce(probability, score, 0.5) - 0.5));
+CREATE INDEX IF NOT EXISTS suggestions_agent_doubt
+    ON suggestions (agent_id, status, abs(coalesce(probability, score, 0.5) - 0.5));
+CREATE INDEX IF NOT EXISTS suggestions_kind_doubt
+    ON suggestions (kind, status, abs(coalesce(probability, score, 0.5) - 0.5));
 CREATE INDEX IF NOT EXISTS suggestions_record ON suggestions (record_id);
 CREATE INDEX IF NOT EXISTS suggestions_assignee ON suggestions (assignee, status);
 CREATE TABLE IF NOT EXISTS agent_inputs (
