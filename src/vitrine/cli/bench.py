@@ -19,6 +19,7 @@ BENCHMARKS = {
     "feedback": "Relevance feedback on public-art (artist as label): precision@20 by round, latency.",
     "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
     "screening": "NudeNet screening of visitor photos: time per photo (p50, p95) vs decode and resize alone.",
+    "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
 
