@@ -208,6 +208,11 @@ CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
 # state, what each agent has looked at (so a re-run adds nothing), the accepted values with their
 # provenance, and jobs. Suggestions name their record by id without a foreign key: a record deleted
 # since leaves its suggestions, which read as stale, never applied to another record.
+# The queue's indexes hold each page order the review queue offers (by score, by uncertainty), for
+# the whole queue, one agent version or one kind, so that a page of a queue of millions reads its
+# own rows (`vitrine bench review`); the row id that ends every index orders ties. Whether a
+# suggestion is stale (its record or image changed or went since it was made) is kept by triggers
+# on records and images, whatever writes them, so a filter on it reads a column, not two joins a row.
 # The full-text table gains a `curated` column for accepted tags, classes, entities and links.
 _V6_SCRIPT = """
 CREATE TABLE IF NOT EXISTS agents (
@@ -274,15 +279,37 @@ CREATE TABLE IF NOT EXISTS suggestions (
     note TEXT NOT NULL DEFAULT '',
     final_value TEXT,
     assignee TEXT,
+    stale INTEGER NOT NULL DEFAULT 0,
     UNIQUE (agent_id, record_id, image_id, basis, kind, region, label)
 );
-CREATE INDEX IF NOT EXISTS suggestions_queue ON suggestions (status, score DESC, id);
-CREATE INDEX IF NOT EXISTS suggestions_agent ON suggestions (agent_id, status, score DESC, id);
-CREATE INDEX IF NOT EXISTS suggestions_kind ON suggestions (kind, status, score DESC, id);
+CREATE INDEX IF NOT EXISTS suggestions_queue ON suggestions (status, score DESC);
+CREATE INDEX IF NOT EXISTS suggestions_agent ON suggestions (agent_id, status, score DESC);
+CREATE INDEX IF NOT EXISTS suggestions_kind ON suggestions (kind, status, score DESC);
 CREATE INDEX IF NOT EXISTS suggestions_doubt
-    ON suggestions (status, abs(coalesce(probability, score, 0.5) - 0.5), id);
+    ON suggestions (status, abs(coalesce(probability, score, 0.5) - 0.5));
+CREATE INDEX IF NOT EXISTS suggestions_agent_doubt
+    ON suggestions (agent_id, status, abs(coalesce(probability, score, 0.5) - 0.5));
+CREATE INDEX IF NOT EXISTS suggestions_kind_doubt
+    ON suggestions (kind, status, abs(coalesce(probability, score, 0.5) - 0.5));
 CREATE INDEX IF NOT EXISTS suggestions_record ON suggestions (record_id, image_id, kind, label);
 CREATE INDEX IF NOT EXISTS suggestions_assignee ON suggestions (assignee, status);
+CREATE INDEX IF NOT EXISTS suggestions_stale ON suggestions (status, score DESC) WHERE stale = 1;
+CREATE TRIGGER IF NOT EXISTS suggestions_record_changed AFTER UPDATE OF content_hash ON records
+WHEN OLD.content_hash IS NOT NEW.content_hash BEGIN
+    UPDATE suggestions SET stale = (basis IS NOT NEW.content_hash)
+        WHERE record_id = NEW.id AND image_id = 0;
+END;
+CREATE TRIGGER IF NOT EXISTS suggestions_record_deleted AFTER DELETE ON records BEGIN
+    UPDATE suggestions SET stale = 1 WHERE record_id = OLD.id;
+END;
+CREATE TRIGGER IF NOT EXISTS suggestions_image_changed AFTER UPDATE OF sha256 ON images
+WHEN OLD.sha256 IS NOT NEW.sha256 BEGIN
+    UPDATE suggestions SET stale = (basis IS NOT NEW.sha256)
+        WHERE record_id = NEW.record_id AND image_id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS suggestions_image_deleted AFTER DELETE ON images BEGIN
+    UPDATE suggestions SET stale = 1 WHERE record_id = OLD.record_id AND image_id = OLD.id;
+END;
 CREATE TABLE IF NOT EXISTS agent_inputs (
     agent_id INTEGER NOT NULL REFERENCES agents(id),
     target TEXT NOT NULL,

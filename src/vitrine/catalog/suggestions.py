@@ -9,6 +9,7 @@ the suggestion's `revision`, so of two editors deciding at once one wins and the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -25,22 +26,28 @@ from vitrine.errors import DecisionConflict, SuggestionError, SuggestionNotFound
 Order = Literal["score", "score_asc", "uncertainty", "newest", "id"]
 ORDERS: tuple[Order, ...] = ("score", "score_asc", "uncertainty", "newest", "id")
 
-_STALE = ("CASE WHEN r.id IS NULL THEN 1 WHEN s.image_id != 0 THEN (i.id IS NULL OR i.sha256 IS NOT s.basis)"
-          " ELSE r.content_hash IS NOT s.basis END")
-_SELECT = (f"SELECT s.*, r.identifier AS identifier, {_STALE} AS stale FROM suggestions s"
-           " LEFT JOIN records r ON r.id = s.record_id LEFT JOIN images i ON i.id = s.image_id")
+# `stale` is kept by the triggers of migration 6 when a record or image changes or goes; a new
+# suggestion starts stale when what it was made from changed while the agent worked.
+_SELECT = ("SELECT s.*, r.identifier AS identifier FROM suggestions s"
+           " LEFT JOIN records r ON r.id = s.record_id")
 # A suggestion's distance from certainty: 0 is a coin toss, 0.5 is sure (for scores in [0, 1]).
 _CERTAINTY = "abs(coalesce(s.probability, s.score, 0.5) - 0.5)"
 _INSERT = """INSERT OR IGNORE INTO suggestions (agent_id, job_id, record_id, image_id, basis, region, kind,
-    value, label, score, probability, created_at)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 WHERE NOT EXISTS (
+    value, label, score, probability, created_at, stale)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, CASE
+    WHEN ?4 != 0 THEN (SELECT sha256 FROM images WHERE id = ?4 AND record_id = ?3) IS NOT ?5
+    ELSE (SELECT content_hash FROM records WHERE id = ?3) IS NOT ?5 END
+WHERE NOT EXISTS (
     SELECT 1 FROM suggestions o JOIN agents a ON a.id = o.agent_id
     WHERE o.record_id = ?3 AND o.image_id = ?4 AND o.kind = ?7 AND o.label = ?9 AND o.region = ?6
       AND o.status != 'proposed' AND a.name = (SELECT name FROM agents WHERE id = ?1))"""
-# "score" follows the queue indexes (status, score DESC, id): suggestions without a score come last.
+# Each order is one the queue indexes of migration 6 hold as they are, so a page reads its own rows
+# and no sort of the whole queue: suggestions without a score come last by score, first by
+# score_asc (SQLite ranks NULL lowest); ties by score_asc come newest first (the index read backwards).
 _ORDER_SQL: dict[str, str] = {
-    "score": "s.score DESC, s.id", "score_asc": "coalesce(s.score, 0) ASC, s.id",
+    "score": "s.score DESC, s.id", "score_asc": "s.score ASC, s.id DESC",
     "uncertainty": f"{_CERTAINTY} ASC, s.id", "newest": "s.id DESC", "id": "s.id"}
+_FEW_RECORDS = 1000  # up to this many records, their suggestions are read by the record index
 
 
 @dataclass(frozen=True)
@@ -253,28 +260,45 @@ class SuggestionStore(Connected):
         return _suggestion(row)
 
     def find(self, query: SuggestionQuery) -> list[Suggestion]:
-        where, params = _where(query)
+        """A page of suggestions. The page's ids are found first, on an index alone, and only then
+        are its rows read and joined: pages deep in a queue of millions skip index entries, not rows."""
+        page, params = _page(query)
         with self._lock:
             rows = self._db.execute(
-                f"{_SELECT} WHERE {where} ORDER BY {_ORDER_SQL[query.order]} LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset)).fetchall()
+                f"{_SELECT} WHERE s.id IN ({page}) ORDER BY {_ORDER_SQL[query.order]}", params).fetchall()
         return [_suggestion(r) for r in rows]
 
-    def count(self, query: SuggestionQuery) -> int:
-        where, params = _where(query)
-        joins = (" LEFT JOIN records r ON r.id = s.record_id LEFT JOIN images i ON i.id = s.image_id"
-                 if query.stale is not None else "")
+    def plan(self, query: SuggestionQuery) -> list[str]:
+        """How SQLite finds the ids of a page (EXPLAIN QUERY PLAN, one line a step): a page that
+        reads an index in its order shows no "USE TEMP B-TREE FOR ORDER BY"."""
+        page, params = _page(query)
         with self._lock:
-            return int(self._db.execute(
-                f"SELECT count(*) FROM suggestions s{joins} WHERE {where}", params).fetchone()[0])
+            return [str(r[3]) for r in self._db.execute(f"EXPLAIN QUERY PLAN {page}", params)]
+
+    def count(self, query: SuggestionQuery, at_most: int | None = None) -> int:
+        """How many suggestions match `query` (its order, limit and offset aside). With `at_most`,
+        counting stops there: a queue page can say "10,000+" in a millisecond where counting a
+        million takes tens of them."""
+        if query.stale is False:
+            # The stale ones are few and indexed: count them, and the rest on the queue's indexes,
+            # rather than read every row to see.
+            stale = self.count(dataclasses.replace(query, stale=True))
+            cap = None if at_most is None else at_most + stale
+            every = self.count(dataclasses.replace(query, stale=None), cap)
+            return max(0, every - stale)
+        where, params = _where(query)
+        counted = f"SELECT 1 FROM suggestions s WHERE {where}"
+        if at_most is not None:
+            counted, params = f"{counted} LIMIT ?", [*params, max(0, at_most)]
+        with self._lock:
+            return int(self._db.execute(f"SELECT count(*) FROM ({counted})", params).fetchone()[0])
 
     def ids(self, query: SuggestionQuery, limit: int) -> list[int]:
         """Ids of up to `limit` suggestions matching `query`, in its order (for bulk actions)."""
         where, params = _where(query)
         with self._lock:
             return [int(r[0]) for r in self._db.execute(
-                f"SELECT s.id FROM suggestions s LEFT JOIN records r ON r.id = s.record_id"
-                f" LEFT JOIN images i ON i.id = s.image_id WHERE {where}"
+                f"SELECT s.id FROM suggestions s WHERE {where}"
                 f" ORDER BY {_ORDER_SQL[query.order]} LIMIT ?", (*params, limit))]
 
     def iter_all(self, query: SuggestionQuery, page: int = 500) -> Iterator[Suggestion]:
@@ -413,11 +437,28 @@ class SuggestionStore(Connected):
                 " GROUP BY label COLLATE NOCASE ORDER BY n DESC, label LIMIT ?", (kind, limit))]
 
 
-def _where(query: SuggestionQuery) -> tuple[str, list[Any]]:
+def _page(query: SuggestionQuery) -> tuple[str, list[Any]]:
+    """The ids of `query`'s page, in its order, with its parameters."""
+    where, params = _where(query, ordered=True)
+    return (f"SELECT s.id FROM suggestions s WHERE {where} ORDER BY {_ORDER_SQL[query.order]}"
+            " LIMIT ? OFFSET ?", [*params, query.limit, query.offset])
+
+
+def _where(query: SuggestionQuery, *, ordered: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause of `query`; `ordered` when it picks a page in the query's order.
+
+    The catalogue keeps no planner statistics, so SQLite cannot tell that a status matches most of
+    the table: it is steered instead (a unary + keeps a column's indexes out of the plan). A few
+    records' suggestions come through the record index, stale ones through theirs (there are few);
+    a page in id order reads the table in id order rather than sorting every suggestion of a status,
+    an agent or a kind."""
+    few = query.record_ids is not None and len(query.record_ids) <= _FEW_RECORDS
+    steer = few or (ordered and query.order in ("newest", "id"))
     clauses, params = ["1"], []  # type: tuple[list[str], list[Any]]
     for column, values in (("kind", query.kinds), ("agent_id", query.agent_ids), ("status", query.statuses)):
         if values:
-            clauses.append(f"s.{column} IN ({placeholders(len(values))})")
+            plus = "+" if steer or (query.stale and column != "status") else ""
+            clauses.append(f"{plus}s.{column} IN ({placeholders(len(values))})")
             params.extend(values)
     if query.score_min is not None:
         clauses.append("s.score >= ?")
@@ -436,8 +477,7 @@ def _where(query: SuggestionQuery) -> tuple[str, list[Any]]:
         clauses.append("s.job_id = ?")
         params.append(query.job_id)
     if query.stale is not None:
-        clauses.append(f"({_STALE}) = ?")
-        params.append(int(query.stale))
+        clauses.append(f"s.stale = {int(query.stale)}")  # a constant: the partial index needs one
     return " AND ".join(clauses), params
 
 

@@ -103,7 +103,7 @@ def queue_page(collection: Collection, filters: QueueFilters, *, by: SetUser = O
     if page == 1 and len(found) < per_page:
         return QueuePage(len(found), page, per_page, items(collection, found))
     cap = max(COUNT_CAP, query.offset + per_page)
-    counted = len(store.ids(query, cap + 1))  # in the query's own order: the index it uses anyway
+    counted = store.count(query, at_most=cap + 1)
     return QueuePage(min(counted, cap), page, per_page, items(collection, found), exact=counted <= cap)
 
 
