@@ -213,7 +213,9 @@ class SuggestionError(VitrineError):
 
 
 class SuggestionNotFound(SuggestionError, NotFound):
-    """No suggestion has the given id."""
+    """No suggestion (or agent version) has the given id."""
+
+    code = "not_found"
 
 
 class DecisionConflict(SuggestionError, Conflict):
