@@ -36,7 +36,7 @@ def filler(n: int) -> list[Record]:
               "Venlo"]
     seasons = ["spring", "summer", "autumn", "winter"]
     return [rec(f"f{i}", f"{words[i % 10]} near {places[(i // 10) % 10]} in {seasons[i // 100]}",
-                f"Jan Painter{i % 7}",
+                f"Jan {['Hals', 'Steen', 'Vermeer', 'Cuyp', 'Dou', 'Potter', 'Metsu'][i % 7]}",
                 str(1600 + i % 200)) for i in range(n)]
 
 
@@ -86,6 +86,8 @@ def test_names_and_dimensions_are_read() -> None:
     ("Rembrandt van Rijn", "Rembrandt Harmensz. van Rijn", True),
     ("Joseph Mallord William Turner", "J. M. W. Turner", True),
     ("Thomas Gainsborough", "Thomas Gainsbrough", True),
+    ("Anthony Benjamin", "Anthony Bejnamin", True),
+    ("George Dance", "George Lance", False),
     ("Filippo Lippi", "Filippino Lippi", False),
     ("Louis Hersent", "Louise Hersent", False),
     ("Rembrandt", "Rembrandt van Rijn", False),

@@ -2,8 +2,9 @@
 
 Two sources, joined:
 - text: an inverted index from blocking keys (the words of the folded title, each maker's
-  surname, and each surname joined with each title word) to records; a pair is a candidate when it
-  shares a surname and a title word, or at least `min_shared` title words.
+  surname, each surname joined with each title word, the whole title) to records; a pair is a
+  candidate when it shares a surname and a title word, the whole title, or at least `min_shared`
+  title words.
   Keys held by more than `max_block` records (a common word, a prolific maker) are skipped: they
   would pair nearly everything and tell nothing. The cost is the sum of the kept blocks' squares,
   bounded by n * keys * max_block, never n^2.
@@ -31,9 +32,11 @@ MIN_SHARED = 2
 
 
 def blocking_keys(features: Features) -> set[str]:
-    """Title words, maker surnames ("m:rijn") and each surname with each title word
-    ("c:rijn:nightwatch": small blocks even for a prolific maker), the keys a record is filed under."""
+    """Title words, the whole title, maker surnames ("m:rijn") and each surname with each title
+    word ("c:rijn:nightwatch": small blocks even for a prolific maker): a record's blocking keys."""
     keys = {f"t:{w}" for w in features.tokens}
+    if features.tokens:
+        keys.add(f"f:{features.title}")
     for maker in features.makers:
         words = [w for w in maker.split() if w not in PARTICLES]
         if words:
@@ -44,15 +47,15 @@ def blocking_keys(features: Features) -> set[str]:
 
 def text_candidates(records: Sequence[Features], *, max_block: int = MAX_BLOCK,
                     min_shared: int = MIN_SHARED) -> NDArray[np.int64]:
-    """(m, 2) record-id pairs (a < b) that share a maker's surname and a title word, or at least
-    `min_shared` title words."""
+    """(m, 2) record-id pairs (a < b) that share a maker's surname and a title word, the whole
+    title, or at least `min_shared` title words."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for f in records:
         for key in blocking_keys(f):
             blocks[key].append(f.record_id)
     top = max((f.record_id for f in records), default=0) + 1
     titles, makers = _pair_codes(blocks, "t:", max_block, top), _pair_codes(blocks, "m:", max_block, top)
-    both = _pair_codes(blocks, "c:", max_block, top)
+    both = np.concatenate([_pair_codes(blocks, kind, max_block, top) for kind in ("c:", "f:")])
     words, counts = np.unique(titles, return_counts=True)
     kept = np.union1d(np.union1d(words[counts >= min_shared], np.unique(both)), np.intersect1d(words, makers))
     return np.stack([kept // top, kept % top], axis=1).astype(np.int64)

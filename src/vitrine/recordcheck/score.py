@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from vitrine.recordcheck.features import Features
-from vitrine.recordcheck.makers import same_maker
+from vitrine.recordcheck.makers import maker_match
 
 WEIGHTS = {"title": 0.3, "maker": 0.25, "years": 0.15, "dimensions": 0.15, "image": 0.5}
 NEUTRAL = 0.5
@@ -66,10 +66,12 @@ def maker_score(a: Features, b: Features) -> float | None:
 
 
 def _one_maker(x: str, y: str) -> float:
-    """1 for one name (or its variant); 0.5 when one name is part of the other ("Rembrandt" and
-    "Rembrandt van Rijn"); 0 for two names, however alike they are spelt."""
-    if same_maker(x, y):
-        return 1.0
+    """1 for one name or a spelling of it; 0.5 when one name is part of the other ("Rembrandt" and
+    "Rembrandt van Rijn", or a fuller name that may be a relative's); 0 for two names, however
+    alike they are spelt."""
+    match = maker_match(x, y)
+    if match:
+        return 1.0 if match >= 0.8 else 0.5
     wx, wy = set(x.split()), set(y.split())
     return 0.5 if wx <= wy or wy <= wx else 0.0
 

@@ -10,7 +10,9 @@ dimensions and image agreement (`vitrine.recordcheck`). Then for each record it 
   the cataloguer's judgement; nothing is merged.
 - `inconsistency` {fields, message}: a date text that reads otherwise than the record's years,
   dimensions in mixed units, and a maker name that is a variant spelling of one other records
-  use more often ("Rembrandt Harmensz. van Rijn" where most say "Rembrandt van Rijn").
+  use more often ("Rembrandt Harmensz. van Rijn" where most say "Rembrandt van Rijn"): scored 0.8
+  for a spelling (initials, order, a slip), 0.4 where one name only adds given names, which is
+  as often a relative (Jan Baptist Weenix, father of Jan Weenix).
 
 Where the agent runs without a collection (no `prepare`), only the record's own checks run.
 """
@@ -25,6 +27,7 @@ from vitrine.errors import SuggestionError
 from vitrine.recordcheck.blocking import MAX_BLOCK, MIN_SHARED, image_candidates
 from vitrine.recordcheck.checks import check_record
 from vitrine.recordcheck.find import Options, collection_records, maker_variants, same_work_pairs
+from vitrine.recordcheck.makers import SPELLING, MakerCluster
 from vitrine.recordcheck.score import MIN_SIMILARITY
 from vitrine.records import Record
 from vitrine.suggestions.agents import Agent, AgentInfo, Item, Proposal
@@ -78,15 +81,21 @@ class RecordsAgent(Agent):
                 cluster = variants.get(name)
                 if cluster is None:
                     continue
-                others = ", ".join(f"{v!r}" for v in cluster.variants if v != name)
                 self._found[rid].append(Proposal("inconsistency", {
-                    "fields": ["creators"],
-                    "message": f"the maker {name!r} is written {cluster.preferred!r} on "
-                               f"{cluster.counts[cluster.preferred]} other records"
-                               + (f" (other spellings: {others})" if others else "")}, score=0.8))
+                    "fields": ["creators"], "message": _maker_message(name, cluster)},
+                    score=cluster.scores[name]))
 
     def suggest(self, item: Item) -> Iterator[Proposal]:
         yield from self._found.get(item.record_id, ())
         for found in check_record(item.record):
             yield Proposal("inconsistency", {"fields": list(found.fields), "message": found.message},
                            score=found.score)
+
+
+def _maker_message(name: str, cluster: MakerCluster) -> str:
+    others = ", ".join(f"{v!r}" for v in cluster.variants if v != name)
+    text = (f"the maker {name!r} is written {cluster.preferred!r} on {cluster.counts[cluster.preferred]} "
+            f"other records" + (f" (other spellings: {others})" if others else ""))
+    if cluster.scores[name] < SPELLING:
+        text += "; one name has given names the other lacks: check it is not a relative"
+    return text
