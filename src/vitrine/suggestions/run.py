@@ -93,6 +93,7 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
     agent = create_agent(job.agent, job.options)
+    agent.prepare(collection)
     info = agent.info()
     stored = catalog.suggestions.agent_row(info.key(), info.to_dict())
     among = Scope.from_dict(job.scope).record_ids(catalog)
