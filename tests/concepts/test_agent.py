@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import draw_image
 from vitrine.collection import Collection
 from vitrine.concepts.teach import label, save
 from vitrine.errors import AgentError, ConceptNotFound
@@ -14,7 +15,6 @@ from vitrine.records import ImageRef, Record
 from vitrine.suggestions.agents import file_sha256
 from vitrine.suggestions.run import run_agent
 
-from conftest import draw_image
 from .conftest import set_vector
 
 
@@ -59,7 +59,8 @@ def test_a_later_import_is_looked_at_by_the_next_run(boats: Collection, tmp_path
     run_agent(boats, "concept", options={"concept": "boat"})
     before = boats.catalog.suggestions.count(_query())
     draw_image(77).save(tmp_path / "new.png")
-    boats.catalog.upsert(Record(identifier="n01", title="A new boat", images=[ImageRef(str(tmp_path / "new.png"))]))
+    picture = ImageRef(str(tmp_path / "new.png"))
+    boats.catalog.upsert(Record(identifier="n01", title="A new boat", images=[picture]))
     index_collection(boats, workers=1)
     set_vector(boats, "n01", 0.8)
     job = run_agent(boats, "concept", options={"concept": "boat"})

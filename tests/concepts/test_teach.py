@@ -46,7 +46,7 @@ def test_bad_input_is_refused_by_name(boats: Collection) -> None:
     with pytest.raises(ConceptError, match="no labels yet"):
         train(boats, "boat")
     label(catalog, "boat", ["r00", "r02"], positive=True, actor="ada")
-    with pytest.raises(ConceptError, match="all positive .* at least one negative"):
+    with pytest.raises(ConceptError, match=r"all positive .* at least one negative"):
         train(boats, "boat")
 
 
@@ -56,7 +56,8 @@ def test_training_on_separable_vectors_estimates_perfect_precision_and_recall(bo
     trained = train(boats, "boat")
     assert (trained.labels, trained.positives) == (8, 4)
     assert trained.estimate is not None and trained.estimate.method == "cross-validation (4 folds)"
-    assert (trained.estimate.precision, trained.estimate.recall, trained.estimate.average_precision) == (1, 1, 1)
+    figures = trained.estimate
+    assert (figures.precision, figures.recall, figures.average_precision) == (1, 1, 1)
     vectors = boats.index.get(boats.index.ids())
     assert set(np.round(trained.model.probability(vectors)).astype(int).tolist()) == {0, 1}
 

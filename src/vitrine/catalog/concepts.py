@@ -170,8 +170,9 @@ class ConceptStore(Connected):
         where = "concept_id = ?" + ("" if version is None else " AND version = ?")
         params = (concept_id,) if version is None else (concept_id, version)
         with self._lock:
-            row = self._db.execute(f"SELECT * FROM concept_models WHERE {where} ORDER BY version DESC LIMIT 1",
-                                   params).fetchone()
+            row = self._db.execute(
+                f"SELECT * FROM concept_models WHERE {where} ORDER BY version DESC LIMIT 1", params,
+            ).fetchone()
         return None if row is None else _model(row)
 
     def models(self, concept_id: int) -> list[SavedModel]:

@@ -72,7 +72,8 @@ class ConceptAgent(Agent):
             raise AgentError(f"{path} changed since version {saved.version} was saved; {retry}")
         if saved.embedder != (collection.vectors_key or ""):
             raise AgentError(f"version {saved.version} of {concept.name!r} was trained on vectors of"
-                             f" {saved.embedder!r}, the collection's are now {collection.vectors_key!r}; {retry}")
+                             f" {saved.embedder!r}, the collection's are now {collection.vectors_key!r};"
+                             f" {retry}")
         model = ConceptModel.from_json(path.read_text(encoding="utf-8"))
         self._bound = _Bound(concept.name, saved, model, collection.index)
 
@@ -95,7 +96,8 @@ class ConceptAgent(Agent):
         try:
             vector = bound.index.get(np.asarray([item.image.id], np.int64))
         except IndexError_:
-            raise SuggestionError(f"image {item.image.id} has no vector yet: run 'vitrine index' first") from None
+            raise SuggestionError(
+                f"image {item.image.id} has no vector yet: run 'vitrine index' first") from None
         probability = float(bound.model.probability(vector)[0])
         if probability >= self.min_score:
             yield Proposal("class", {"label": bound.concept,

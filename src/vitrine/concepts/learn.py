@@ -56,8 +56,8 @@ class ConceptModel:
     @classmethod
     def from_json(cls, text: str) -> ConceptModel:
         state = json.loads(text)["state"]
-        return cls(LinearModel(*(np.asarray(state[k], np.float32) for k in ("mean", "scale", "w")),
-                               float(state["b"])))
+        mean, scale, w = (np.asarray(state[k], np.float32) for k in ("mean", "scale", "w"))
+        return cls(LinearModel(mean, scale, w, float(state["b"])))
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,8 @@ def estimate(x: Vectors, y: NDArray[np.bool_], rescale: LinearModel, seed: int =
     t, s = np.concatenate(truth), np.concatenate(scores)
     said = s >= 0.5
     hits = int((said & t).sum())
-    return Estimate(method, int(t.size), int(t.sum()), hits / max(int(said.sum()), 1), hits / max(int(t.sum()), 1),
-                    float(average_precision_score(t, s)))
+    return Estimate(method, int(t.size), int(t.sum()), hits / max(int(said.sum()), 1),
+                    hits / max(int(t.sum()), 1), float(average_precision_score(t, s)))
 
 
 def pick(probabilities: NDArray[np.float64], n: int, strategy: Strategy,
