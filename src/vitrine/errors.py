@@ -36,7 +36,8 @@ VitrineError
 │   ├── StaleSuggestion (Conflict)   its record or image changed or went since it was made
 │   ├── AgentError             an agent cannot load (missing or corrupt model file...)
 │   └── ConceptError           a concept cannot be made, labelled, trained or saved
-│       └── ConceptNotFound (NotFound)
+│       ├── ConceptNotFound (NotFound)
+│       └── ConceptExists (Conflict)
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
@@ -246,6 +247,12 @@ class ConceptNotFound(ConceptError, NotFound):
     """No concept has that name."""
 
     code = "not_found"
+
+
+class ConceptExists(ConceptError, Conflict):
+    """A concept of that name exists already."""
+
+    code = "concept_exists"
 
 
 class JobError(VitrineError):

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.catalog.base import Connected, chunks, placeholders
-from vitrine.errors import ConceptError, ConceptNotFound
+from vitrine.errors import ConceptExists, ConceptNotFound
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class ConceptStore(Connected):
                     "INSERT INTO concepts (name, description, created_by, created_at) VALUES (?, ?, ?, ?)",
                     (name, description, created_by, time.time()))
             except sqlite3.IntegrityError:
-                raise ConceptError(f"a concept named {name!r} exists already") from None
+                raise ConceptExists(f"a concept named {name!r} exists already") from None
             return self.get(name)
 
     def get(self, name: str) -> Concept:
