@@ -20,7 +20,6 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -81,15 +80,6 @@ class Asking:
     predicted_positive: int | None
     seconds: float
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Pool:
-    """The collection's indexed images as the learner sees them: ids, their records, vectors."""
-
-    image_ids: NDArray[np.int64]
-    record_ids: NDArray[np.int64]
-    vectors: NDArray[np.float32]
 
 
 @dataclass
@@ -308,7 +298,3 @@ def save(collection: Collection, name: str, *, actor: str, address: str = "") ->
                              after={"version": version, "sha256": digest, "estimate": estimate_},
                              address=address)
     return saved, True
-
-
-def model_path(collection: Collection, saved: SavedModel) -> Path:
-    return collection.root / saved.path
