@@ -106,8 +106,9 @@ class Agent(ABC):
         """What the agent proposes about `item` (may be nothing). Raising skips this item only."""
 
     def prepare(self, collection: Collection) -> None:
-        """Look at the whole collection before the first item (agents that compare records with
-        each other); called once per job run. Most agents need nothing."""
+        """Called once per job run, before `info()`: agents whose model lives in the collection (a
+        classifier trained on its vectors) load it here, agents that compare records with each other
+        look at the whole collection. Most need nothing. Raising fails the job."""
 
 
 def _unknown(name: str, names: list[str]) -> str:
@@ -117,7 +118,8 @@ def _unknown(name: str, names: list[str]) -> str:
 AGENTS: Registry[Agent] = Registry(
     "agent", "vitrine.suggesters",
     {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
-     "records": "vitrine.suggestions.consistency:RecordsAgent"},
+     "records": "vitrine.suggestions.consistency:RecordsAgent",
+     "concept": "vitrine.concepts.agent:ConceptAgent"},
     error=PluginError, unknown=_unknown)
 
 
