@@ -29,6 +29,7 @@ from vitrine.web.routes import (
     agents,
     audit,
     batches,
+    concept_pages,
     concepts,
     duplicates,
     gallery,
@@ -96,7 +97,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id};
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit, users, jobs, agents, batches, review, linked_art, concepts):
+                   account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts):
         app.include_router(module.router)
     handlers.install(app)
     return app
@@ -145,6 +146,7 @@ def _templates() -> Jinja2Templates:
     env.globals["csrf_input"] = _csrf_input
     env.globals["signed_in"] = _signed_in
     env.globals["may"] = _may
+    env.globals["concept_names"] = _concept_names
     return templates
 
 
@@ -163,3 +165,11 @@ def _signed_in(request: Request) -> Principal | None:
 def _may(request: Request, permission: str) -> bool:
     principal: Principal | None = getattr(request.state, "principal", None)
     return principal is not None and principal.may(Permission(permission))
+
+
+def _concept_names(request: Request) -> list[str]:
+    """The concepts an editor may mark works for, on pages that show works (none for other roles)."""
+    if not _may(request, "catalogue"):
+        return []
+    collection: Collection = request.app.state.collection
+    return [c.name for c in collection.catalog.concepts.all()]

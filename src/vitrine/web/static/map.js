@@ -536,6 +536,7 @@
     $('map-selection-works').textContent = body.total.toLocaleString();
     $('map-selection-list').replaceChildren(...body.works.map((work) => {
       const li = document.createElement('li');
+      li.dataset.identifier = work.identifier;  // what static/concepts.js marks
       const a = document.createElement('a');
       a.href = work.url;
       const img = document.createElement('img');
