@@ -74,7 +74,8 @@ def test_marks_from_forms_are_stored_audited_and_lead_back(cat_app: FastAPI, edi
     assert bad.status_code == 422
     unknown = editor.post("/review/concepts/label", data={"concept": NAME, "mark": "pos:nope"})
     assert unknown.status_code == 422 and "nope" in unknown.text
-    assert editor.post("/review/concepts/label", data={"concept": "ship", "mark": "pos:w02"}).status_code == 404
+    elsewhere = editor.post("/review/concepts/label", data={"concept": "ship", "mark": "pos:w02"})
+    assert elsewhere.status_code == 404
     assert set(labels(cat_app)) == {"w00", "w01"}
 
 
@@ -83,7 +84,8 @@ def test_the_concept_page_shows_labels_estimate_and_asks(cat_app: FastAPI, edito
     first = editor.get(PAGE).text
     assert 'id="no-labels"' in first and 'id="estimate-problem"' in first and "random choice" in first
     editor.post(f"/api/concepts/{NAME}/labels", json={"identifiers": ["w00", "w01"], "positive": True})
-    editor.post(f"/api/concepts/{NAME}/labels", json={"identifiers": ["w02", "w03", "w04"], "positive": False})
+    editor.post(f"/api/concepts/{NAME}/labels",
+                json={"identifiers": ["w02", "w03", "w04"], "positive": False})
     page = editor.get(PAGE, params={"n": 2}).text
     assert re.search(r'<dd data-field="precision">\d\.\d\d</dd>', page)
     assert 'data-field="average_precision"' in page and 'id="estimate-caution"' in page
@@ -114,15 +116,16 @@ def test_saving_a_version_and_starting_its_job(cat_app: FastAPI, editor: TestCli
     assert same.headers["location"] == f"{PAGE}?done=same#versions"
     page = editor.get(f"{PAGE}?done=saved").text
     assert 'data-version="1"' in page and 'data-version="2"' not in page and 'id="concept-notice"' in page
-    form = re.search(r'<form action="/review/jobs" method="post" id="start-concept-job">(.*?)</form>', page, re.S)
+    form = re.search(r'<form action="/review/jobs" method="post" id="start-concept-job">(.*?)</form>',
+                     page, re.S)
     assert form is not None
     assert '<input type="hidden" name="agent" value="concept">' in form.group(1)
     options = re.search(r"name=\"options\" value='([^']*)'", form.group(1))
     assert options is not None and options.group(1) == f'concept="{NAME}"'
     spawned = Worker(cat_app)
     monkeypatch.setattr(worker, "spawn", spawned)
-    started = editor.post("/review/jobs", data={"agent": "concept", "options": options.group(1), "scope": "all"},
-                          follow_redirects=False)
+    started = editor.post("/review/jobs", follow_redirects=False,
+                          data={"agent": "concept", "options": options.group(1), "scope": "all"})
     assert started.status_code == 303
     spawned.finish()
     [(_, job_id)] = spawned.spawned
@@ -144,7 +147,8 @@ def test_works_shown_to_an_editor_carry_concept_marks(cat_app: FastAPI, editor: 
     assert '<script src="/static/concepts.js" defer></script>' in search
     back = re.search(r'name="back" value="([^"]+)"', search)
     assert back is not None and back.group(1) == "/search?q=study"
-    assert editor.post("/api/sets", json={"name": "picks", "identifiers": ["w04", "acc/1850/5"]}).status_code == 201
+    made = editor.post("/api/sets", json={"name": "picks", "identifiers": ["w04", "acc/1850/5"]})
+    assert made.status_code == 201
     shown = editor.get("/sets/picks").text
     assert 'value="pos:w04"' in shown and 'value="neg:acc/1850/5"' in shown and "/static/concepts.js" in shown
     build_map(served(cat_app), "pca")
@@ -161,7 +165,8 @@ def test_researchers_get_no_concept_marking(cat_app: FastAPI, editor: TestClient
     assert "concept-marking" not in search.text and "concepts.js" not in search.text
     assert researcher.get("/review/concepts").status_code == 403
     assert researcher.get(PAGE).status_code == 403
-    refused = researcher.post("/review/concepts/label", data={"concept": NAME, "mark": "pos:w00", "back": "/"})
+    refused = researcher.post("/review/concepts/label",
+                              data={"concept": NAME, "mark": "pos:w00", "back": "/"})
     assert refused.status_code == 403
     assert researcher.post("/review/concepts", data={"name": "ship"}).status_code == 403
     assert researcher.post(f"{PAGE}/versions").status_code == 403

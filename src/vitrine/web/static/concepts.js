@@ -2,14 +2,13 @@
 // /api/concepts/{name}/labels, without a page reload: on the search results, a saved set's page,
 // the map's selection and a concept's page (its "ask" panel, with the keys y, n, j, k).
 // Without this script every button submits the #concept-marking form to /review/concepts/label.
+// The search page's "Refine" replaces its results (and this form) in place: look them up at each use.
 (() => {
   "use strict";
-  const form = document.getElementById("concept-marking");
-  if (!form) return;
-  const status = document.getElementById("concept-status");
   let busy = false;
 
   function say(text, problem) {
+    const status = document.getElementById("concept-status");
     if (!status) return;
     status.textContent = text;
     status.classList.toggle("problem", Boolean(problem));
@@ -21,7 +20,8 @@
   }
 
   function concept() {
-    const field = form.elements.namedItem("concept");
+    const form = document.getElementById("concept-marking");
+    const field = form && form.elements.namedItem("concept");
     return field ? field.value : "";
   }
 
@@ -41,7 +41,7 @@
       const one = identifiers.length === 1;
       const who = one ? identifiers[0] : `${identifiers.length} works`;
       const as = positive ? (one ? "an example" : "examples") : (one ? "a counter-example" : "counter-examples");
-      say(`Marked ${who} as ${as} of “${data.name}” (${data.labels} labels, ${data.positives} examples).`);
+      say(`Marked ${who} as ${as} of “${data.name}” (labels: ${data.labels}, examples: ${data.positives}).`);
       showCounts(data);
       return data;
     } catch (err) {
