@@ -20,6 +20,7 @@ BENCHMARKS = {
     "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
     "screening": "NudeNet screening of visitor photos: time per photo (p50, p95) vs decode and resize alone.",
     "dates": "Date agent on Tate: exact years vs Tate's own by pattern family, beside parse_date; records/s.",
+    "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ

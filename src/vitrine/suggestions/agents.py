@@ -109,7 +109,8 @@ def _unknown(name: str, names: list[str]) -> str:
 
 AGENTS: Registry[Agent] = Registry(
     "agent", "vitrine.suggesters",
-    {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent"},
+    {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
+     "faces": "vitrine.suggestions.faces:FaceAgent"},
     error=PluginError, unknown=_unknown)
 
 
