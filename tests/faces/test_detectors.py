@@ -15,8 +15,8 @@ from vitrine.faces.detectors import DETECTORS, create_detector, detect_image, re
 from vitrine.faces.scoring import iou
 
 
-@pytest.mark.parametrize(("name", "size", "needs"), [("yunet", 640, "yunet_model"), ("hog", 640, "dlib_models"),
-                                                     ("cnn", 320, "dlib_models")])
+@pytest.mark.parametrize(("name", "size", "needs"), [
+    ("yunet", 640, "yunet_model"), ("hog", 640, "dlib_models"), ("cnn", 320, "dlib_models")])
 def test_each_detector_finds_the_sitter_of_a_painted_portrait(
         name: str, size: int, needs: str, request: pytest.FixtureRequest, portraits: dict[str, Path],
         sitter_box: tuple[int, int, int, int]) -> None:

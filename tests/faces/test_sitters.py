@@ -57,7 +57,7 @@ def test_a_damaged_index_file_is_refused_with_what_to_do(face_collection: Collec
     path = face_collection.root / DESCRIPTORS
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not numpy")
-    with pytest.raises(FaceSearchError, match="unreadable .* delete it and index again"):
+    with pytest.raises(FaceSearchError, match=r"unreadable .* delete it and index again"):
         similar_faces(face_collection, _image_id(face_collection, "a"))
 
 
