@@ -13,6 +13,8 @@
 - With `--labels`: a detection is a true positive at IoU >= 0.5 with a labelled face (one-to-one,
   in decreasing score); precision and recall per detector at its default threshold, over all
   labelled images (an image with no labelled face counts its detections as false positives).
+- The dlib face descriptor (5-point alignment + ResNet, what `vitrine faces index` stores) is timed
+  per face, on the faces the first detector found, where its models are installed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from PIL import Image
 
 from vitrine.bench.output import check_choices, check_public_art, emit
-from vitrine.faces.detectors import DETECTORS, create_detector, detect_image
+from vitrine.faces.detectors import DETECTORS, create_detector, detect_image, prepare
 from vitrine.faces.scoring import Box, Tally, match, read_labels
 from vitrine.images import read_image
 
@@ -62,6 +64,8 @@ class Report:
     labelled: bool
     decode_ms_mean: float
     rows: list[DetectorRow] = field(default_factory=list)
+    describe_faces: int = 0
+    describe_ms_per_face: float | None = None
 
 
 def sample(data: Path, count: int) -> list[Path]:
@@ -98,7 +102,29 @@ def run(images: list[tuple[Path, Boxes | None]], detectors: list[str], size: int
     report = Report("", len(images), size, any(b is not None for _, b in images), round(decode_ms, 2))
     for name in detectors:
         report.rows.append(_measure(name, size, decoded, [b for _, b in images]))
+    report.describe_faces, report.describe_ms_per_face = _describe_speed(detectors[0], size, decoded)
     return report
+
+
+def _describe_speed(name: str, size: int, decoded: list[Image.Image]) -> tuple[int, float | None]:
+    """CPU ms per face of dlib's descriptor, on the faces detector `name` finds (None: not installed)."""
+    from vitrine.errors import AgentError
+    from vitrine.faces.sitters import Describer
+
+    detector, describer = create_detector(name, size=size), Describer()
+    try:
+        describer.key()
+    except AgentError:
+        return 0, None
+    faces, spent = 0, 0.0
+    for image in decoded:
+        rgb, _ = prepare(image, size)
+        found = detector.detect(rgb)
+        started = time.process_time()
+        describer.describe(rgb, found)
+        spent += time.process_time() - started
+        faces += len(found)
+    return faces, round(spent * 1000 / faces, 2) if faces else None
 
 
 def _measure(name: str, size: int, decoded: list[Image.Image], truth: list[Boxes | None]) -> DetectorRow:
@@ -140,6 +166,9 @@ def table(report: Report) -> str:
         if report.labelled:
             line += f" {r.precision} | {r.recall} | {r.found} | {r.wrong} | {r.missed} |"
         lines.append(line)
+    if report.describe_ms_per_face is not None:
+        lines.append(f"dlib descriptor: {report.describe_ms_per_face} ms/face over the "
+                     f"{report.describe_faces} faces {report.rows[0].detector} found")
     return "\n".join(lines)
 
 
