@@ -70,3 +70,16 @@ def test_the_agent_without_its_model_says_how_to_get_it(fake_collection: Collect
         agent.info()
     with pytest.raises(AgentError, match="no YuNet face model"):
         run_agent(fake_collection, "faces", options={"detector": "yunet"})
+
+
+@pytest.mark.usefixtures("dlib_models")
+def test_on_a_fresh_install_without_yunet_the_agent_detects_with_dlib_hog(
+        face_collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        sitter_box: tuple[int, int, int, int]) -> None:
+    monkeypatch.setenv("VITRINE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(models, "SHARED_MODELS", tmp_path / "no-shared")
+    assert create_agent("faces").info().parameters["detector"] == "hog"
+    job = run_agent(face_collection, "faces")
+    assert job.failed == 0
+    (face,) = [s for s in _found(face_collection) if s.identifier == "a"]
+    assert iou(face.region["box"], sitter_box) > 0.4 and "landmarks" not in face.value
