@@ -10,7 +10,7 @@ from PIL import Image
 
 from vitrine.bench import faces as bench
 from vitrine.errors import SuggestionError
-from vitrine.faces.scoring import iou, match, read_labels
+from vitrine.faces.scoring import Labelled, iou, match, read_labels
 
 
 def test_iou_and_one_to_one_matching() -> None:
@@ -20,8 +20,16 @@ def test_iou_and_one_to_one_matching() -> None:
     truth = [[0, 0, 10, 10], [100, 100, 20, 20]]
     tally = match([[1, 1, 10, 10], [0, 0, 10, 10], [50, 50, 5, 5]], truth)
     # the second detection of the same face is a false positive; the face at 100,100 is missed
-    assert (tally.found, tally.wrong, tally.missed) == (1, 2, 1)
+    assert (tally.found, tally.wrong, tally.missed, tally.ignored) == (1, 2, 1, 0)
     assert tally.precision == pytest.approx(1 / 3) and tally.recall == 0.5
+    # the highest pair first, whatever the detections' order: [4, 0, 10, 10] takes its twin (IoU 1) and
+    # leaves the first face to [3, 0, 10, 10] (0.54), which would have taken the second (0.82) had it chosen first
+    greedy = match([[3, 0, 10, 10], [4, 0, 10, 10]], [[0, 0, 10, 10], [4, 0, 10, 10]])
+    assert (greedy.found, greedy.wrong, greedy.missed) == (2, 0, 0)
+    # a detection on an uncertain box, or centred in an uncertain crowd, counts for nothing
+    on_uncertain = match([[50, 50, 5, 5], [200, 200, 8, 8], [400, 400, 8, 8]], truth,
+                         uncertain=[[49, 49, 6, 6], [150, 150, 100, 100]])
+    assert (on_uncertain.found, on_uncertain.wrong, on_uncertain.missed, on_uncertain.ignored) == (0, 1, 2, 2)
     empty = match([], [])
     assert empty.precision is None and empty.recall is None
 
@@ -31,8 +39,9 @@ def test_a_malformed_labels_line_is_refused_by_number(tmp_path: Path) -> None:
     path.write_text('{"file": "a.jpg", "faces": [[1, 2, 3, 4]]}\n\n{"file": "b.jpg", "faces": [[1, 2, 3]]}\n')
     with pytest.raises(SuggestionError, match=r"faces.jsonl, line 3: .*a face is \[x, y, w, h\]"):
         read_labels(path)
-    path.write_text('{"file": "a.jpg", "faces": []}\n')
-    assert read_labels(path) == {"a.jpg": []}
+    path.write_text('{"file": "a.jpg", "faces": []}\n'
+                    '{"file": "b.jpg", "faces": [], "uncertain": [[1, 2, 3, 4]]}\n')
+    assert read_labels(path) == {"a.jpg": Labelled([], []), "b.jpg": Labelled([], [(1, 2, 3, 4)])}
 
 
 def test_the_bench_reports_precision_and_recall_per_detector_from_a_labels_file(
@@ -45,13 +54,13 @@ def test_the_bench_reports_precision_and_recall_per_detector_from_a_labels_file(
     # the fake detector's box is the middle third, (100, 50, 100, 50) in these images
     rows = [{"file": "images/a.jpg", "faces": [[100, 50, 100, 50]]},
             {"file": "b.jpg", "faces": [[0, 0, 30, 30], [100, 50, 90, 50]]},
-            {"file": "images/c.jpg", "faces": []}]
+            {"file": "images/c.jpg", "faces": [], "uncertain": [[90, 40, 120, 70]]}]
     labels.write_text("".join(json.dumps(r) + "\n" for r in rows))
     report = bench.main(["--data", str(tmp_path), "--detectors", "fake", "--labels", str(labels),
                          "--json", str(tmp_path / "out.json")])
     (row,) = report.rows
-    assert (row.found, row.wrong, row.missed) == (2, 1, 1)
-    assert row.precision == pytest.approx(0.667, abs=1e-3) and row.recall == 0.667
+    assert (row.found, row.wrong, row.missed, row.ignored) == (2, 0, 1, 1)  # c's face is uncertain
+    assert row.precision == 1.0 and row.recall == 0.667
     assert "| fake |" in capsys.readouterr().out
     assert json.loads((tmp_path / "out.json").read_text())["rows"][0]["recall"] == 0.667
     plain = bench.main(["--data", str(tmp_path), "--detectors", "fake", "--images", "2"])

@@ -10,9 +10,10 @@
   one), so the figures are per core. The time is CPU time (process time) of detection alone,
   resizing included, decoding not (decoding is timed once, apart); the first image warms up and
   is not timed. p50 and p95 per image, and images per second per core.
-- With `--labels`: a detection is a true positive at IoU >= 0.5 with a labelled face (one-to-one,
-  in decreasing score); precision and recall per detector at its default threshold, over all
-  labelled images (an image with no labelled face counts its detections as false positives).
+- With `--labels`: a detection is a true positive at IoU >= 0.5 with a labelled face (one to one,
+  greedily by IoU; one on an "uncertain" box counts for nothing: `vitrine.faces.scoring`); precision
+  and recall per detector at its default threshold, over all labelled images (an image with no
+  labelled face counts its detections as false positives).
 - The dlib face descriptor (5-point alignment + ResNet, what `vitrine faces index` stores) is timed
   per face, on the faces the first detector found, where its models are installed.
 """
@@ -30,12 +31,11 @@ from PIL import Image
 
 from vitrine.bench.output import check_choices, check_public_art, emit
 from vitrine.faces.detectors import DETECTORS, create_detector, detect_image, prepare
-from vitrine.faces.scoring import Box, Tally, match, read_labels
+from vitrine.faces.scoring import Labelled, Tally, match, read_labels
 from vitrine.images import read_image
 
 DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "public-art"
 CHOICES = ("yunet", "hog", "cnn", "fake")
-Boxes = list[Box]
 
 
 @dataclass
@@ -54,6 +54,7 @@ class DetectorRow:
     found: int | None = None
     wrong: int | None = None
     missed: int | None = None
+    ignored: int | None = None
 
 
 @dataclass
@@ -76,9 +77,9 @@ def sample(data: Path, count: int) -> list[Path]:
     return [data / f for f in files[:count] if (data / f).is_file()]
 
 
-def labelled(data: Path, labels: dict[str, Boxes]) -> list[tuple[Path, Boxes | None]]:
+def labelled(data: Path, labels: dict[str, Labelled]) -> list[tuple[Path, Labelled | None]]:
     """The labelled files, found as given, under `data`, or under `data`/images by name."""
-    out: list[tuple[Path, Boxes | None]] = []
+    out: list[tuple[Path, Labelled | None]] = []
     for name, boxes in labels.items():
         for path in (Path(name), data / name, data / "images" / Path(name).name):
             if path.is_file():
@@ -90,7 +91,7 @@ def labelled(data: Path, labels: dict[str, Boxes]) -> list[tuple[Path, Boxes | N
     return out
 
 
-def run(images: list[tuple[Path, Boxes | None]], detectors: list[str], size: int) -> Report:
+def run(images: list[tuple[Path, Labelled | None]], detectors: list[str], size: int) -> Report:
     import cv2
 
     cv2.setNumThreads(1)
@@ -127,7 +128,7 @@ def _describe_speed(name: str, size: int, decoded: list[Image.Image]) -> tuple[i
     return faces, round(spent * 1000 / faces, 2) if faces else None
 
 
-def _measure(name: str, size: int, decoded: list[Image.Image], truth: list[Boxes | None]) -> DetectorRow:
+def _measure(name: str, size: int, decoded: list[Image.Image], truth: list[Labelled | None]) -> DetectorRow:
     detector = create_detector(name, size=size)
     described = detector.describe()
     detect_image(detector, decoded[0])  # loads the model; not timed
@@ -141,7 +142,7 @@ def _measure(name: str, size: int, decoded: list[Image.Image], truth: list[Boxes
         faces += len(found)
         with_faces += bool(found)
         if boxes is not None:
-            tally.add(match([f.box for f in found], boxes))
+            tally.add(match([f.box for f in found], boxes.faces, boxes.uncertain))
     times.sort()
     mean = sum(times) / len(times)
     p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
@@ -150,7 +151,7 @@ def _measure(name: str, size: int, decoded: list[Image.Image], truth: list[Boxes
     if any(b is not None for b in truth):
         row.precision = None if tally.precision is None else round(tally.precision, 3)
         row.recall = None if tally.recall is None else round(tally.recall, 3)
-        row.found, row.wrong, row.missed = tally.found, tally.wrong, tally.missed
+        row.found, row.wrong, row.missed, row.ignored = tally.found, tally.wrong, tally.missed, tally.ignored
     return row
 
 
@@ -158,13 +159,13 @@ def table(report: Report) -> str:
     lines = [f"{report.images} public-art images at {report.size} px long side, one thread; decode "
              f"{report.decode_ms_mean} ms/image (apart)",
              "| detector | model | ms/image mean | p50 | p95 | images/s/core | faces | images with faces |"
-             + (" precision | recall | TP | FP | FN |" if report.labelled else ""),
-             "|---|---|---|---|---|---|---|---|" + ("---|---|---|---|---|" if report.labelled else "")]
+             + (" precision | recall | TP | FP | FN | on uncertain |" if report.labelled else ""),
+             "|---|---|---|---|---|---|---|---|" + ("---|---|---|---|---|---|" if report.labelled else "")]
     for r in report.rows:
         line = (f"| {r.detector} | {r.model_version} | {r.ms_mean} | {r.ms_p50} | {r.ms_p95} "
                 f"| {r.images_per_s} | {r.faces} | {r.images_with_faces} |")
         if report.labelled:
-            line += f" {r.precision} | {r.recall} | {r.found} | {r.wrong} | {r.missed} |"
+            line += f" {r.precision} | {r.recall} | {r.found} | {r.wrong} | {r.missed} | {r.ignored} |"
         lines.append(line)
     if report.describe_ms_per_face is not None:
         lines.append(f"dlib descriptor: {report.describe_ms_per_face} ms/face over the "

@@ -1,9 +1,13 @@
 """Detections against faces labelled by hand: IoU, one-to-one matching, and the labels file.
 
 A labels file is JSON Lines, one image a line: ``{"file": "images/met-1.jpg", "faces": [[x, y, w, h], ...]}``
-with boxes in the image file's own pixels (an empty list: an image checked and holding no face).
-A detection counts as found (true positive) when its IoU with a labelled face not yet taken is at
-least 0.5 (PASCAL VOC's rule); detections are taken in decreasing score, each face matched once.
+with boxes in the image file's own pixels (an empty list: an image checked and holding no face),
+and optionally ``"uncertain": [[x, y, w, h], ...]``: faces too small, dark or turned away to be sure
+of, or a crowd's region (the rules of data/labels/faces/README.md). Detections and labelled faces
+are paired one to one, greedily by IoU (the highest pair first), at IoU >= 0.5: a pair is a true
+positive, a face left alone a miss. A detection left alone is a false positive, unless it lies on
+an uncertain box (IoU >= 0.5, or its centre inside one): then it counts for nothing, and an
+uncertain box is never a miss. The same rule as `scripts/eval_faces.py`, which made the first figure.
 """
 
 from __future__ import annotations
@@ -37,11 +41,13 @@ class Tally:
     found: int = 0
     wrong: int = 0
     missed: int = 0
+    ignored: int = 0
 
     def add(self, other: Tally) -> None:
         self.found += other.found
         self.wrong += other.wrong
         self.missed += other.missed
+        self.ignored += other.ignored
 
     @property
     def precision(self) -> float | None:
@@ -55,39 +61,51 @@ class Tally:
 
 
 def match(detected: Sequence[Sequence[float]], truth: Sequence[Sequence[float]],
-          threshold: float = 0.5) -> Tally:
-    """Match `detected` boxes (in decreasing score) one-to-one to `truth` boxes at IoU >= `threshold`."""
-    free = list(range(len(truth)))
-    tally = Tally()
-    for box in detected:
-        best, best_iou = -1, threshold
-        for i in free:
-            overlap = iou(box, truth[i])
-            if overlap >= best_iou:
-                best, best_iou = i, overlap
-        if best < 0:
-            tally.wrong += 1
-        else:
-            free.remove(best)
-            tally.found += 1
-    tally.missed = len(free)
-    return tally
+          uncertain: Sequence[Sequence[float]] = (), threshold: float = 0.5) -> Tally:
+    """Pair `detected` boxes one to one with `truth` boxes, greedily by IoU, at IoU >= `threshold`."""
+    pairs = sorted(((iou(d, t), i, j) for i, d in enumerate(detected) for j, t in enumerate(truth)),
+                   reverse=True)
+    used_d: set[int] = set()
+    used_t: set[int] = set()
+    for overlap, i, j in pairs:
+        if overlap < threshold:
+            break
+        if i not in used_d and j not in used_t:
+            used_d.add(i)
+            used_t.add(j)
+    alone = [d for i, d in enumerate(detected) if i not in used_d]
+    ignored = sum(1 for d in alone if _on_uncertain(d, uncertain, threshold))
+    return Tally(len(used_d), len(alone) - ignored, len(truth) - len(used_t), ignored)
 
 
-def read_labels(path: Path) -> dict[str, list[Box]]:
-    """file -> labelled face boxes, from a JSON Lines labels file; a malformed line is refused by number."""
+def _on_uncertain(box: Sequence[float], uncertain: Sequence[Sequence[float]], threshold: float) -> bool:
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return any(iou(box, u) >= threshold or (u[0] <= cx <= u[0] + u[2] and u[1] <= cy <= u[1] + u[3])
+               for u in uncertain)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """The faces labelled in one image, and the boxes the labeller was not sure of."""
+
+    faces: list[Box]
+    uncertain: list[Box]
+
+
+def read_labels(path: Path) -> dict[str, Labelled]:
+    """file -> its labelled faces, from a JSON Lines labels file; a malformed line is refused by number."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise SuggestionError(f"cannot read the face labels {path}: {exc.strerror or exc}") from None
-    labels: dict[str, list[Box]] = {}
+    labels: dict[str, Labelled] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            boxes = [_box(b) for b in row["faces"]]
-            labels[str(row["file"])] = boxes
+            labels[str(row["file"])] = Labelled([_box(b) for b in row["faces"]],
+                                                [_box(b) for b in row.get("uncertain") or []])
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise SuggestionError(f"{path}, line {number}: expected "
                                   f"{{\"file\": ..., \"faces\": [[x, y, w, h], ...]}} ({exc})") from None
