@@ -23,7 +23,7 @@ def test_iou_and_one_to_one_matching() -> None:
     assert (tally.found, tally.wrong, tally.missed, tally.ignored) == (1, 2, 1, 0)
     assert tally.precision == pytest.approx(1 / 3) and tally.recall == 0.5
     # the highest pair first, whatever the detections' order: [4, 0, 10, 10] takes its twin (IoU 1) and
-    # leaves the first face to [3, 0, 10, 10] (0.54), which would have taken the second (0.82) had it chosen first
+    # leaves the first face to [3, 0, 10, 10] (0.54), which would have taken the second (0.82) first
     greedy = match([[3, 0, 10, 10], [4, 0, 10, 10]], [[0, 0, 10, 10], [4, 0, 10, 10]])
     assert (greedy.found, greedy.wrong, greedy.missed) == (2, 0, 0)
     # a detection on an uncertain box, or centred in an uncertain crowd, counts for nothing
