@@ -30,6 +30,11 @@ def test_iou_and_one_to_one_matching() -> None:
     on_uncertain = match([[50, 50, 5, 5], [200, 200, 8, 8], [400, 400, 8, 8]], truth,
                          uncertain=[[49, 49, 6, 6], [150, 150, 100, 100]])
     assert (on_uncertain.found, on_uncertain.wrong, on_uncertain.missed, on_uncertain.ignored) == (0, 1, 2, 2)
+    # the centre rule: a small box on a labelled face finds it though IoU is under 0.5
+    small = [[3, 3, 4, 4]]
+    face = [[0, 0, 10, 10]]
+    assert match(small, face).found == 0 and match(small, face, centre=True).found == 1
+    assert match([[8, 8, 10, 10]], [[0, 0, 10, 10]], centre=True).found == 0  # overlapping, centre outside
     empty = match([], [])
     assert empty.precision is None and empty.recall is None
 
@@ -61,6 +66,7 @@ def test_the_bench_reports_precision_and_recall_per_detector_from_a_labels_file(
     (row,) = report.rows
     assert (row.found, row.wrong, row.missed, row.ignored) == (2, 0, 1, 1)  # c's face is uncertain
     assert row.precision == 1.0 and row.recall == 0.667
+    assert row.centre_precision == 1.0 and row.centre_recall == 0.667
     assert "| fake |" in capsys.readouterr().out
     assert json.loads((tmp_path / "out.json").read_text())["rows"][0]["recall"] == 0.667
     plain = bench.main(["--data", str(tmp_path), "--detectors", "fake", "--images", "2"])
