@@ -34,7 +34,10 @@ VitrineError
 │   ├── SuggestionNotFound (NotFound)
 │   ├── DecisionConflict (Conflict)  someone else decided the suggestion first
 │   ├── StaleSuggestion (Conflict)   its record or image changed or went since it was made
-│   └── AgentError             an agent cannot load (missing or corrupt model file...)
+│   ├── AgentError             an agent cannot load (missing or corrupt model file...)
+│   └── ConceptError           a concept cannot be made, labelled, trained or saved
+│       ├── ConceptNotFound (NotFound)
+│       └── ConceptExists (Conflict)
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
@@ -214,7 +217,9 @@ class SuggestionError(VitrineError):
 
 
 class SuggestionNotFound(SuggestionError, NotFound):
-    """No suggestion has the given id."""
+    """No suggestion (or agent version) has the given id."""
+
+    code = "not_found"
 
 
 class DecisionConflict(SuggestionError, Conflict):
@@ -233,6 +238,24 @@ class AgentError(SuggestionError):
     """An agent cannot run: a missing or corrupt model file, a missing optional dependency."""
 
     code = "agent_unavailable"
+
+
+class ConceptError(SuggestionError):
+    """A concept taught from examples cannot be made, labelled, trained or saved as asked."""
+
+    code = "concept_refused"
+
+
+class ConceptNotFound(ConceptError, NotFound):
+    """No concept has that name."""
+
+    code = "not_found"
+
+
+class ConceptExists(ConceptError, Conflict):
+    """A concept of that name exists already."""
+
+    code = "concept_exists"
 
 
 class JobError(VitrineError):

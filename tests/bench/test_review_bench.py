@@ -50,8 +50,11 @@ def test_the_bench_reports_pages_and_decisions_beside_its_baseline(
     assert report["insert_per_s"] > 0 and report["bytes_per_suggestion"] > 100
     parts = {"rows", "unique key", "queue indexes", "agent inputs"}
     assert set(report["storage_mb"]) in (parts, set())  # empty where SQLite was built without dbstat
-    assert bench.main(args) == 0  # the second run reuses the collections in --workdir
-    assert "reusing" in capsys.readouterr().out
+    assert bench.main([*args, "--web"]) == 0  # the second run reuses the collections in --workdir
+    out = capsys.readouterr().out
+    assert "reusing" in out and "/review page of 25 (ms)" in out
+    web = json.loads((tmp_path / "r.json").read_text())
+    assert web["web"] and all(0 < p["p50"] <= p["p95"] for p in web["pages"])
 
 
 def test_sizes_are_checked() -> None:

@@ -77,6 +77,13 @@ def test_the_list_filters_by_saved_set_and_assignee(editor: TestClient, review_a
     catalog.sets.put(SavedSet(name="two works", identifiers=("w06", "w07"), shared=True))
     assert {i["record"]["identifier"] for i in _items(editor, set="two works")} == {"w06", "w07"}
     assert editor.get("/api/suggestions", params={"set": "missing"}).status_code == 404
+    # the record page's "review them" link: one record's suggestions, alone or within a set
+    assert {i["record"]["identifier"] for i in _items(editor, record="w06")} == {"w06"}
+    assert _items(editor, record="w06", set="two works") != []
+    assert _items(editor, record="w01", set="two works") == []
+    assert editor.get("/api/suggestions", params={"record": "nope"}).status_code == 404
+    page = editor.get("/review", params={"record": "w06"}).text
+    assert 'id="filter-record" value="w06"' in page
 
     query = SuggestionQuery(kinds=("tag",), order="id", record_ids=(catalog.record_id("w08"),))
     assert review.assign(catalog, query, "ed", limit=2, actor="tests") == 2

@@ -18,9 +18,9 @@ Baseline, in the same run: the same collection shape at `--baseline` suggestions
 alike). A page that costs the same at 10,000 and at 1,000,000 costs what it shows, not what the
 queue holds; that, not a faster machine, is what keeps a queue usable as it grows.
 
-The hook for timing the web page (/review) the same way: give `measure_pages` other fetches, one per
-queue, that GET the page with the query's filters through a signed-in TestClient (a `--web` option
-would build them); `--workdir` keeps the collections (queue-N/) and reuses them on the next run.
+With `--web`, a page is the web page itself: `GET /review` with the query's filters through a
+signed-in editor's TestClient (`vitrine.bench.review_web`), the store's `find` and count still
+timed apart beside it. `--workdir` keeps the collections (queue-N/) and reuses them on the next run.
 """
 
 from __future__ import annotations
@@ -125,6 +125,7 @@ class Report:
     decisions: list[Timing]
     once_ms: dict[str, float]
     load: tuple[float, float, float]
+    web: bool = False
 
 
 def pct(values: list[float], q: int) -> float:
@@ -297,6 +298,7 @@ def table(report: Report) -> str:
     n, b = f"{report.suggestions:,}", f"{report.baseline:,}"
     worst_page = max(report.pages, key=lambda t: t.p95)
     worst_decision = max(report.decisions, key=lambda t: t.p95)
+    heading = "/review page of 25 (ms)" if report.web else "page of 25 (ms)"
     per_kind = ", ".join(f"{k} {v / report.suggestions * 1e6:,.0f}" for k, v in report.storage_mb.items())
     lines = [
         f"review queue: {n} suggestions over {report.records:,} records; baseline {b} (records alike)",
@@ -305,7 +307,7 @@ def table(report: Report) -> str:
         f"storage: {report.bytes_per_suggestion:,.0f} bytes per suggestion, catalogue growth"
         f" (baseline {report.base_bytes_per_suggestion:,.0f}); by part: {per_kind}",
         "",
-        f"{'page of 25 (ms)':28}{'p50':>8}{'p95':>8}{'find p95':>10}{'count p95':>10}{'exact p95':>10}"
+        f"{heading:28}{'p50':>8}{'p95':>8}{'find p95':>10}{'count p95':>10}{'exact p95':>10}"
         f"  | {b + ' p50':>11}{'p95':>7}",
     ]
     lines += [f"{t.name:28}{t.p50:>8.1f}{t.p95:>8.1f}{t.extra['find_p95']:>10.1f}"
@@ -335,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, help="keep the collections here and reuse them")
     parser.add_argument("--json", type=Path, help="write the report here as JSON")
+    parser.add_argument("--web", action="store_true", help="time the /review page, not the store's queries")
     args = parser.parse_args(argv)
     if not 0 < args.baseline <= args.suggestions or not 0 < args.records <= args.suggestions:
         parser.error("need 0 < --baseline <= --suggestions and 0 < --records <= --suggestions")
@@ -350,9 +353,16 @@ def main(argv: list[str] | None = None) -> int:
             proposed = collection.catalog.suggestions.count(SuggestionQuery())
             queues.append(Queue(collection, built, Shape(built.agent_ids, built.kinds, proposed, records)))
         print(f"measuring (load average {' '.join(f'{x:.2f}' for x in _load())})")
-        pages = measure_pages(queues, args.queries, args.seed)
+        if args.web:
+            from vitrine.bench.review_web import web_fetches
+
+            with web_fetches([q.collection for q in queues], PER_PAGE) as fetches:
+                pages = measure_pages(queues, args.queries, args.seed, fetches)
+        else:
+            pages = measure_pages(queues, args.queries, args.seed)
         decided = measure_decisions(queues, args.decisions, args.seed)
         once = measure_once(queues[-1].catalog, queues[-1].shape)
         report = combine(queues, pages, decided, once)
+        report.web = args.web
     emit(report, table(report), args.json)
     return 0

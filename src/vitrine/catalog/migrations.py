@@ -342,6 +342,40 @@ DROP TABLE records_fts;
 ALTER TABLE records_fts_v6 RENAME TO records_fts;
 """
 
+# Concepts taught from examples (`vitrine.concepts`): an editor's labels per record, and the
+# classifiers saved from them, each a version whose state file's digest is its agent's version.
+_V7_SCRIPT = """
+CREATE TABLE IF NOT EXISTS concepts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    description TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS concept_labels (
+    concept_id INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    positive INTEGER NOT NULL CHECK (positive IN (0, 1)),
+    labelled_by TEXT NOT NULL,
+    labelled_at REAL NOT NULL,
+    PRIMARY KEY (concept_id, record_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS concept_models (
+    id INTEGER PRIMARY KEY,
+    concept_id INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    embedder TEXT NOT NULL,
+    labels INTEGER NOT NULL,
+    positives INTEGER NOT NULL,
+    estimate TEXT NOT NULL DEFAULT '{}',
+    saved_by TEXT NOT NULL,
+    saved_at REAL NOT NULL,
+    UNIQUE (concept_id, version)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
@@ -349,6 +383,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "the visitor gallery in the catalogue, with its moderation state", _V4_SCRIPT),
     Migration(5, "failed logins shared by every worker", _V5_SCRIPT),
     Migration(6, "machine suggestions with provenance, accepted values, jobs; curated full text", _V6_SCRIPT),
+    Migration(7, "concepts taught from examples: their labels and saved classifiers", _V7_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vitrine.catalog.accounts import AccountStore
 from vitrine.catalog.audit import AuditLog
+from vitrine.catalog.concepts import ConceptStore
 from vitrine.catalog.filters import Filtering
 from vitrine.catalog.fulltext import FullText
 from vitrine.catalog.gallery import GalleryStore
@@ -26,9 +27,9 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
     """SQLite catalogue of one collection. Safe to share across threads; writes are serialised.
 
     Opening brings the file's schema up to date (`vitrine.catalog.migrations`). Saved sets,
-    accounts, the audit trail, the visitor gallery, machine suggestions and jobs are reached as
-    `catalog.sets`, `catalog.accounts`, `catalog.audit`, `catalog.gallery`, `catalog.suggestions`
-    and `catalog.jobs`, since their method names would clash with the records'.
+    accounts, the audit trail, the visitor gallery, machine suggestions, jobs and concepts are reached as
+    `catalog.sets`, `catalog.accounts`, `catalog.audit`, `catalog.gallery`, `catalog.suggestions`,
+    `catalog.jobs` and `catalog.concepts`, since their method names would clash with the records'.
     """
 
     def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -53,6 +54,7 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
         self.gallery = GalleryStore(self._db, self._lock)
         self.suggestions = SuggestionStore(self._db, self._lock)
         self.jobs = JobStore(self._db, self._lock)
+        self.concepts = ConceptStore(self._db, self._lock)
 
     def close(self) -> None:
         self._db.close()

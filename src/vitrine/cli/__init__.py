@@ -21,6 +21,7 @@ from vitrine.cli.audit import audit
 from vitrine.cli.bench import bench
 from vitrine.cli.check import check
 from vitrine.cli.collection import collection
+from vitrine.cli.concepts import concepts
 from vitrine.cli.demo import demo
 from vitrine.cli.duplicates import duplicates
 from vitrine.cli.export import export
@@ -77,7 +78,8 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
-                 regions, recognize, sets, duplicates, maps, users, audit, suggest, review, faces):
+                 regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
+                 faces):
     cli.add_command(_command)
 
 

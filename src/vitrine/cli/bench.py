@@ -20,6 +20,8 @@ BENCHMARKS = {
     "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
     "screening": "NudeNet screening of visitor photos: time per photo (p50, p95) vs decode and resize alone.",
     "dates": "Date agent on Tate: exact years vs Tate's own by pattern family, beside parse_date; records/s.",
+    "records": "Records agent: same-work pairs on public-art, maker variants and dates on Tate; 100k.",
+    "concepts": "Concepts taught from examples (public-art): AP by labels, uncertainty vs random.",
     "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
 }

@@ -108,12 +108,16 @@ def staff_access(coll: Collection, settings: Settings, name: str) -> list[str]:
 
 
 def _first_suggestions(coll: Collection) -> None:
-    """The cataloguers' queue gets its first suggestions: the date agent over the demo's records."""
+    """The cataloguers' queue gets its first suggestions: dates read from the date texts, records
+    that may describe the same work, makers spelt several ways and self-contradicting records."""
     from vitrine.cli.suggest import run_with_progress
 
     click.echo("\nmachine suggestions (for the review queue):", err=True)
     job = run_with_progress(coll, "dates")
     click.echo(f"  the date agent looked at {job.done} records and proposed {job.made} dates to review")
+    job = run_with_progress(coll, "records")
+    click.echo(f"  the records agent looked at {job.done} records and proposed {job.made} duplicates"
+               " and inconsistencies to review")
 
 
 def _build_research_views(ctx: click.Context, collection: str, map_method: str) -> None:

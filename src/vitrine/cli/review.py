@@ -49,6 +49,7 @@ def _filters(*, status: bool, default_status: tuple[str, ...] = ("proposed",)) -
         click.option("--min-score", type=float, help="Only scores at or above this."),
         click.option("--max-score", type=float, help="Only scores below this."),
         click.option("--set", "set_name", metavar="SETNAME", help="Only the works of this saved set."),
+        click.option("--record", "record", metavar="ID", help="Only the suggestions about this record."),
         click.option("--assignee", metavar="ACCOUNT",
                      help="Only those given to this account ('-': to nobody)."),
     ]
@@ -69,10 +70,14 @@ def _filters(*, status: bool, default_status: tuple[str, ...] = ("proposed",)) -
 def build_query(catalog: Catalog, *, kinds: tuple[str, ...] = (), agents: tuple[str, ...] = (),
                 statuses: tuple[str, ...] = ("proposed",), min_score: float | None = None,
                 max_score: float | None = None, set_name: str | None = None, assignee: str | None = None,
-                order: str = "score", limit: int = 50, offset: int = 0) -> SuggestionQuery:
-    """The filters of the command line as a `SuggestionQuery` (agent names and set resolved)."""
+                record: str | None = None, order: str = "score", limit: int = 50,
+                offset: int = 0) -> SuggestionQuery:
+    """The filters of the command line as a `SuggestionQuery` (agent names, set and record resolved)."""
     agent_ids = tuple(a.id for text in agents for a in find_agents(catalog, text))
     record_ids = Scope(set_name=set_name).record_ids(catalog) if set_name else None
+    if record:
+        one = catalog.record_id(record)
+        record_ids = [one] if record_ids is None or one in record_ids else []
     return SuggestionQuery(
         kinds=kinds, agent_ids=agent_ids, statuses=() if "all" in statuses else statuses,
         score_min=min_score, score_max=max_score,

@@ -11,6 +11,7 @@
 | `datetext` | the date agent's reading rules: a date text as EDTF, years and events, scored by pattern |
 | `evaluate` | an agent's suggestions against a truth file: precision, recall, F1 at each score |
 | `prcurve` | the precision-recall curve of an evaluation as a PNG |
+| `consistency` | the records agent: same-work pairs, self-contradictions (rules: `vitrine.recordcheck`) |
 | `fake` | a fake agent for tests |
 
 Storage is `catalog.suggestions` (suggestions, agents, accepted values) and `catalog.jobs`.

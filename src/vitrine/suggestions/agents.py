@@ -25,12 +25,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from vitrine.errors import AgentError, PluginError, SuggestionError
 from vitrine.plugins import Registry
 from vitrine.records import Record, StoredImage
 from vitrine.version import __version__
+
+if TYPE_CHECKING:
+    from vitrine.collection import Collection
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,11 @@ class Agent(ABC):
     def suggest(self, item: Item) -> Iterable[Proposal]:
         """What the agent proposes about `item` (may be nothing). Raising skips this item only."""
 
+    def prepare(self, collection: Collection) -> None:
+        """Called once per job run, before `info()`: agents whose model lives in the collection (a
+        classifier trained on its vectors) load it here, agents that compare records with each other
+        look at the whole collection. Most need nothing. Raising fails the job."""
+
 
 def _unknown(name: str, names: list[str]) -> str:
     return f"unknown agent {name!r}; agents: {', '.join(sorted(names))}"
@@ -110,6 +118,8 @@ def _unknown(name: str, names: list[str]) -> str:
 AGENTS: Registry[Agent] = Registry(
     "agent", "vitrine.suggesters",
     {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
+     "records": "vitrine.suggestions.consistency:RecordsAgent",
+     "concept": "vitrine.concepts.agent:ConceptAgent",
      "faces": "vitrine.suggestions.faces:FaceAgent"},
     error=PluginError, unknown=_unknown)
 

@@ -33,6 +33,8 @@ class QueueFilters:
     score_min: float | None = None
     score_max: float | None = None
     set_name: str | None = None
+    #: only the suggestions about this record (the record page's "review them")
+    record: str | None = None
     assignee: str | None = None
     stale: bool | None = None
     order: Order = "score"
@@ -85,6 +87,9 @@ def to_query(collection: Collection, filters: QueueFilters, *, by: SetUser = OPE
     record_ids = None
     if filters.set_name:
         record_ids = tuple(_record_ids(collection, get_set(collection, filters.set_name, by).identifiers))
+    if filters.record:
+        one = collection.catalog.record_id(filters.record)  # an unknown record is refused, by name
+        record_ids = (one,) if record_ids is None or one in record_ids else ()
     return SuggestionQuery(
         kinds=filters.kinds, agent_ids=agent_ids(collection, filters.agents), statuses=filters.statuses,
         score_min=filters.score_min, score_max=filters.score_max, record_ids=record_ids,

@@ -93,6 +93,11 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
     agent = create_agent(job.agent, job.options)
+    try:
+        agent.prepare(collection)
+    except VitrineError as exc:  # a missing concept or model: the job cannot start
+        catalog.jobs.finish(job_id, "failed", str(exc))
+        raise
     info = agent.info()
     stored = catalog.suggestions.agent_row(info.key(), info.to_dict())
     among = Scope.from_dict(job.scope).record_ids(catalog)

@@ -29,6 +29,7 @@ from vitrine.web.routes import (
     agents,
     audit,
     batches,
+    concepts,
     duplicates,
     gallery,
     images,
@@ -95,7 +96,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id};
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit, users, jobs, agents, batches, review, linked_art):
+                   account, audit, users, jobs, agents, batches, review, linked_art, concepts):
         app.include_router(module.router)
     handlers.install(app)
     return app

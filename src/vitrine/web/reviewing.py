@@ -46,7 +46,8 @@ def queue_filters(params: QueueParams, principal: Principal) -> QueueFilters:
     statuses = () if "any" in params.status else tuple(params.status)
     return QueueFilters(
         kinds=tuple(params.kind), agents=tuple(params.agent), statuses=statuses, score_min=params.score_min,
-        score_max=params.score_max, set_name=params.set or None, assignee=assignee,
+        score_max=params.score_max, set_name=params.set or None, record=params.record or None,
+        assignee=assignee,
         stale={"": None, "yes": True, "no": False}[params.stale], order=params.order)
 
 

@@ -28,6 +28,7 @@ class QueueParams(BaseModel):
     score_max: float | None = Field(default=None, ge=-1e9, le=1e9, allow_inf_nan=False,
                                     description="scores below this shown (exclusive)")
     set: str = Field(default="", max_length=80, description="only the works of this saved set")
+    record: str = Field(default="", max_length=500, description="only the suggestions about this record")
     assignee: str = Field(default="", max_length=64,
                           description="'mine' (the signed-in account), 'unassigned', or an account name")
     stale: Literal["", "yes", "no"] = Field(default="",
