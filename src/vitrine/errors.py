@@ -45,6 +45,7 @@ VitrineError
     ├── RegionSearchError      a region query is malformed (box outside the image...)
     ├── RecognitionError       a photo cannot be recognised (no index...)
     ├── DuplicatesError        near-duplicates cannot be found or read
+    ├── FaceSearchError        faces cannot be compared (no face index, no face in the image...)
     ├── MapQueryError          a map request is malformed (unknown field, bad ids...)
     └── LayoutError            a map layout cannot run on these vectors
 
@@ -285,6 +286,10 @@ class RecognitionError(SearchError):
 
 class DuplicatesError(SearchError):
     """Near-duplicates cannot be found, or the saved report cannot be read."""
+
+
+class FaceSearchError(SearchError):
+    """Faces cannot be compared: the collection has no face index, or the image no face in it."""
 
 
 class MapQueryError(SearchError):

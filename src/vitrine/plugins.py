@@ -8,6 +8,7 @@
 | map layouts | `vitrine.maps.layout` | `vitrine.layouts` |
 | gallery screeners | `vitrine.visitor.screening` | `vitrine.screeners` |
 | suggestion agents | `vitrine.suggestions.agents` | `vitrine.suggesters` |
+| face detectors | `vitrine.faces.detectors` | `vitrine.face_detectors` |
 
 A built-in is registered as a ``"module:attribute"`` string, exactly what a third-party package
 writes in its entry point, so built-ins and plugins are found the same way and nothing is imported

@@ -77,6 +77,16 @@ class FetchSettings(BaseModel):
         return networks
 
 
+class FacesSettings(BaseModel):
+    """Face detection (VITRINE_FACES__...): where the YuNet model is, and the default detector."""
+
+    #: the YuNet ONNX file (OpenCV zoo, models/face_detection_yunet); empty: look in the usual places
+    yunet: Path | None = None
+    #: the detector the "faces" agent and `vitrine faces index` use unless told otherwise; "auto":
+    #: YuNet where its model file is found, else dlib's HOG detector (installed with the faces extra)
+    detector: str = "auto"
+
+
 class Settings(BaseSettings):
     """Where collections live and how vitrine behaves; every field has a VITRINE_ variable."""
 
@@ -93,6 +103,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    faces: FacesSettings = Field(default_factory=FacesSettings)
     #: the former name of VITRINE_MILVUS__TOKEN, still read so existing deployments keep their token
     milvus_token: str = Field(default="", exclude=True)
 

@@ -25,6 +25,7 @@ from vitrine.cli.concepts import concepts
 from vitrine.cli.demo import demo
 from vitrine.cli.duplicates import duplicates
 from vitrine.cli.export import export
+from vitrine.cli.faces import faces
 from vitrine.cli.imports import import_
 from vitrine.cli.index import index
 from vitrine.cli.maps import maps
@@ -77,7 +78,8 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
-                 regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts):
+                 regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
+                 faces):
     cli.add_command(_command)
 
 

@@ -22,6 +22,7 @@ BENCHMARKS = {
     "dates": "Date agent on Tate: exact years vs Tate's own by pattern family, beside parse_date; records/s.",
     "records": "Records agent: same-work pairs on public-art, maker variants and dates on Tate; 100k.",
     "concepts": "Concepts taught from examples (public-art): AP by labels, uncertainty vs random.",
+    "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ

@@ -119,7 +119,8 @@ AGENTS: Registry[Agent] = Registry(
     "agent", "vitrine.suggesters",
     {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
      "records": "vitrine.suggestions.consistency:RecordsAgent",
-     "concept": "vitrine.concepts.agent:ConceptAgent"},
+     "concept": "vitrine.concepts.agent:ConceptAgent",
+     "faces": "vitrine.suggestions.faces:FaceAgent"},
     error=PluginError, unknown=_unknown)
 
 
