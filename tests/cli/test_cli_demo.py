@@ -81,3 +81,22 @@ def test_demo_builds_the_research_views(run: Run, tmp_path: Path) -> None:
 
 def test_bench_forwards_arguments(run: Run) -> None:
     assert "usage" in run("bench", "vectors", "--help").output.lower()
+
+
+class _NoFaceModel:
+    """Stands for the faces agent on a machine with neither YuNet's model nor dlib."""
+
+    def __init__(self, **_: object) -> None:
+        from vitrine.errors import AgentError
+
+        raise AgentError("no face detector here: looked in /nowhere; get YuNet from the OpenCV zoo")
+
+
+def test_the_demo_goes_on_without_a_face_detector(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine.suggestions.agents import AGENTS
+
+    monkeypatch.setitem(AGENTS._entries, "faces", _NoFaceModel)
+    result = run("demo", "--synthetic", "--limit", "4", "--embedder", "fake", "--index", "memory",
+                 "--no-research", "--no-serve")
+    assert "no face suggestions: no face detector here: looked in /nowhere" in result.output
+    assert "review queue:  http://" in result.output  # the demo ended with the staff pages' addresses

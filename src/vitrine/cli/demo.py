@@ -26,6 +26,7 @@ from vitrine.cli.index import run_indexing
 from vitrine.cli.search import show
 from vitrine.cli.users import actor
 from vitrine.collection import CONFIG_FILE, Collection, create_collection, open_collection
+from vitrine.errors import AgentError
 from vitrine.importers.base import Source, SourceItem, run_import
 from vitrine.records import ImageRef, Record
 from vitrine.settings import Settings
@@ -109,7 +110,8 @@ def staff_access(coll: Collection, settings: Settings, name: str) -> list[str]:
 
 def _first_suggestions(coll: Collection) -> None:
     """The cataloguers' queue gets its first suggestions: dates read from the date texts, records
-    that may describe the same work, makers spelt several ways and self-contradicting records."""
+    that may describe the same work, makers spelt several ways, self-contradicting records, and
+    faces in the pictures (YuNet where its model is found, else dlib's HOG detector)."""
     from vitrine.cli.suggest import run_with_progress
 
     click.echo("\nmachine suggestions (for the review queue):", err=True)
@@ -118,6 +120,12 @@ def _first_suggestions(coll: Collection) -> None:
     job = run_with_progress(coll, "records")
     click.echo(f"  the records agent looked at {job.done} records and proposed {job.made} duplicates"
                " and inconsistencies to review")
+    try:
+        job = run_with_progress(coll, "faces")
+    except AgentError as exc:  # neither YuNet's model nor dlib here: the demo goes on without faces
+        click.echo(f"  no face suggestions: {exc}", err=True)
+        return
+    click.echo(f"  the faces agent looked at {job.done} images and proposed {job.made} faces to review")
 
 
 def _build_research_views(ctx: click.Context, collection: str, map_method: str) -> None:
