@@ -375,3 +375,22 @@ def test_an_agent_configuration_with_a_bad_line_is_refused_naming_the_line(tmp_p
         read_agent_config(broken, "fake")
     with pytest.raises(AgentError, match=r"the face model is not readable at .*missing.onnx .*; get it from"):
         file_sha256(tmp_path / "missing.onnx", what="face model", hint="get it from the release page")
+
+
+def test_undoing_accepted_dates_gives_back_the_years_the_source_gave_not_its_date_text(
+        fake_collection: Collection) -> None:
+    catalog = fake_collection.catalog
+    record = catalog.get("r00")
+    record.date_text, record.year_min, record.year_max = "undated (see file)", 1850, 1860  # years of a column
+    catalog.upsert(record)
+    AGENTS.register("dates-test", _Dates)
+    try:
+        run_agent(fake_collection, "dates-test", scope=Scope(identifiers=("r00",)))
+    finally:
+        AGENTS.unregister("dates-test")
+    [first] = _proposed(fake_collection)
+    review.decide(catalog, first.id, "edit", actor="ed",
+                  value={"text": "c. 1590", "edtf": "1590~", "earliest": 1585, "latest": 1595})
+    assert (catalog.get("r00").year_min, catalog.get("r00").year_max) == (1585, 1595)
+    review.undo(catalog, first.id, actor="ed")
+    assert (catalog.get("r00").year_min, catalog.get("r00").year_max) == (1850, 1860)

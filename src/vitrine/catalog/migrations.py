@@ -328,7 +328,8 @@ CREATE TABLE IF NOT EXISTS assertions (
     suggestion_id INTEGER UNIQUE REFERENCES suggestions(id),
     accepted_by TEXT NOT NULL,
     accepted_at REAL NOT NULL,
-    edited INTEGER NOT NULL DEFAULT 0
+    edited INTEGER NOT NULL DEFAULT 0,
+    prior_years TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS assertions_record ON assertions (record_id);
 CREATE INDEX IF NOT EXISTS assertions_label ON assertions (kind, label COLLATE NOCASE);

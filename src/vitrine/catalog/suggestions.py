@@ -393,27 +393,49 @@ class SuggestionStore(Connected):
 
     def add_assertion(self, suggestion: Suggestion, value: dict[str, Any], label: str, actor: str,
                       edited: bool) -> int:
+        """Store an accepted value; a date keeps the record's years as they were before any date was
+        accepted, for an undo."""
         with self.transaction():
+            prior = ""
+            if suggestion.kind == "date":  # the years before any accepted date: the source's
+                kept = self._db.execute(
+                    "SELECT prior_years FROM assertions WHERE record_id = ? AND kind = 'date'"
+                    " ORDER BY id LIMIT 1",
+                    (suggestion.record_id,)).fetchone()
+                row = self._db.execute("SELECT year_min, year_max FROM records WHERE id = ?",
+                                       (suggestion.record_id,)).fetchone()
+                prior = kept[0] if kept and kept[0] else _dump([row[0], row[1]]) if row else ""
             cursor = self._db.execute(
                 "INSERT INTO assertions (record_id, image_id, region, kind, value, label, suggestion_id,"
-                " accepted_by, accepted_at, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " accepted_by, accepted_at, edited, prior_years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (suggestion.record_id, suggestion.image_id or 0,
                  _dump(suggestion.region) if suggestion.region else "", suggestion.kind, _dump(value), label,
-                 suggestion.id, actor, time.time(), int(edited)))
+                 suggestion.id, actor, time.time(), int(edited), prior))
             return int(cursor.lastrowid or 0)
 
-    def remove_assertion(self, suggestion_id: int) -> None:
+    def remove_assertion(self, suggestion_id: int) -> tuple[int | None, int | None] | None:
+        """Take an accepted value out; returns the record's years from before it was accepted (a
+        date's), or None."""
         with self.transaction():
+            row = self._db.execute("SELECT prior_years FROM assertions WHERE suggestion_id = ?",
+                                   (suggestion_id,)).fetchone()
             self._db.execute("DELETE FROM assertions WHERE suggestion_id = ?", (suggestion_id,))
+        if row is None or not row[0]:
+            return None
+        low, high = json.loads(row[0])
+        return low, high
 
-    def apply_to_record(self, record_id: int, kind: str, value: dict[str, Any] | None) -> None:
+    def apply_to_record(self, record_id: int, kind: str, value: dict[str, Any] | None, *,
+                        prior_years: tuple[int | None, int | None] | None = None) -> None:
         """Bring the record's searchable data in line with its accepted values: the curated full
-        text and, for an accepted date (or `None` to go back to the source's), the years filters use.
+        text and, for an accepted date, the years filters use (`value` None: back to `prior_years`,
+        the years before the date was accepted, or else those its date text reads as).
 
         Call inside the decision's transaction."""
         with self.transaction():
             if kind == "date":
-                years = (value["earliest"], value["latest"]) if value else _source_years(self._db, record_id)
+                years = ((value["earliest"], value["latest"]) if value
+                         else prior_years if prior_years is not None else _source_years(self._db, record_id))
                 self._db.execute("UPDATE records SET year_min = ?, year_max = ? WHERE id = ?",
                                  (*years, record_id))
             self._db.execute("UPDATE records_fts SET curated = ? WHERE rowid = ?",

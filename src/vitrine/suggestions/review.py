@@ -60,9 +60,10 @@ def undo(catalog: Catalog, suggestion_id: int, *, actor: str, revision: int | No
             raise SuggestionError(f"suggestion {seen.id} is not decided: there is nothing to undo")
         reopened = catalog.suggestions.set_status(seen, "proposed", None)
         if seen.status != "rejected":
-            catalog.suggestions.remove_assertion(seen.id)
+            prior = catalog.suggestions.remove_assertion(seen.id)
             dates = [a for a in catalog.suggestions.assertions(seen.record_id) if a.kind == "date"]
-            catalog.suggestions.apply_to_record(seen.record_id, seen.kind, dates[-1].value if dates else None)
+            catalog.suggestions.apply_to_record(seen.record_id, seen.kind, dates[-1].value if dates else None,
+                                                prior_years=prior)
         catalog.audit.record(actor, "suggestion.undo", f"suggestion:{seen.id}", before=_state(seen),
                              after=_state(reopened), address=address)
     return reopened
