@@ -394,3 +394,39 @@ def test_undoing_accepted_dates_gives_back_the_years_the_source_gave_not_its_dat
     assert (catalog.get("r00").year_min, catalog.get("r00").year_max) == (1585, 1595)
     review.undo(catalog, first.id, actor="ed")
     assert (catalog.get("r00").year_min, catalog.get("r00").year_max) == (1850, 1860)
+
+
+def test_a_slow_worker_that_is_alive_is_not_taken_for_dead_and_a_dead_one_is(
+        fake_collection: Collection) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from vitrine.jobs.worker import settle
+
+    catalog = fake_collection.catalog
+    job = create_job(catalog, "fake")
+    catalog.jobs.start(job.id, os.getpid(), 12)  # this process: alive
+    silent_for_long = time.time() + 3600
+    assert settle(catalog, catalog.jobs.get(job.id), now=silent_for_long).state == "running"
+    with pytest.raises(JobError, match="is running already"):  # a second worker on a live job
+        _other_process_runs(fake_collection, job.id)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(gone.stdout)
+    catalog.jobs.start(job.id, dead, 12)  # a worker that exited without a word
+    assert settle(catalog, catalog.jobs.get(job.id)).state == "interrupted"
+    resumed = run_job(fake_collection, job.id)  # resumed: counted once, not twice
+    assert (resumed.state, resumed.done, resumed.total) == ("done", 12, 12)
+    again = run_agent(fake_collection, "fake")
+    assert again.done == 12 and again.made == 0
+
+
+def _other_process_runs(collection: Collection, job_id: int) -> None:
+    """run_job as another process would see a job this process holds: refused."""
+    import os
+    from unittest import mock
+
+    with mock.patch("vitrine.suggestions.run.os.getpid", return_value=os.getpid() + 10**6):
+        run_job(collection, job_id)

@@ -84,7 +84,8 @@ class JobStore(Connected):
         return [_job(r) for r in rows]
 
     def start(self, job_id: int, pid: int, total: int | None) -> None:
-        """Mark the job running in process `pid` (a resumed job keeps its counts)."""
+        """Mark the job running in process `pid`. A resumed job counts its items again from none
+        (the ones done before are passed over quickly) and keeps the suggestions it made."""
         with self.transaction():
             job = self.get(job_id)
             if job.state in ("done", "cancelled"):
@@ -92,8 +93,13 @@ class JobStore(Connected):
             now = time.time()
             self._db.execute(
                 "UPDATE jobs SET state = 'running', pid = ?, total = ?, started_at = coalesce(started_at, ?),"
-                " heartbeat_at = ?, finished_at = NULL, message = '' WHERE id = ?",
+                " heartbeat_at = ?, finished_at = NULL, message = '', done = 0, failed = 0 WHERE id = ?",
                 (pid, total, now, now, job_id))
+
+    def beat(self, job_id: int) -> None:
+        """The worker is alive and busy (a batch of slow items takes long)."""
+        with self.transaction():
+            self._db.execute("UPDATE jobs SET heartbeat_at = ? WHERE id = ?", (time.time(), job_id))
 
     def set_pid(self, job_id: int, pid: int) -> None:
         """Note the worker process started for a queued job, so its death can be told."""

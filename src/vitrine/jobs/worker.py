@@ -38,12 +38,15 @@ def spawn(collection_root: Path, job_id: int) -> int:
 
 def settle(catalog: Catalog, job: Job, now: float | None = None) -> Job:
     """The job, marked interrupted first if it claims to run (or to wait for a worker that was
-    started) but its worker is gone."""
+    started) but its worker is gone: its process has exited, or, where its process is not known,
+    it has been silent for longer than `HEARTBEAT_S`. A worker that is alive is never taken for dead,
+    however slow its items."""
     if job.state not in ("running", "queued") or (job.state == "queued" and job.pid is None):
         return job
     now = time.time() if now is None else now
+    known = job.pid is not None and job.pid > 0
     silent = job.state == "running" and job.heartbeat_at is not None and now - job.heartbeat_at > HEARTBEAT_S
-    if silent or (job.pid is not None and job.pid > 0 and not _alive(job.pid)):
+    if (known and not _alive(job.pid or 0)) or (not known and silent):
         catalog.jobs.finish(job.id, "interrupted", "its worker stopped; run the agent again to resume")
         return catalog.jobs.get(job.id)
     return job

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from vitrine.catalog.suggestions import NewSuggestion, StoredAgent
 from vitrine.collection import Collection
 from vitrine.errors import AgentError, JobError, RecordNotFound, SuggestionError, VitrineError
 from vitrine.jobs import ProgressCallback, Reporter
+from vitrine.jobs.worker import settle
 from vitrine.suggestions.agents import Agent, Item, Proposal, create_agent
 from vitrine.suggestions.values import check_kind, check_region, check_value, label_of
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 JOB_KIND = "suggest"
 BATCH = 64
+BEAT_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     stored = catalog.suggestions.agent_row(info.key(), info.to_dict())
     among = Scope.from_dict(job.scope).record_ids(catalog)
     total = _total(catalog, agent, among)
+    running = settle(catalog, catalog.jobs.get(job_id))
+    if running.state == "running" and running.pid != os.getpid():
+        raise JobError(f"job {job_id} is running already (process {running.pid}); cancel it first")
     catalog.jobs.start(job_id, os.getpid(), total)
     reporter = Reporter(progress, f"{job.agent} suggestions", total)
     counts = _Counts()
@@ -135,9 +141,13 @@ def _run_batch(catalog: Catalog, agent: Agent, stored: StoredAgent, job_id: int,
     looked: list[tuple[str, str]] = []
     proposals: list[NewSuggestion] = []
     failed = 0
+    beat = time.monotonic()
     for item in items:
         if (item.target, item.basis) in seen:
             continue
+        if time.monotonic() - beat > BEAT_S:  # slow items (a CNN on CPU): say the worker is alive
+            catalog.jobs.beat(job_id)
+            beat = time.monotonic()
         try:
             proposals.extend(_checked(item, p) for p in agent.suggest(item))
         except AgentError:
