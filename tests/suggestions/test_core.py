@@ -430,3 +430,32 @@ def _other_process_runs(collection: Collection, job_id: int) -> None:
 
     with mock.patch("vitrine.suggestions.run.os.getpid", return_value=os.getpid() + 10**6):
         run_job(collection, job_id)
+
+
+def test_a_window_commits_in_chunks_and_passes_over_what_someone_decided_meanwhile(
+        fake_collection: Collection) -> None:
+    catalog = fake_collection.catalog
+    run_agent(fake_collection, "fake", options={"min_length": 2})
+    found = _proposed(fake_collection)
+    window = review.Window(found[0].agent_id, accept_from=0.0)
+    preview = review.preview_window(catalog, window)
+    review.decide(catalog, found[0].id, "reject", actor="ann")  # decided by someone else meanwhile
+    done = review.apply_window(catalog, window, actor="ed", expected=preview.counts, chunk=3)
+    assert done == {"accept": len(found) - 1}
+    assert catalog.suggestions.get(found[0].id).status == "rejected"  # ann's decision stands
+    assert catalog.suggestions.counts_by("status") == {"accepted": len(found) - 1, "rejected": 1}
+
+
+def test_batches_go_to_cataloguers_only_and_never_take_anothers(fake_collection: Collection) -> None:
+    from vitrine.accounts import users
+
+    catalog = fake_collection.catalog
+    for name, role in (("ann", "editor"), ("bob", "editor"), ("rita", "researcher")):
+        users.add_user(catalog, name, role, "correct horse battery staple", actor="admin")
+    run_agent(fake_collection, "fake")
+    total = len(_proposed(fake_collection))
+    with pytest.raises(SuggestionError, match="'rita' is a researcher"):
+        review.assign(catalog, SuggestionQuery(), "rita", limit=5, actor="admin")
+    assert review.assign(catalog, SuggestionQuery(), "ann", limit=5, actor="admin") == 5
+    assert review.assign(catalog, SuggestionQuery(), "bob", limit=total, actor="admin") == total - 5
+    assert len(_proposed(fake_collection, assignee="ann")) == 5  # bob's batch took none of ann's

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vitrine.accounts import GRANTS, Permission, Role
 from vitrine.catalog import Catalog
 from vitrine.catalog.suggestions import Suggestion, SuggestionQuery
 from vitrine.errors import DecisionConflict, StaleSuggestion, SuggestionError
@@ -145,21 +146,31 @@ def preview_window(catalog: Catalog, window: Window, sample: int = 8) -> WindowP
 
 
 def apply_window(catalog: Catalog, window: Window, *, actor: str, expected: dict[str, int] | None = None,
-                 address: str = "") -> dict[str, int]:
+                 address: str = "", chunk: int = 1000) -> dict[str, int]:
     """Decide every suggestion in the window; `expected` (the preview's counts) guards against
-    deciding more than the editor saw."""
+    deciding more than the editor saw.
+
+    Decisions are committed `chunk` at a time, so a large window never holds the catalogue's write
+    lock for long; a suggestion someone else decided (or that went stale) meanwhile is passed over."""
+    ids = {action: catalog.suggestions.ids(query, 10_000_000) for action, query in window.queries().items()}
+    for action, found in ids.items():
+        if expected is not None and len(found) > expected.get(action, 0):
+            raise DecisionConflict(
+                f"the window now holds {len(found)} suggestions to {action}, more than the"
+                f" {expected.get(action)} previewed; preview it again")
     done: dict[str, int] = {}
+    note = f"decision window of agent {window.agent_id}"
+    for action, found in ids.items():
+        done[action] = 0
+        for start in range(0, len(found), chunk):
+            with catalog.transaction():
+                for suggestion_id in found[start:start + chunk]:
+                    try:
+                        decide(catalog, suggestion_id, action, actor=actor, note=note, address=address)
+                    except (DecisionConflict, StaleSuggestion):
+                        continue
+                    done[action] += 1
     with catalog.transaction():
-        for action, query in window.queries().items():
-            ids = catalog.suggestions.ids(query, 10_000_000)
-            if expected is not None and len(ids) > expected.get(action, 0):
-                raise DecisionConflict(
-                    f"the window now holds {len(ids)} suggestions to {action}, more than the"
-                    f" {expected.get(action)} previewed; preview it again")
-            for suggestion_id in ids:
-                decide(catalog, suggestion_id, action, actor=actor, note=f"decision window of agent"
-                       f" {window.agent_id}", address=address)
-            done[action] = len(ids)
         catalog.audit.record(actor, "suggestion.window", f"agent:{window.agent_id}",
                              after={**dataclasses.asdict(window), "decided": done}, address=address)
     return done
@@ -169,11 +180,18 @@ def apply_window(catalog: Catalog, window: Window, *, actor: str, expected: dict
 
 def assign(catalog: Catalog, query: SuggestionQuery, assignee: str | None, *, limit: int, actor: str,
            address: str = "") -> int:
-    """Give up to `limit` proposed suggestions matching `query` to `assignee` (None: take them back)."""
-    if assignee is not None and catalog.accounts.user(assignee) is None:
-        raise SuggestionError(f"no account named {assignee!r} to give suggestions to")
-    ids = catalog.suggestions.ids(dataclasses.replace(query, statuses=("proposed",)), limit)
-    with catalog.transaction():
+    """Give up to `limit` proposed suggestions matching `query` and given to nobody to `assignee`, an
+    account that may catalogue (None: take them back from whoever has them)."""
+    if assignee is not None:
+        user = catalog.accounts.user(assignee)
+        if user is None:
+            raise SuggestionError(f"no account named {assignee!r} to give suggestions to")
+        if Permission.CATALOGUE not in GRANTS.get(Role(user.role), frozenset()):
+            raise SuggestionError(
+                f"{assignee!r} is a {user.role}: only editors and admins review suggestions")
+        query = dataclasses.replace(query, assignee="")  # another cataloguer's batch is theirs
+    with catalog.transaction():  # chosen and given in one go: two people assigning at once share nothing
+        ids = catalog.suggestions.ids(dataclasses.replace(query, statuses=("proposed",)), limit)
         count = catalog.suggestions.assign(ids, assignee)
         catalog.audit.record(actor, "suggestion.assign", f"account:{assignee or '-'}",
                              after={"count": count, "first": ids[:1], "last": ids[-1:]}, address=address)
