@@ -38,6 +38,8 @@ def test_every_sampled_image_has_one_well_formed_label_in_the_sample_order() -> 
 
 @pytest.mark.shared
 def test_the_sample_rule_is_the_smallest_sha256_of_the_id(shared_dir: Path) -> None:
+    if not (shared_dir / "data" / "public-art" / "records.csv").is_file():
+        pytest.skip("../shared/data/public-art is absent: the sample is drawn from its records.csv")
     ids = _tool().sample(shared_dir / "data" / "public-art", 200)
     assert ids == SAMPLE.read_text(encoding="utf-8").split()
 

@@ -317,7 +317,10 @@ def test_tate_records_validate_and_their_dimensions_parse(shared_dir: Path,
     import itertools
     import json
 
-    with (shared_dir / "data" / "tate" / "artworks.jsonl").open(encoding="utf-8") as lines:
+    tate = shared_dir / "data" / "tate" / "artworks.jsonl"
+    if not tate.is_file():
+        pytest.skip(f"{tate} is absent: this test reads Tate's records in place")
+    with tate.open(encoding="utf-8") as lines:
         rows = [json.loads(line) for line in itertools.islice(lines, 400)]
     records = [Record(identifier=r["acno"], title=r.get("title"), date_text=r.get("dateText"),
                       creators=[c["fc"] for c in r.get("contributors") or []], medium=r.get("medium"),

@@ -49,14 +49,14 @@ def test_the_record_page_is_html_by_default_and_linked_art_on_accept(
         client: TestClient, schemas: dict[str, Validate]) -> None:
     page = client.get("/records/r08")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert page.headers["vary"] == "Accept"
+    assert page.headers["vary"] == "Accept, Cookie, Authorization"
     browser = client.get("/records/r08", headers={
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
     assert browser.headers["content-type"].startswith("text/html")
     for accept in ("application/ld+json", PROFILE, "application/ld+json, text/html;q=0.9"):
         answer = client.get("/records/r08", headers={"Accept": accept})
         assert answer.status_code == 200, accept
-        assert answer.headers["content-type"] == PROFILE and answer.headers["vary"] == "Accept"
+        assert answer.headers["content-type"] == PROFILE and answer.headers["vary"] == "Accept, Cookie, Authorization"
         doc = answer.json()
         assert doc["id"] == "http://testserver/records/r08" and doc["type"] == "HumanMadeObject"
         validate_any(schemas, doc)
@@ -70,7 +70,7 @@ def test_the_record_page_is_html_by_default_and_linked_art_on_accept(
 
 def test_unknown_records_and_records_without_visual_values_are_404(client: TestClient) -> None:
     missing = client.get("/records/nope", headers={"Accept": "application/ld+json"})
-    assert missing.status_code == 404 and missing.headers["vary"] == "Accept"
+    assert missing.status_code == 404 and missing.headers["vary"] == "Accept, Cookie, Authorization"
     assert missing.json()["error"]["code"] == "not_found"  # a JSON-LD client is told in JSON
     assert client.get("/records/nope").headers["content-type"].startswith("text/html")
     assert client.get("/linked-art/visual/r01").status_code == 404

@@ -33,8 +33,9 @@ SECURITY = {
 }
 #: public, read-only resources other origins may read (IIIF viewers): images and IIIF documents
 CORS_PREFIXES = ("/images/", "/iiif/")
-#: URLs whose answer depends on the Accept header (a record: HTML, or Linked Art JSON-LD), errors included
-NEGOTIATED_PREFIXES = ("/records/",)
+#: URLs whose answer depends on the Accept header (a record: HTML, or Linked Art JSON-LD), errors included,
+#: and on who asks (staff see account names and unreviewed suggestions there): never shared by caches
+NEGOTIATED_PREFIXES = ("/records/", "/api/records/")
 DOCS_PATHS = ("/api/docs", "/api/docs/oauth2-redirect")
 
 
@@ -66,7 +67,10 @@ class SecurityHeaders:
                 if cors:
                     headers["Access-Control-Allow-Origin"] = "*"
                 if path.startswith(NEGOTIATED_PREFIXES):
-                    headers.add_vary_header("Accept")
+                    for name in ("Accept", "Cookie", "Authorization"):
+                        headers.add_vary_header(name)
+                    if "cache-control" not in headers:
+                        headers["Cache-Control"] = "private, no-cache"
                 if self.secure_cookies:
                     _secure_cookies(headers)
             await send(message)

@@ -43,7 +43,8 @@ def record_values(collection: Collection, principal: Principal,
                   identifier: str) -> tuple[list[AcceptedPublic], list[ProposedPublic]]:
     store = collection.catalog.suggestions
     record_id = collection.catalog.record_id(identifier)
-    accepted = [accepted_public(a) for a in store.assertions(record_id)]
+    staff = principal.may(Permission.CATALOGUE)
+    accepted = [accepted_public(a, named=staff) for a in store.assertions(record_id)]
     if not sees_proposed(principal, collection):
         return accepted, []
     waiting = [s for s in store.for_record(record_id) if not s.stale]
@@ -51,13 +52,19 @@ def record_values(collection: Collection, principal: Principal,
     return accepted, [proposed_public(s, agents.get(s.agent_id)) for s in waiting]
 
 
-def accepted_public(assertion: Assertion) -> AcceptedPublic:
+#: who accepted a value, as the public reads it: staff account names are for staff (as in IIIF)
+A_CATALOGUER = "a cataloguer"
+
+
+def accepted_public(assertion: Assertion, *, named: bool = True) -> AcceptedPublic:
+    """An accepted value with its provenance; `named` False puts "a cataloguer" for the account."""
     agent = _brief(assertion.agent) if assertion.agent else None
+    who = assertion.accepted_by if named else A_CATALOGUER
     return AcceptedPublic(
         kind=assertion.kind, label=assertion.label, value=assertion.value, image_id=assertion.image_id,
-        region=assertion.region, edited=assertion.edited, accepted_by=assertion.accepted_by,
+        region=assertion.region, edited=assertion.edited, accepted_by=who,
         accepted_at=assertion.accepted_at, agent=agent, score=assertion.score,
-        provenance=provenance(agent, assertion.accepted_by, assertion.accepted_at, assertion.edited))
+        provenance=provenance(agent, who, assertion.accepted_at, assertion.edited))
 
 
 def proposed_public(suggestion: Suggestion, agent: StoredAgent | None) -> ProposedPublic:
