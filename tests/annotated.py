@@ -88,7 +88,8 @@ def seed(collection: Collection, identifier: str) -> dict[str, Suggestion]:
 
 def validate(manifest: dict[str, Any]) -> Any:
     """The manifest as iiif-prezi3 models (raises pydantic's ValidationError when it is not valid)."""
-    prezi3 = pytest.importorskip("iiif_prezi3", reason="needs iiif-prezi3 (scripts/setup.sh installs it, with --no-deps)")
+    prezi3 = pytest.importorskip(
+        "iiif_prezi3", reason="needs iiif-prezi3 (scripts/setup.sh installs it, with --no-deps)")
     model = prezi3.Manifest(**manifest)
     for page in _pages(manifest):
         prezi3.AnnotationPage(**page)
