@@ -121,3 +121,15 @@ def test_saved_report_stays_readable_by_the_records_agent(hard_local: Collection
     owner = {r: hard_local.catalog.record_id(r) for r in ("work04", "copy-bigcrop")}
     assert tuple(sorted(owner.values())) in pairs
 
+
+
+def test_verify_stored_agrees_with_the_inverted_file_verification(hard_local: Collection) -> None:
+    local = local_index_of(hard_local)
+    assert local is not None
+    ids = [int(i) for i in local.image_ids]
+    for image_id in ids:
+        others = [i for i in ids if i != image_id]
+        direct = {h.image_id: h.inliers for h in local.verify_stored(image_id, others)}
+        through = {h.image_id: h.inliers for h in local.verify(local.features_of(image_id), others)}
+        assert direct.keys() == through.keys()
+        assert all(abs(direct[i] - through[i]) <= 2 for i in direct)  # RANSAC, same matches

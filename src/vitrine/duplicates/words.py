@@ -5,7 +5,7 @@ inside a wide border, lands far from it and outside its k nearest neighbours. Lo
 survive both: a crop keeps the features of the part it shows, a border only adds a few. Each
 image queries the inverted file (`LocalIndex.similar`: the region search's tf-idf scoring with
 the whole image as the region) and keeps its `per_image` best images; those whose stored
-features agree on one affine transform (`LocalIndex.verify`, RANSAC, at least `min_inliers`,
+features agree on one affine transform (`LocalIndex.verify_stored`, RANSAC, at least `min_inliers`,
 spread over a quarter of the querying image) become candidate pairs, scored by the cosine of
 their vectors. The finder merges them with the k-NN candidates and runs the usual second check.
 
@@ -66,7 +66,7 @@ def word_pairs(
             others = [o for o, _ in local.similar(image_id, n=per_image, rarest=rarest)
                       if o in indexed and (min(o, image_id), max(o, image_id)) not in found]
             if others:
-                hits = local.verify(local.features_of(image_id), others, min_inliers=min_inliers)
+                hits = local.verify_stored(image_id, others, min_inliers=min_inliers)
                 found.update((min(h.image_id, image_id), max(h.image_id, image_id)) for h in hits
                              if h.coverage >= min_coverage)
         reporter.advance()

@@ -173,7 +173,40 @@ class LocalIndex:
         pairs = self._pairs(q, mask)
         return self._verify_rows(q, pairs, rows, frame, model, min_inliers, None)
 
+    def verify_stored(
+        self, image_id: int, image_ids: Sequence[int], *, model: Model = "affine",
+        min_inliers: int = MIN_INLIERS,
+    ) -> list[Verification]:
+        """`verify` of a stored image against a few others, matching their features directly
+        (not through the inverted file): the cost depends on the images compared, not on n."""
+        q = self.features_of(image_id)
+        rows = np.array([r for r in (self._row(int(i)) for i in image_ids) if r is not None], np.int64)
+        frame = (0.0, 0.0, float(q.image_size[0]), float(q.image_size[1]))
+        return self._verify_rows(q, self._pairs_in_rows(q, rows), rows, frame, model, min_inliers, None)
+
     # -- internals --------------------------------------------------------------------------
+
+    def _pairs_in_rows(self, q: Quantised, rows: NDArray[np.int64]) -> _Pairs:
+        """What `_pairs` finds in these images only, from their own features."""
+        parts = []
+        for row in rows.tolist():
+            lo = int(self.offsets[row])
+            order = np.argsort(self.words[lo:int(self.offsets[row + 1])], kind="stable")
+            words = self.words[lo + order]
+            starts = np.searchsorted(words, q.words, "left")
+            lengths = np.searchsorted(words, q.words, "right") - starts
+            query = np.repeat(np.arange(len(q), dtype=np.int64), lengths)
+            first = np.cumsum(lengths) - lengths
+            at = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+            feature = lo + order[at].astype(np.int64)
+            hamming = np.bitwise_count(self.signatures[feature] ^ q.signatures[query]).astype(np.int64)
+            keep = hamming <= (HAMMING_THRESHOLD if self.hamming else 64)
+            parts.append(_Pairs(query[keep], feature[keep], np.full(int(keep.sum()), row, np.int64),
+                                hamming[keep]))
+        if not parts:
+            return _Pairs(*(np.zeros(0, np.int64) for _ in range(4)))
+        return _Pairs(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                        ("query", "feature", "row", "hamming")))
 
     def _prepare(self, query: LocalFeatures | Quantised, box: Box | None) -> tuple[Quantised, Box]:
         q = quantise(query, self.vocabulary) if isinstance(query, LocalFeatures) else query
