@@ -33,6 +33,26 @@ def test_bench_finds_planted_copies_and_scores_them(tmp_path: Path) -> None:
     assert report.default.recall_by_kind["exact"] == 1.0 and report.default.precision == 1.0
     assert report.default.recall >= 0.5  # the crops of this tiny set may be missed, not the rest
     assert [s.setting for s in report.grid] == ["t=0.80 no check", "t=0.80 sure=0.95 check"]
+    # the old finder (k-NN candidates only) is the baseline, scored in the same run
+    assert report.baseline is not None and report.baseline.setting.startswith("baseline: k-NN ")
+    assert report.local_candidates is not None and report.default.setting.startswith("k-NN+words")
+    assert report.default.recall >= report.baseline.recall
+    assert "candidates: k-NN + " in bench.table(report)
+
+
+def test_without_a_local_index_there_is_no_baseline_row(tmp_path: Path) -> None:
+    data = _folder(tmp_path / "art", 8)
+    report = bench.main(["--data", str(data), "--plants", "5", "--workers", "1", "--no-local"])
+    assert report.baseline is None and report.local_candidates is None
+    assert "k-NN only" in bench.table(report)
+
+
+def test_visual_word_pass_finds_synthetic_crops() -> None:
+    from vitrine.bench.duplicate_words import measure_words
+
+    out = measure_words(1000, features=60)
+    assert out["1000"]["crop_recall"] >= 0.9 and out["1000"]["crops"] == 10
+    assert out["200"]["pass_s"] >= 0
 
 
 def test_every_edit_returns_a_decodable_copy(tmp_path: Path) -> None:

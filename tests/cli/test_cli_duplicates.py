@@ -31,6 +31,7 @@ def test_find_prints_groups_and_writes_csv(run: Run, copies: str, tmp_path: Path
     result = run("duplicates", "find", copies, "--csv", str(out_csv))
     assert f"{len(PLANTED)} groups" in result.stdout
     assert "copy-jpeg" in result.stdout and "exact" in result.stdout
+    assert "k-NN only (no local-feature index; 'vitrine regions index copies'" in result.stdout
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
     assert set(rows[0]) == {"group", "record", "title", "image", "score", "kind", "group_kind"}
     together = {}
@@ -42,6 +43,7 @@ def test_find_prints_groups_and_writes_csv(run: Run, copies: str, tmp_path: Path
 def test_find_json_and_show(run: Run, copies: str) -> None:
     report = json.loads(run("duplicates", "find", copies, "--json").stdout)
     assert report["format"] == 1 and len(report["groups"]) == len(PLANTED)
+    assert report["local_candidates"] is None
     shown = run("duplicates", "show", copies).stdout
     assert "groups" in shown and "copy-rescan" in shown
     saved = json.loads(run("duplicates", "show", copies, "--json").stdout)

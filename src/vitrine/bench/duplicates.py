@@ -6,7 +6,9 @@ Part 1 (quality): the works of `--data` are imported into a temporary collection
 `--plants` derived copies of a seeded random subset of them, written to a temporary folder
 (exact copies, crops of 35-90% of the area, rescans, low-quality recompressions, reproductions
 with a border and a watermark; one work in five gets two copies), each as a record of its own.
-The collection is indexed with the classic embedder and `find_duplicates` runs with the defaults.
+The collection is indexed with the classic embedder and `find_duplicates` runs first without a
+local-feature index (the baseline: k-NN candidates alone), then again after `index_regions`
+built one (k-NN + visual-word candidates), both with the default thresholds.
 Pairs are record pairs in the same group; the truth is every pair within {original, its copies}.
 Recall is over the planted pairs (and per kind); precision is over the found pairs that touch a
 planted record. Groups made only of unplanted works are counted apart and sorted by what links
@@ -17,7 +19,8 @@ geometric inliers), then replays the grouping for each (threshold, sure, check) 
 
 Part 2 (scale): `--scale` synthetic clustered vectors with planted near-copies in a FAISS HNSW
 index; k-NN pairs against all-pairs blocked brute force, both timed in the same run
-(see duplicate_scale).
+(see duplicate_scale); and the visual-word candidate pass over a synthetic local index of
+`--scale` images, timed at a tenth of that size and at it (see duplicate_words).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from vitrine.duplicates.find import (
 )
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
+from vitrine.regions.search import index_regions
 from vitrine.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,10 @@ class Report:
     index_seconds: float
     find_seconds: float
     default: Score | None = None
+    baseline: Score | None = None  # the k-NN finder alone, same collection, same run
+    baseline_seconds: float = 0.0
+    regions_seconds: float = 0.0  # building the local-feature index
+    local_candidates: int | None = None
     grid: list[Score] = field(default_factory=list)
     unplanted: dict[str, int] = field(default_factory=dict)
     missed: list[str] = field(default_factory=list)
@@ -271,9 +279,8 @@ def run(args: argparse.Namespace) -> Report:
     temp = Path(tempfile.mkdtemp(prefix="vitrine-duplicates-"))
     try:
         if args.only_scale:
-            from vitrine.bench.duplicate_scale import measure
 
-            return Report(0, 0, args.seed, 0.0, 0.0, scale=measure(args.scale, seed=args.seed, folder=temp))
+            return Report(0, 0, args.seed, 0.0, 0.0, scale=_scale(args, temp))
         return _run(args, temp)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
@@ -290,15 +297,18 @@ def _run(args: argparse.Namespace, temp: Path) -> Report:
         indexed = index_collection(collection, workers=args.workers)
         collection.index.save()
         truth, planted = truth_pairs(plants), {p.identifier for p in plants}
+        baseline, baseline_seconds = _baseline(collection, truth, planted) if args.local else (None, 0.0)
+        regions = index_regions(collection, workers=args.workers).seconds if args.local else 0.0
         started = time.perf_counter()
-        report = find_duplicates(collection)
+        report = find_duplicates(collection, local=args.local)
         found = time.perf_counter() - started
         identifier_of = {m.image_id: m.identifier for g in report.groups for m in g.members}
-        default = score(_default_name(collection), record_groups(
+        default = score(_default_name(collection, report.local_candidates is not None), record_groups(
             (p for g in report.groups for p in g.pairs), identifier_of), truth, planted)
         result = Report(works=len(works), plants=len(plants), seed=args.seed,
                         index_seconds=round(indexed.seconds, 2), find_seconds=round(found, 2),
-                        default=default)
+                        default=default, baseline=baseline, baseline_seconds=round(baseline_seconds, 2),
+                        regions_seconds=round(regions, 2), local_candidates=report.local_candidates)
         result.missed = _missed(plants, report, identifier_of)
         result.unplanted = unplanted_groups(collection, planted, args.out)
         if args.grid:
@@ -306,15 +316,33 @@ def _run(args: argparse.Namespace, temp: Path) -> Report:
     finally:
         collection.close()
     if args.scale:
-        from vitrine.bench.duplicate_scale import measure
-
-        result.scale = measure(args.scale, seed=args.seed, folder=temp / "scale")
+        result.scale = _scale(args, temp / "scale")
     return result
 
 
-def _default_name(collection: Collection) -> str:
+def _scale(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """k-NN pairs against all pairs, and the visual-word candidate pass, on synthetic data."""
+    from vitrine.bench.duplicate_scale import measure
+    from vitrine.bench.duplicate_words import measure_words
+
+    out = measure(args.scale, seed=args.seed, folder=folder)
+    out["visual_words"] = measure_words(args.scale, seed=args.seed)
+    return out
+
+
+def _baseline(collection: Collection, truth: dict[RecordPair, str], planted: set[str]) -> tuple[Score, float]:
+    """The k-NN finder alone (before the local-feature index exists), not saved."""
+    started = time.perf_counter()
+    report = find_duplicates(collection, local=False, save=False)
+    seconds = time.perf_counter() - started
+    identifier_of = {m.image_id: m.identifier for g in report.groups for m in g.members}
+    groups = record_groups((p for g in report.groups for p in g.pairs), identifier_of)
+    return score("baseline: " + _default_name(collection, False), groups, truth, planted), seconds
+
+
+def _default_name(collection: Collection, local: bool) -> str:
     cut = thresholds_for(collection)
-    return f"default t={cut.threshold:.2f} sure={cut.sure:.2f} check"
+    return f"{'k-NN+words' if local else 'k-NN'} t={cut.threshold:.2f} check"
 
 
 def _missed(plants: Sequence[Plant], report: Any, identifier_of: dict[int, str]) -> list[str]:
@@ -329,8 +357,10 @@ def _missed(plants: Sequence[Plant], report: Any, identifier_of: dict[int, str])
 def table(report: Report) -> str:
     lines = [f"{report.works} works + {report.plants} planted copies (seed {report.seed}); "
              f"indexing {report.index_seconds:.1f}s, find_duplicates {report.find_seconds:.1f}s",
+             _local_line(report),
              f"{'setting':<32} {'precision':>9} {'recall':>7} {'pairs':>6} {'unplanted':>9}  recall by kind"]
-    for s in ([report.default] if report.default else []) + report.grid:
+    rows = [r for r in (report.baseline, report.default) if r is not None]
+    for s in rows + report.grid:
         kinds = " ".join(f"{k}={v:.2f}" for k, v in s.recall_by_kind.items())
         lines.append(f"{s.setting:<32} {s.precision:>9.3f} {s.recall:>7.3f} {s.found_pairs:>6} "
                      f"{s.unplanted_groups:>9}  {kinds}")
@@ -343,6 +373,14 @@ def table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _local_line(report: Report) -> str:
+    if report.local_candidates is None:
+        return "candidates: k-NN only (no local-feature index)"
+    return (f"candidates: k-NN + {report.local_candidates} pairs from visual words; baseline (k-NN only) "
+            f"find {report.baseline_seconds:.1f}s, local-feature index built in "
+            f"{report.regions_seconds:.1f}s")
+
+
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="vitrine bench duplicates", description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=Path("../shared/data/public-art"))
@@ -350,6 +388,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--plants", type=int, default=400, help="Planted copies.")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--no-local", dest="local", action="store_false",
+                   help="No local-feature index: the k-NN finder alone (no baseline row).")
     p.add_argument("--grid", action="store_true", help="Also score a grid of thresholds.")
     p.add_argument("--thresholds", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
     p.add_argument("--sures", type=float, nargs="+", default=[0.9, 0.95, 0.98, 1.01])

@@ -13,7 +13,7 @@ import click
 from vitrine.cli._common import App, collection_argument, echo_json, pass_app, progress_bar, shorten
 from vitrine.fsutil import atomic_path
 
-_STAGES = {"neighbours": "neighbours", "check": "checking pairs"}
+_STAGES = {"neighbours": "neighbours", "visual words": "visual words", "check": "checking pairs"}
 
 
 @click.group("duplicates")
@@ -30,18 +30,20 @@ def duplicates() -> None:
 @click.option("-k", "--neighbours", "k", type=int, default=10, show_default=True,
               help="Nearest neighbours looked at per image.")
 @click.option("--no-check", is_flag=True, help="Skip the local-feature check of candidate pairs.")
+@click.option("--no-local", is_flag=True,
+              help="k-NN candidates only, even where a local-feature index ('regions index') exists.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the groups as CSV to this file ('-' for stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 @pass_app
 def find(app: App, /, name: str, threshold: float | None, sure: float | None, k: int, no_check: bool,
-         csv_file: Path | None, as_json: bool) -> None:
+         no_local: bool, csv_file: Path | None, as_json: bool) -> None:
     """Find every group of duplicate images in collection NAME and save the report with it."""
     from vitrine.duplicates.find import find_duplicates
 
     with app.open(name) as coll, progress_bar("duplicates", stages=_STAGES) as progress:
         report = find_duplicates(coll, threshold=threshold, sure=sure, k=k, verify=not no_check,
-                                 progress=progress)
+                                 local=not no_local, progress=progress)
     if csv_file is not None:
         _write_csv(report, csv_file)
     if as_json:
@@ -50,9 +52,17 @@ def find(app: App, /, name: str, threshold: float | None, sure: float | None, k:
         click.echo(f"{len(report.groups)} groups ({report.pairs} pairs) among {report.images} images, "
                    f"threshold {report.threshold:.2f}, in {report.seconds:.1f}s; "
                    f"{report.rejected} of {report.candidates} candidate pairs rejected by the check")
+        click.echo(_local_line(report, name))
         _show_groups(report.groups[:20])
         if len(report.groups) > 20:
             click.echo(f"... and {len(report.groups) - 20} more: 'vitrine duplicates show {name}'")
+
+
+def _local_line(report: Any, name: str) -> str:
+    if report.local_candidates is None:
+        return (f"candidates: k-NN only (no local-feature index; 'vitrine regions index {name}' builds one "
+                "and finds crops and bordered copies)")
+    return f"candidates: k-NN + {report.local_candidates} more from the local-feature index (visual words)"
 
 
 @duplicates.command("show")

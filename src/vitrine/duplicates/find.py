@@ -8,6 +8,10 @@
    transform (see duplicate_check); it rejects different works that only share a layout, and tells
    a crop from a whole copy. Where the check cannot run (no thumbnail, or too few features in a
    flat, blurred or tiny image) a pair is kept when its cosine reaches `sure`.
+   Where the collection has a local-feature index (`vitrine regions index`), each image also
+   queries its inverted file, and the images sharing most visual words with it that its stored
+   features verify become candidates too, whatever their cosine (`duplicates.words`): they bring
+   the crops and the bordered reproductions that the global vector does not put near.
 4. Groups: union-find over the kept pairs; a group is exact when every link is an exact copy,
    crop when any link is a crop, near otherwise.
 
@@ -40,6 +44,7 @@ from vitrine.duplicates.report import (
     save_report,
     stale_reason,
 )
+from vitrine.duplicates.words import DEFAULT_PER_IMAGE, local_index_of, word_pairs
 from vitrine.errors import DuplicatesError, IndexError_
 from vitrine.index.base import VectorIndex
 from vitrine.jobs.progress import ProgressCallback, Reporter
@@ -96,9 +101,14 @@ def thresholds_for(collection: Collection) -> Thresholds:
 def find_duplicates(
     collection: Collection, *, threshold: float | None = None, k: int = DEFAULT_K,
     verify: bool = True, sure: float | None = None, same_record: bool = False, save: bool = True,
-    progress: ProgressCallback | None = None,
+    local: bool = True, per_image: int = DEFAULT_PER_IMAGE, progress: ProgressCallback | None = None,
 ) -> DuplicateReport:
-    """Every group of duplicate images in the collection; saved with it unless `save` is False."""
+    """Every group of duplicate images in the collection; saved with it unless `save` is False.
+
+    `local`: also take candidates from the local-feature index where the collection has one
+    (`per_image` images sharing most visual words with each image); False, or no local index,
+    gives the k-NN candidates alone (the report's `local_candidates` is then None).
+    """
     started = time.perf_counter()
     cut = _cutoffs(collection, threshold, sure)
     _check_k(k)
@@ -111,6 +121,7 @@ def find_duplicates(
             f"run 'vitrine index {collection.name}' first")
     exact = exact_pairs(images.values())
     pairs, scores = knn_pairs(collection.index, ids, k=k, threshold=cut.threshold, progress=progress)
+    pairs, scores, added = _with_local(collection, ids, pairs, scores, local, per_image, progress)
     candidates = candidate_pairs(exact, pairs, scores, images, same_record)
     checker = thumbnail_checker(collection, images) if verify else None
     kept = _judge_all(candidates, checker, cut.sure, progress)
@@ -118,7 +129,7 @@ def find_duplicates(
         collection=collection.name, embedder=stamp.embedder, images=stamp.images,
         ids_digest=stamp.ids_digest, threshold=cut.threshold, verified=verify, k=k,
         candidates=len(candidates), rejected=len(candidates) - len(kept),
-        groups=group_pairs(collection, kept, images))
+        groups=group_pairs(collection, kept, images), local_candidates=added)
     report.seconds = round(time.perf_counter() - started, 3)
     if save:
         save_report(collection, report)
@@ -195,6 +206,26 @@ def knn_pairs(
     if not found_pairs:
         return np.zeros((0, 2), np.int64), np.zeros(0, np.float32)
     return _unique_pairs(np.concatenate(found_pairs), np.concatenate(found_scores).astype(np.float32))
+
+
+def _with_local(
+    collection: Collection, ids: NDArray[np.int64], pairs: NDArray[np.int64], scores: NDArray[np.float32],
+    local: bool, per_image: int, progress: ProgressCallback | None,
+) -> tuple[NDArray[np.int64], NDArray[np.float32], int | None]:
+    """The k-NN pairs merged with the local-feature index's, and how many pairs that added
+    (None when no local index was used)."""
+    index = local_index_of(collection) if local else None
+    if index is None:
+        if local:
+            log.info("no local-feature index: k-NN candidates only ('vitrine regions index' builds one)")
+        return pairs, scores, None
+    more, more_scores = word_pairs(index, collection.index, ids, per_image=per_image, progress=progress)
+    if not len(more):
+        return pairs, scores, 0
+    known = {(int(a), int(b)) for a, b in pairs.tolist()}
+    added = sum((int(a), int(b)) not in known for a, b in more.tolist())
+    merged = _unique_pairs(np.concatenate([pairs, more]), np.concatenate([scores, more_scores]))
+    return merged[0], merged[1], added
 
 
 def _unique_pairs(

@@ -85,6 +85,8 @@ class DuplicateReport:
     seconds: float = 0.0
     created_at: float = field(default_factory=time.time)
     groups: list[Group] = field(default_factory=list)
+    local_candidates: int | None = None
+    """Candidate pairs the local-feature index added to the k-NN ones; None: no local index used."""
 
     @property
     def pairs(self) -> int:

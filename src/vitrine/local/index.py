@@ -135,6 +135,29 @@ class LocalIndex:
         hits = self._verify_rows(q, pairs, top, frame, model, min_inliers, scores)
         return SearchResult(candidates, hits[:k])
 
+    def similar(
+        self, image_id: int, *, n: int = 10, rarest: int | None = None,
+    ) -> list[tuple[int, float]]:
+        """The `n` other images sharing most visual words with a stored image, best first.
+
+        The search's query path with the whole image as the region and no verification (the
+        near-duplicate finder's candidates). `rarest`: query with only this many of the image's
+        features, those whose words the fewest features hold (the highest idf, the shortest
+        postings to read), which cuts the cost of a query many times over.
+        """
+        q = self.features_of(image_id)
+        if rarest is not None and len(q) > rarest:
+            lengths = self._word_start[q.words + 1] - self._word_start[q.words]
+            keep = np.argsort(lengths, kind="stable")[:rarest]
+            q = Quantised(q.words[keep], q.signatures[keep], q.keypoints[keep], q.image_size)
+        pairs = self._pairs(q, None)
+        # sparse: only the images the query's postings touch are scored, never all n
+        rows, at = np.unique(pairs.row, return_inverse=True)
+        raw = np.bincount(at, weights=self._weights(q, pairs), minlength=len(rows))
+        scores = raw / (self.norms[rows] * self._query_norm(q))
+        scores[rows == self._row(image_id)] = 0.0  # itself
+        return [(int(self.image_ids[rows[i]]), float(scores[i])) for i in _top(scores, n)]
+
     def verify(
         self, query: LocalFeatures | Quantised, image_ids: Sequence[int], *, box: Box | None = None,
         model: Model = "affine", min_inliers: int = MIN_INLIERS,
@@ -150,7 +173,40 @@ class LocalIndex:
         pairs = self._pairs(q, mask)
         return self._verify_rows(q, pairs, rows, frame, model, min_inliers, None)
 
+    def verify_stored(
+        self, image_id: int, image_ids: Sequence[int], *, model: Model = "affine",
+        min_inliers: int = MIN_INLIERS,
+    ) -> list[Verification]:
+        """`verify` of a stored image against a few others, matching their features directly
+        (not through the inverted file): the cost depends on the images compared, not on n."""
+        q = self.features_of(image_id)
+        rows = np.array([r for r in (self._row(int(i)) for i in image_ids) if r is not None], np.int64)
+        frame = (0.0, 0.0, float(q.image_size[0]), float(q.image_size[1]))
+        return self._verify_rows(q, self._pairs_in_rows(q, rows), rows, frame, model, min_inliers, None)
+
     # -- internals --------------------------------------------------------------------------
+
+    def _pairs_in_rows(self, q: Quantised, rows: NDArray[np.int64]) -> _Pairs:
+        """What `_pairs` finds in these images only, from their own features."""
+        parts = []
+        for row in rows.tolist():
+            lo = int(self.offsets[row])
+            order = np.argsort(self.words[lo:int(self.offsets[row + 1])], kind="stable")
+            words = self.words[lo + order]
+            starts = np.searchsorted(words, q.words, "left")
+            lengths = np.searchsorted(words, q.words, "right") - starts
+            query = np.repeat(np.arange(len(q), dtype=np.int64), lengths)
+            first = np.cumsum(lengths) - lengths
+            at = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+            feature = lo + order[at].astype(np.int64)
+            hamming = np.bitwise_count(self.signatures[feature] ^ q.signatures[query]).astype(np.int64)
+            keep = hamming <= (HAMMING_THRESHOLD if self.hamming else 64)
+            parts.append(_Pairs(query[keep], feature[keep], np.full(int(keep.sum()), row, np.int64),
+                                hamming[keep]))
+        if not parts:
+            return _Pairs(*(np.zeros(0, np.int64) for _ in range(4)))
+        return _Pairs(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                        ("query", "feature", "row", "hamming")))
 
     def _prepare(self, query: LocalFeatures | Quantised, box: Box | None) -> tuple[Quantised, Box]:
         q = quantise(query, self.vocabulary) if isinstance(query, LocalFeatures) else query
@@ -192,13 +248,18 @@ class LocalIndex:
 
     def _scores(self, q: Quantised, pairs: _Pairs) -> NDArray[np.float64]:
         """Hamming-weighted tf-idf cosine of the query with every image."""
+        raw = np.bincount(pairs.row, weights=self._weights(q, pairs), minlength=len(self))
+        return np.asarray(raw / (self.norms * self._query_norm(q)), np.float64)
+
+    def _weights(self, q: Quantised, pairs: _Pairs) -> NDArray[np.float64]:
         idf = self.idf[q.words[pairs.query]]
         weights = idf * idf
         if self.hamming:
             weights = weights * np.exp(-(pairs.hamming**2) / _HAMMING_SIGMA2)
-        raw = np.bincount(pairs.row, weights=weights, minlength=len(self))
-        q_norm = float(np.sqrt(np.sum(self.idf[q.words] ** 2))) or 1.0
-        return np.asarray(raw / (self.norms * q_norm), np.float64)
+        return np.asarray(weights, np.float64)
+
+    def _query_norm(self, q: Quantised) -> float:
+        return float(np.sqrt(np.sum(self.idf[q.words] ** 2))) or 1.0
 
     def _verify_rows(
         self, q: Quantised, pairs: _Pairs, rows: NDArray[np.int64], frame: Box, model: Model,
