@@ -49,6 +49,9 @@ class CollectionConfig:
     #: show machine suggestions nobody has reviewed yet on public pages, marked "machine-made, not
     #: reviewed" (off: only staff see them)
     proposed_public: bool = False
+    #: agents run after every import, each {"agent": name, "options": {...}}: a saved classifier
+    #: (or any agent) then suggests on the new works too (`vitrine suggest follow`)
+    follow: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Collection:
@@ -200,6 +203,11 @@ class Collection:
         if value is not None and not -1.0 <= value <= 1.0:  # also refuses NaN
             raise CollectionError(f"match_threshold is a cosine between -1 and 1, got {value}")
         self.config.match_threshold = value
+        save_config(self.root, self.config)
+
+    def set_follow(self, follow: list[dict[str, Any]]) -> None:
+        """The agents to run after every import (see `vitrine.suggestions.follow`)."""
+        self.config.follow = [dict(f) for f in follow]
         save_config(self.root, self.config)
 
     def set_proposed_public(self, value: bool) -> None:

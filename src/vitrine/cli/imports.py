@@ -108,6 +108,10 @@ def _import(app: App, name: str, source: Source, no_index: bool) -> None:
             report = run_import(coll, source, progress)
         print_import_report(report)
         failed = 0 if no_index else run_indexing(coll, app.settings)
+        if not no_index and coll.config.follow:  # agents that follow imports look at the new works
+            from vitrine.cli.suggest import run_followed
+
+            failed += run_followed(coll)
     exit_if_failed(report.failed + failed, "import")
 
 

@@ -9,6 +9,7 @@ process (`vitrine suggest work`, hidden). Jobs are started with the shell user a
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from vitrine.cli.evaluate import evaluate
 from vitrine.cli.users import actor, when
 from vitrine.collection import Collection
 from vitrine.errors import VitrineError
+from vitrine.suggestions import follow
 from vitrine.suggestions.agents import AGENTS, read_agent_config
 from vitrine.suggestions.jobs import cancel_job
 from vitrine.suggestions.run import Scope, create_job, run_job
@@ -250,3 +252,46 @@ def cancel(app: App, /, name: str, job_id: int) -> None:
         click.echo(f"job {job.id} cancelled")
     else:
         click.echo(f"job {job.id}: asked to stop; its worker stops after the batch it is on")
+
+
+@suggest.command("follow")
+@collection_argument()
+@click.argument("agent", metavar="AGENT", required=False)
+@click.option("--option", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="An option of the agent (repeatable).")
+@click.option("--stop", is_flag=True, help="Stop running AGENT (with these options, if given) after imports.")
+@pass_app
+def follow_(app: App, /, name: str, agent: str | None, pairs: tuple[str, ...], stop: bool) -> None:
+    """Run AGENT after every import of NAME, so it suggests on new works too (a saved concept, say:
+    AGENT concept --option 'concept=still life'). Without AGENT: the agents that follow imports."""
+    with app.open(name) as coll:
+        if agent is None:
+            for entry in follow.followed(coll):
+                click.echo(f"{entry['agent']}  {json.dumps(entry['options'], ensure_ascii=False)}")
+            if not follow.followed(coll):
+                click.echo(f"No agent follows the imports of {name!r}.")
+            return
+        options = parse_options(pairs) if pairs or not stop else None
+        if stop:
+            follow.unfollow(coll, agent, options, actor=actor())
+            click.echo(f"{agent} no longer runs after imports of {name!r}")
+        else:
+            follow.follow(coll, agent, options, actor=actor())
+            click.echo(f"{agent} runs after every import of {name!r}")
+
+
+def run_followed(coll: Collection) -> int:
+    """The agents that follow imports, run after one with a progress bar each; how many could not run."""
+    def run(collection: Collection, job_id: int) -> Job:
+        with progress_bar(f"agent job {job_id} on {collection.name}", "item") as progress:
+            return run_job(collection, job_id, progress=progress)
+
+    failed = 0
+    for done in follow.run_followed(coll, actor=actor(), run=run):
+        if done.job is None:
+            failed += 1
+            click.echo(f"  agent {done.agent} could not run after the import: {done.error}", err=True)
+        else:
+            click.echo(f"agent {done.agent}: {done.job.done} items, {done.job.made} new suggestions"
+                       + (f", {done.job.failed} failed" if done.job.failed else ""))
+    return failed
