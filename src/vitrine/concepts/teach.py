@@ -210,10 +210,11 @@ def collection_scaler(collection: Collection) -> LinearModel:
 
 
 def ask(collection: Collection, name: str, n: int = 10, *, strategy: Strategy = "uncertainty",
-        seed: int | None = None) -> Asking:
+        seed: int | None = None, trained: Trained | None = None) -> Asking:
     """The `n` works to label next: those the model trained on the current labels is least sure
     of (or a random choice). Before a model can be trained (no labels, or labels of one kind),
-    a random choice, said in `note`."""
+    a random choice, said in `note`. `trained`: a model just trained on the current labels (a
+    page that shows the estimate too), so it is not trained twice."""
     if n < 1 or n > 1000:
         raise ConceptError(f"ask for 1 to 1000 works, not {n}")
     started = time.perf_counter()
@@ -222,7 +223,7 @@ def ask(collection: Collection, name: str, n: int = 10, *, strategy: Strategy = 
     labelled = np.asarray([lab.record_id for lab in catalog.concepts.labels(concept.id)], np.int64)
     note = ""
     try:
-        model: ConceptModel | None = train(collection, concept.name, with_estimate=False).model
+        model: ConceptModel | None = (trained or train(collection, concept.name, with_estimate=False)).model
     except ConceptError as exc:
         model, strategy, note = None, "random", f"a random choice: no model yet ({exc})"
     image_ids, record_ids = indexed_images(collection)

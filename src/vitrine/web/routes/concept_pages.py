@@ -138,7 +138,7 @@ def concept_context(collection: Collection, name: str, n: int) -> dict[str, Any]
         trained: teach.Trained | None = teach.train(collection, concept.name)
     except ConceptError as exc:
         trained, problem = None, str(exc)
-    asking = teach.ask(collection, concept.name, n)
+    asking = teach.ask(collection, concept.name, n, trained=trained)  # the model trained once
     works = _works(catalog, [lab.identifier for lab in labels] + [w.identifier for w in asking.works])
     return {"collection": collection, "concept": concept, "labels": labels, "trained": trained,
             "problem": problem, "asking": asking, "works": works, "n": n, "when": moment,
