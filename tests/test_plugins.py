@@ -54,7 +54,7 @@ def test_an_embedder_plugin_is_found_by_name(installed: list[str]) -> None:
 
 
 def test_an_index_plugin_is_found_by_name_and_takes_its_options(installed: list[str], tmp_path: Path) -> None:
-    assert index.available() == ["faiss", "flat", "memory", "milvus"]
+    assert index.available() == ["faiss", "flat", "ivfpq", "memory", "milvus"]
     options = {"flat": {"label": "-x"}, "milvus": {"token": "t"}}
     opened = index.open_index("flat", tmp_path, 8, options=options)
     assert isinstance(opened, MemoryIndex)
@@ -87,7 +87,7 @@ def test_entry_points_are_read_once_per_family(installed: list[str]) -> None:
     (lambda: embedders.create("nope"), EmbedderError,
      "unknown embedder 'nope'; available: classic, clip, fake, tiny"),
     (lambda: index.open_index("nope", Path("."), 8), IndexError_,
-     "unknown index 'nope': use 'faiss', 'memory', 'milvus', 'flat', 'milvus-lite' or a milvus:// URI"),
+     "unknown index 'nope': use 'faiss', 'ivfpq', 'memory', 'milvus', 'flat', 'milvus-lite' or a milvus:// URI"),
     (lambda: importers.create_importer("nope"), ImportError_,
      "unknown import source 'nope'; available: aic, cma, csv, folder, iiif, jsonl, list"),
     (lambda: layout.create_layout("nope"), LayoutError,

@@ -21,7 +21,7 @@ from vitrine.catalog import Catalog
 from vitrine.embedders.base import Embedder
 from vitrine.errors import CollectionError, EmbedderMismatch, IndexError_, NoLocalIndex
 from vitrine.fsutil import write_atomic
-from vitrine.index import VectorIndex, open_index
+from vitrine.index import VectorIndex, check_params, open_index
 from vitrine.local.index import LocalIndex, open_local_index, open_store
 from vitrine.locking import WriteLock
 from vitrine.records import StoredImage
@@ -42,6 +42,9 @@ class CollectionConfig:
     embedder: str = "classic"
     embedder_options: dict[str, Any] = field(default_factory=dict)
     index: str = "faiss"
+    #: the index's own parameters (faiss: m, ef_construction, ef_search; ivfpq: nlist, pq_m, nprobe,
+    #: rerank, train_after; milvus: index_type and its build and search parameters)
+    index_params: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
     created_at: float = field(default_factory=time.time)
     #: the visual relevance cutoff of this collection's searches; None: the embedder's calibration
@@ -116,7 +119,8 @@ class Collection:
         folder = self.root / "index"
         folder.mkdir(exist_ok=True)
         self._index_version = self.catalog.get_meta(INDEX_VERSION)
-        return open_index(self.config.index, folder, self.embedder.dim, options=self.index_options)
+        return open_index(self.config.index, folder, self.embedder.dim, options=self.index_options,
+                          params=self.config.index_params)
 
     _index_version: str | None = None
 
@@ -210,6 +214,15 @@ class Collection:
         self.config.follow = [dict(f) for f in follow]
         save_config(self.root, self.config)
 
+    def set_index_params(self, params: Mapping[str, Any]) -> None:
+        """Change index parameters (merged into the present ones; a value of None removes one).
+        Search settings apply at once; build settings (nlist, pq_m, M...) to what is built next."""
+        merged = {k: v for k, v in {**self.config.index_params, **params}.items() if v is not None}
+        check_params(self.config.index, merged)
+        self.config.index_params = merged
+        save_config(self.root, self.config)
+        self.__dict__.pop("index", None)
+
     def set_proposed_public(self, value: bool) -> None:
         """Show (True) or hide (False) unreviewed machine suggestions on public pages."""
         self.config.proposed_public = bool(value)
@@ -243,15 +256,17 @@ def create_collection(
     root: Path, *, embedder: str = "classic", index: str = "faiss", title: str | None = None,
     embedder_options: dict[str, Any] | None = None,
     index_options: Mapping[str, Mapping[str, Any]] | None = None,
+    index_params: Mapping[str, Any] | None = None,
 ) -> Collection:
     """Create a collection folder; refuses to overwrite an existing one."""
     if (root / CONFIG_FILE).exists():
         raise CollectionError(f"a collection already exists at {root}")
     embedders.create(embedder, **(embedder_options or {}))  # fail early on an unknown name
+    check_params(index, index_params or {})
     root.mkdir(parents=True, exist_ok=True)
     config = CollectionConfig(
         name=root.name, embedder=embedder, embedder_options=dict(embedder_options or {}),
-        index=index, title=title)
+        index=index, title=title, index_params=dict(index_params or {}))
     save_config(root, config)
     return Collection(root, config, index_options)
 

@@ -37,7 +37,8 @@ def milvus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(
-    params=["memory", "faiss", pytest.param("milvus-lite", marks=pytest.mark.milvus)],
+    params=["memory", "faiss", "ivfpq", "ivfpq-trained",
+            pytest.param("milvus-lite", marks=pytest.mark.milvus)],
 )
 def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     """A function that opens (or reopens) this backend's index with dimension DIM in a folder."""
@@ -48,4 +49,6 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
         folder = request.getfixturevalue("milvus_dir")
         name = "t_" + re.sub(r"\W", "_", request.node.name)
         return lambda _folder, dim=DIM: open_index(str(folder / "milvus.db"), folder, dim, name=name)
+    if kind == "ivfpq-trained":  # trains once 256 vectors are in (8-bit PQ needs 256 points)
+        return lambda folder, dim=DIM: open_index("ivfpq", folder, dim, params={"train_after": 256})
     return lambda folder, dim=DIM: open_index(kind, folder, dim)

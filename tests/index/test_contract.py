@@ -41,7 +41,7 @@ def test_add_replaces_an_existing_id(opener: Opener, tmp_path: Path) -> None:
     replacement = unit_vectors(1, seed=7)
     index.add(ids_of(3), replacement)
     assert index.ids().tolist() == list(range(10))
-    assert np.allclose(index.get(ids_of(3)), replacement, atol=1e-5)
+    assert np.allclose(index.get(ids_of(3)), replacement, atol=index.vector_error)
     assert index.search(replacement, 1)[1][0, 0] == 3
     assert len(index) == 10
 
@@ -77,7 +77,7 @@ def test_save_and_reopen_keeps_everything(opener: Opener, tmp_path: Path) -> Non
     index.close()
     reopened = opener(tmp_path)
     assert reopened.ids().tolist() == [i for i in range(30) if i != 2]
-    assert np.allclose(reopened.get(ids_of(7)), x[7:8], atol=1e-5)
+    assert np.allclose(reopened.get(ids_of(7)), x[7:8], atol=reopened.vector_error)
     assert reopened.search(x[9:10], 1)[1][0, 0] == 9
     reopened.close()
 
@@ -86,7 +86,7 @@ def test_get_returns_stored_vectors_and_rejects_missing(opener: Opener, tmp_path
     index = opener(tmp_path)
     x = unit_vectors(8)
     index.add(np.arange(8), x)
-    assert np.allclose(index.get(ids_of(6, 1)), x[[6, 1]], atol=1e-5)
+    assert np.allclose(index.get(ids_of(6, 1)), x[[6, 1]], atol=index.vector_error)
     with pytest.raises(IndexError_):
         index.get(ids_of(42))
 

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> None:
         for precision in args.precisions.split(","):
             images, texts = tower_rates(model, precision, args.batch, args.device, args.seconds)
             print(f"{model:<12} {precision:<9} {images:>10.0f} {texts:>10.0f}", flush=True)
-    print(f"one core, 2000 px JPEG -> decode (draft) -> 224 px pixels: {feed_rate(args.seconds):.0f} images/s")
+    feed = feed_rate(args.seconds)
+    print(f"one core, 2000 px JPEG -> decode (draft) -> 224 px pixels: {feed:.0f} images/s")
 
 
 def tower_rates(model: str, precision: str, batch: int, device: str, seconds: float) -> tuple[float, float]:

@@ -23,15 +23,19 @@ def collection() -> None:
 @click.option("--embedder-option", "embedder_options", multiple=True, metavar="KEY=VALUE",
               help="An option of the embedder (repeatable), e.g. model=ViT-B-32.")
 @click.option("--index", default="faiss", show_default=True,
-              help="Vector index: faiss, memory, milvus-lite or milvus://host:port.")
+              help="Vector index: faiss (HNSW), ivfpq (compressed, for millions of images), memory, "
+                   "milvus-lite or milvus://host:port.")
+@click.option("--index-param", "index_params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the index (repeatable), e.g. nprobe=48 for ivfpq, "
+                   "index_type=HNSW for milvus; docs/scale.md lists them.")
 @click.option("--title", help="A human title for the collection.")
 @pass_app
 def create(app: App, name: str, embedder: str, embedder_options: tuple[str, ...], index: str,
-           title: str | None) -> None:
+           index_params: tuple[str, ...], title: str | None) -> None:
     """Create an empty collection NAME."""
     options = parse_options(embedder_options)
     created = create_collection(app.path(name), embedder=embedder, index=index, title=title,
-                                embedder_options=options)
+                                embedder_options=options, index_params=parse_options(index_params))
     click.echo(f"created collection {created.name!r} at {created.root} "
                f"(embedder {embedder}, index {index})")
     created.close()
@@ -77,12 +81,19 @@ def stats(app: App, name: str | None, as_json: bool) -> None:
 
 @collection.command("set")
 @collection_argument()
-@click.argument("key", type=click.Choice(["match_threshold", "proposed_public"]))
+@click.argument("key", type=click.Choice(["match_threshold", "proposed_public", "index_param"]))
 @click.argument("value")
 @pass_app
 def set_(app: App, name: str, key: str, value: str) -> None:
     """Set a collection setting: match_threshold VALUE (a cosine; "none": the embedder's calibration),
-    or proposed_public on|off (show unreviewed machine suggestions publicly, marked as such)."""
+    proposed_public on|off (show unreviewed machine suggestions publicly, marked as such), or
+    index_param KEY=VALUE (an index parameter, e.g. nprobe=64; KEY=none removes it)."""
+    if key == "index_param":
+        param = parse_options((value,))
+        with app.open(name) as coll:
+            coll.set_index_params({k: None if str(v).lower() == "none" else v for k, v in param.items()})
+            click.echo(f"index parameters of {name!r}: {coll.config.index_params or 'the defaults'}")
+        return
     if key == "proposed_public":
         if value.lower() not in ("on", "off", "true", "false", "yes", "no"):
             raise click.BadParameter(f"{value!r} is not on or off", param_hint="VALUE")

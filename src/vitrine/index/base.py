@@ -20,6 +20,9 @@ class VectorIndex(ABC):
     #: whether a reader must load the index again to see what another process saved (files on
     #: disk); an index served by a database (Milvus) is always current
     reloads = True
+    #: the largest difference between a stored vector's component and what `get` returns (a
+    #: compressed index keeps rounded copies)
+    vector_error = 1e-5
 
     def __init__(self, dim: int) -> None:
         if dim <= 0:

@@ -19,6 +19,8 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 import numpy as np
@@ -51,6 +53,42 @@ def _milvus_errors(action: str) -> Iterator[None]:
         raise IndexError_(f"Milvus could not {action}: {exc.message}") from exc
 
 
+INDEX_TYPES = ("AUTOINDEX", "FLAT", "HNSW", "IVF_FLAT", "IVF_SQ8", "IVF_PQ", "DISKANN", "SCANN")
+_BUILD = ("M", "efConstruction", "nlist", "m", "nbits")
+_SEARCH = ("ef", "nprobe", "search_list")
+_GRAPHS = ("AUTOINDEX", "HNSW")
+
+
+@dataclass(frozen=True)
+class MilvusParams:
+    """The index a new Milvus collection is built with, and its search settings (per collection).
+
+    Milvus Lite builds only FLAT, IVF_FLAT and AUTOINDEX; a server or cluster builds them all.
+    docs/scale.md says what each costs in memory per vector."""
+
+    index_type: str = "AUTOINDEX"
+    build: dict[str, int] = dc_field(default_factory=dict)
+    search: dict[str, int] = dc_field(default_factory=dict)
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> MilvusParams:
+        """From flat `index_params` (index_type=HNSW, M=32, ef=128...), refusing unknown names."""
+        options = dict(options)
+        index_type = str(options.pop("index_type", "AUTOINDEX")).upper()
+        if index_type not in INDEX_TYPES:
+            raise IndexError_(f"unknown Milvus index_type {index_type!r}: use {', '.join(INDEX_TYPES)}")
+        unknown = sorted(set(options) - set(_BUILD) - set(_SEARCH))
+        if unknown:
+            raise IndexError_(f"unknown milvus index parameter(s) {', '.join(unknown)}; known: index_type, "
+                              f"{', '.join(_BUILD + _SEARCH)}")
+        try:
+            values = {k: int(v) for k, v in options.items()}
+        except ValueError as exc:
+            raise IndexError_(f"Milvus index parameters are whole numbers: {exc}") from None
+        return cls(index_type, {k: v for k, v in values.items() if k in _BUILD},
+                   {k: v for k, v in values.items() if k in _SEARCH})
+
+
 class MilvusIndex(VectorIndex):
     """Vectors in one Milvus collection, keyed by int64 ids."""
 
@@ -62,8 +100,13 @@ class MilvusIndex(VectorIndex):
     """HNSW efSearch (Milvus Lite's AUTOINDEX is a graph); filtered searches scale it by 1/fraction."""
     filtered_ef_max = 4096
 
-    def __init__(self, dim: int, uri: str, collection: str = "vectors", token: str = "") -> None:
+    def __init__(
+        self, dim: int, uri: str, collection: str = "vectors", token: str = "",
+        params: MilvusParams | None = None,
+    ) -> None:
         super().__init__(dim)
+        self.params = params or MilvusParams()
+        self.ef_search = self.params.search.get("ef", self.ef_search)
         self.uri = server_uri(uri)
         self.collection = collection
         self._token = token
@@ -178,7 +221,8 @@ class MilvusIndex(VectorIndex):
             schema.add_field("id", DataType.INT64, is_primary=True)
             schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self.dim)
             params = self._client.prepare_index_params()
-            params.add_index(field_name="vector", index_type="AUTOINDEX", metric_type="IP")
+            params.add_index(field_name="vector", index_type=self.params.index_type, metric_type="IP",
+                             params=self.params.build)
             self._client.create_collection(name, schema=schema, index_params=params,
                                            consistency_level="Strong")
 
@@ -195,7 +239,10 @@ class MilvusIndex(VectorIndex):
     def _search(
         self, q: NDArray[np.float32], k: int, limit: int, expr: str | None, ef: int | None = None,
     ) -> SearchResult:
-        params = {"metric_type": "IP", "params": {"ef": max(ef or self.ef_search, limit)}}
+        own = {k: v for k, v in self.params.search.items() if k != "ef"}
+        if self.params.index_type in _GRAPHS:
+            own["ef"] = max(ef or self.ef_search, limit)
+        params = {"metric_type": "IP", "params": own}
         with _milvus_errors(f"search {self.collection!r}"):
             hits = self._client.search(self.collection, data=list(q), limit=limit, filter=expr or "",
                                        anns_field="vector", search_params=params)

@@ -1,0 +1,422 @@
+"""The compressed embedded index for big collections: IVF-PQ codes in memory, exact re-rank from disk.
+
+At 10 million 512-d vectors the float HNSW graph needs about 23 GB of memory before its links. Here
+a vector costs its product-quantisation code in memory (`pq_m` bytes: 64 at 512-d), 8 bytes for its
+row's entry in the id map, and its float16 copy on disk (1 KB at 512-d), memory-mapped so that the
+operating system keeps what queries touch in its page cache. A query scans `nprobe` inverted lists
+of PQ codes (FAISS), takes the `rerank` best estimates and scores those again exactly against their
+float16 vectors: the codes shortlist, the re-rank decides.
+
+Building streams: vectors arrive in chunks through `add` and go straight to the float16 file. Until
+`train_after` vectors are stored, searches are exact over that file; then the coarse quantiser and
+the PQ codebooks are trained on a sample of the stored rows (at most `train_sample` of them in
+memory) and every row is encoded, chunk by chunk. No more than one chunk and the sample are ever in
+memory, so 10 million vectors build on a machine that could not hold them.
+
+Files, next to each other: ``<name>.f16`` (rows, written in place, never moved except by
+compaction), ``<name>.rows.npz`` (the external id of each row, -1 for a deleted one; its length is
+the number of valid rows, so bytes past it in ``.f16`` after a crash are ignored and overwritten),
+``<name>.ivfpq`` (the trained FAISS index, whose ids are row numbers) and ``<name>.ivfpq.token``
+(a random name for that file's content, which the row map repeats). Each is replaced atomically;
+an ``.ivfpq`` file whose token the row map does not repeat is encoded again from the rows on load.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import faiss
+import numpy as np
+from numpy.typing import NDArray
+
+from vitrine.errors import IndexError_
+from vitrine.fsutil import atomic_path
+from vitrine.index.base import SearchResult, VectorIndex, as_queries, top_k
+from vitrine.index.rows import ReadWriteLock, bitmap, parse_params, threads_for
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 65_536
+__all__ = ["IvfPqIndex", "IvfPqParams", "parse_params"]
+MAX_ID = 2**32
+"""Ids index a dense row map (8 bytes per possible id): catalogue image ids are small rowids."""
+
+
+@dataclass(frozen=True)
+class IvfPqParams:
+    """Settings of a compressed index; every one can be set per collection (`index_params`)."""
+
+    nlist: int = 0
+    """Inverted lists; 0 chooses from the training sample: a power of two near sqrt(sample) * 4,
+    between 64 and 16,384 (FAISS wants about 39 training points per list)."""
+    pq_m: int = 0
+    """Sub-quantisers (bytes per code); 0: dim / 8, or the largest divisor of dim below it."""
+    nprobe: int = 32
+    """Inverted lists scanned per query."""
+    rerank: int = 256
+    """PQ candidates scored again exactly against their float16 vectors."""
+    train_after: int = 100_000
+    """Stored vectors before training; below it every search is exact."""
+    train_sample: int = 262_144
+    """Rows the quantisers are trained on (read from disk; the only large array in memory)."""
+    exact_below: int = 16_384
+    """Filters keeping at most this many ids are scored exactly on their float16 rows."""
+    exact_fraction: float = 0.02
+    compact_fraction: float = 0.2
+    """Rewrite the rows once this fraction of them are deleted."""
+
+
+class IvfPqIndex(VectorIndex):
+    """IVF-PQ shortlist + exact float16 re-rank, inner product over unit vectors; upsert, delete, filters."""
+
+    vector_error = 1e-3  # float16 keeps 11 significant bits: components of unit vectors within ~2e-4
+
+    def __init__(self, dim: int, path: Path, params: IvfPqParams | None = None) -> None:
+        super().__init__(dim)
+        self.params = params or IvfPqParams()
+        if min(self.params.nprobe, self.params.rerank, self.params.train_after, self.params.train_sample) < 1:
+            raise IndexError_("ivfpq's nprobe, rerank, train_after and train_sample must be at least 1")
+        self.path = Path(path)
+        self.rows_path = self.path.with_suffix(".rows.npz")
+        self.ivf_path = self.path.with_suffix(".ivfpq")
+        self.token_path = self.path.with_suffix(".ivfpq.token")
+        self._token = ""  # names the IVF file on disk; the rows file names the one it matches
+        self._lock = ReadWriteLock()
+        self._set_labels(np.zeros(0, np.int64))
+        self._ivf: Any = None
+        self._ivf_dirty = False
+        self._mm: NDArray[np.float16] | None = None
+        if self.rows_path.exists():
+            self._load()
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def add(self, ids: NDArray[np.int64], vectors: NDArray[np.float32]) -> None:
+        ids, vectors = self._check(ids, vectors)
+        if ids.size == 0:
+            return
+        if ids.min() < 0 or ids.max() >= MAX_ID:
+            raise IndexError_(f"vector ids must be between 0 and {MAX_ID - 1}")
+        with self._lock.write():
+            self._delete(ids)
+            start, inverse = self._write_rows(vectors)
+            self._append_labels(ids, start, inverse)
+            if self._ivf is not None:
+                with threads_for(ids.size):
+                    self._ivf.add_with_ids(vectors, np.arange(start, start + ids.size, dtype=np.int64))
+                self._ivf_dirty = True
+            elif self.live >= self.params.train_after:
+                self._train()
+            self._maybe_compact()
+
+    def remove(self, ids: NDArray[np.int64]) -> None:
+        with self._lock.write():
+            if self._delete(np.asarray(ids, np.int64).reshape(-1)):
+                self._maybe_compact()
+
+    def save(self) -> None:
+        with self._lock.write():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                with self.path.open("rb+") as fh:
+                    os.fsync(fh.fileno())
+            else:
+                self.path.touch()
+            if self._ivf is not None and (self._ivf_dirty or not self.ivf_path.exists()):
+                # the token first: cut short after it, the old rows name another token
+                self._token = uuid.uuid4().hex
+                with atomic_path(self.token_path) as tmp:
+                    tmp.write_text(self._token)
+                with atomic_path(self.ivf_path) as tmp:
+                    faiss.write_index(self._ivf, str(tmp))
+                self._ivf_dirty = False
+            elif self._ivf is None:
+                self.ivf_path.unlink(missing_ok=True)
+            self._save_rows()
+
+    def drop(self) -> None:
+        with self._lock.write():
+            self._set_labels(np.zeros(0, np.int64))
+            self._ivf, self._mm = None, None
+            for path in (self.path, self.ivf_path, self.token_path):
+                path.unlink(missing_ok=True)
+        self.save()
+
+    # -- reads --------------------------------------------------------------------------------
+
+    @property
+    def live(self) -> int:
+        """Vectors stored (deleted rows not counted)."""
+        return self._live
+
+    @property
+    def trained(self) -> bool:
+        return self._ivf is not None
+
+    def search(
+        self, queries: NDArray[np.float32], k: int, allowed: NDArray[np.int64] | None = None,
+        *, ef_search: int | None = None,
+    ) -> SearchResult:
+        """`ef_search` is a graph setting; this index ignores it (its knobs are nprobe and rerank)."""
+        q = as_queries(queries, self.dim)
+        with self._lock.read():
+            if k <= 0 or self._live == 0:
+                none = np.zeros((q.shape[0], 0))
+                return _pad(none.astype(np.float32), none.astype(np.int64), max(k, 0))
+            if allowed is None:
+                if self._ivf is None:
+                    return self._exact(q, k, None)
+                return self._shortlist(q, k, None, self.params.nprobe)
+            rows = self._rows_of(allowed)
+            small = max(self.params.exact_below, self.params.exact_fraction * self._live)
+            if self._ivf is None or rows.size <= small:
+                return self._exact(q, k, rows)
+            widen = (self._live / max(rows.size, 1)) ** 0.5
+            nprobe = min(int(self._ivf.nlist), int(self.params.nprobe * widen) + 1)
+            return self._shortlist(q, k, bitmap(rows, self._n), nprobe)
+
+    def ids(self) -> NDArray[np.int64]:
+        with self._lock.read():
+            return np.flatnonzero(self._row_of >= 0).astype(np.int64)
+
+    def get(self, ids: NDArray[np.int64]) -> NDArray[np.float32]:
+        """The stored vectors, as float16 kept them, renormalised (cosine to the originals ~1 - 1e-7)."""
+        wanted = np.asarray(ids, np.int64).reshape(-1)
+        with self._lock.read():
+            inside = (wanted >= 0) & (wanted < self._row_of.size)
+            rows = np.where(inside, self._row_of[np.where(inside, wanted, 0)], -1)
+            if (rows < 0).any():
+                raise IndexError_(f"ids not in the index: {wanted[rows < 0][:5].tolist()}")
+            return _to_f32(self._matrix()[rows]) * self._inv_norm[rows, None]
+
+    def __len__(self) -> int:
+        return self.live
+
+    # -- internals: rows ----------------------------------------------------------------------
+
+    def _write_rows(self, vectors: NDArray[np.float32]) -> tuple[int, NDArray[np.float32]]:
+        """Write float16 rows after the valid ones; returns the first new row and the rows' inverse norms."""
+        start, rounded = self._n, vectors.astype(np.float16)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("r+b" if self.path.exists() else "wb") as fh:
+            fh.seek(start * self.dim * 2)
+            fh.write(rounded.tobytes())
+        self._mm = None
+        return start, _inverse_norms(rounded)
+
+    def _set_labels(self, labels: NDArray[np.int64], inverse: NDArray[np.float32] | None = None) -> None:
+        """Take a whole row map (-1: a deleted row) and the rows' inverse norms, as read from disk
+        or made by compaction."""
+        self._labels, self._n = labels.copy(), int(labels.size)
+        self._inv_norm = np.ones(labels.size, np.float32) if inverse is None else inverse.astype(np.float32)
+        live = np.flatnonzero(labels >= 0)
+        self._row_of = np.full(int(labels.max(initial=-1)) + 1, -1, np.int64)
+        self._row_of[labels[live]] = live
+        self._live = int(live.size)
+
+    def _append_labels(self, ids: NDArray[np.int64], start: int, inverse: NDArray[np.float32]) -> None:
+        need = start + ids.size
+        if need > self._labels.size:
+            size = max(need, 2 * self._labels.size)
+            grown, norms = np.full(size, -1, np.int64), np.ones(size, np.float32)
+            grown[: self._n], norms[: self._n] = self._labels[: self._n], self._inv_norm[: self._n]
+            self._labels, self._inv_norm = grown, norms
+        self._labels[start:need], self._inv_norm[start:need] = ids, inverse
+        self._n = need
+        top = int(ids.max()) + 1
+        if top > self._row_of.size:
+            grown = np.full(max(top, int(1.5 * self._row_of.size)), -1, np.int64)
+            grown[: self._row_of.size] = self._row_of
+            self._row_of = grown
+        self._row_of[ids] = np.arange(start, need, dtype=np.int64)
+        self._live += int(ids.size)
+
+    def _delete(self, ids: NDArray[np.int64]) -> int:
+        """Forget the present `ids` (their rows become dead); returns how many were present."""
+        rows = self._rows_of(ids)
+        if rows.size == 0:
+            return 0
+        self._labels[rows] = -1
+        self._row_of[ids[(ids >= 0) & (ids < self._row_of.size)]] = -1
+        self._live -= int(rows.size)
+        if self._ivf is not None:
+            self._ivf.remove_ids(faiss.IDSelectorBatch(rows.size, faiss.swig_ptr(rows)))
+            self._ivf_dirty = True
+        return int(rows.size)
+
+    def _rows_of(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+        ids = np.asarray(ids, np.int64).reshape(-1)
+        ids = ids[(ids >= 0) & (ids < self._row_of.size)]
+        rows = self._row_of[ids]
+        return np.unique(rows[rows >= 0])
+
+    def _matrix(self) -> NDArray[np.float16]:
+        if self._mm is None or self._mm.shape[0] != self._n:
+            self._mm = np.memmap(self.path, np.float16, "r", shape=(self._n, self.dim)) if self._n else \
+                np.zeros((0, self.dim), np.float16)
+        return self._mm
+
+    def _maybe_compact(self) -> None:
+        dead = self._n - self.live
+        if dead and dead >= self.params.compact_fraction * self._n:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Rewrite the file with the live rows only, renumber them, re-encode (no re-training)."""
+        live = np.flatnonzero(self._labels[: self._n] >= 0)
+        log.info("compacting %s: %d live rows of %d", self.path, live.size, self._n)
+        source, labels, inverse = self._matrix(), self._labels[live].copy(), self._inv_norm[live].copy()
+        with atomic_path(self.path) as tmp, tmp.open("wb") as fh:
+            for s in range(0, live.size, _CHUNK):
+                fh.write(np.ascontiguousarray(source[live[s : s + _CHUNK]]).tobytes())
+        self._mm = None
+        self._set_labels(labels, inverse)
+        if self._ivf is not None:
+            self._ivf.reset()
+            self._encode_all()
+        # the rows were renumbered: the old row map on disk would misname them
+        self._save_rows()
+
+    def _save_rows(self) -> None:
+        """The row map, with the token of the IVF file it matches ("" when the codes on disk are
+        older than the rows: they are encoded again on load)."""
+        token = "" if self._ivf_dirty else self._token
+        with atomic_path(self.rows_path) as tmp, tmp.open("wb") as fh:
+            np.savez(fh, labels=self._labels[: self._n], inverse_norms=self._inv_norm[: self._n],
+                     ivf_token=np.array(token))
+
+    # -- internals: the IVF-PQ codes ----------------------------------------------------------
+
+    def _train(self) -> None:
+        rows = np.flatnonzero(self._labels[: self._n] >= 0)
+        rng = np.random.default_rng(0)
+        sample_rows = np.sort(rng.choice(rows, min(rows.size, self.params.train_sample), replace=False))
+        sample = self._matrix()[sample_rows].astype(np.float32)
+        nlist = self.params.nlist or _nlist_for(sample.shape[0])
+        quantiser = faiss.IndexFlatIP(self.dim)
+        ivf = faiss.IndexIVFPQ(quantiser, self.dim, nlist, self.params.pq_m or _pq_m_for(self.dim), 8,
+                               faiss.METRIC_INNER_PRODUCT)
+        log.info("training IVF-PQ (%d lists, %d sub-quantisers) on %d vectors", nlist, ivf.pq.M, len(sample))
+        ivf.train(sample)
+        self._ivf = ivf
+        self._encode_all()
+
+    def _encode_all(self) -> None:
+        """Add every live row to the (trained, empty) IVF index, a chunk at a time."""
+        live = np.flatnonzero(self._labels[: self._n] >= 0)
+        matrix = self._matrix()
+        for s in range(0, live.size, _CHUNK):
+            rows = live[s : s + _CHUNK]
+            self._ivf.add_with_ids(_to_f32(matrix[rows]), rows.astype(np.int64))
+        self._ivf_dirty = True
+
+    def _exact(self, q: NDArray[np.float32], k: int, rows: NDArray[np.int64] | None) -> SearchResult:
+        """Score the given rows (all live rows when None) against their float16 vectors."""
+        matrix = self._matrix()
+        if rows is None:
+            rows = np.flatnonzero(self._labels[: self._n] >= 0)
+        best_s = np.full((q.shape[0], 0), -np.inf, np.float32)
+        best_i = np.zeros((q.shape[0], 0), np.int64)
+        for s in range(0, rows.size, _CHUNK):
+            chunk = rows[s : s + _CHUNK]
+            scores = (q @ _to_f32(matrix[chunk]).T) * self._inv_norm[chunk]
+            cand_s, cand_i = top_k(scores, self._labels[chunk], k)
+            best_s, best_i = _merge(best_s, best_i, cand_s, cand_i, k)
+        return _pad(best_s, best_i, k)
+
+    def _shortlist(
+        self, q: NDArray[np.float32], k: int, allowed_bitmap: NDArray[np.uint8] | None, nprobe: int,
+    ) -> SearchResult:
+        params = faiss.SearchParametersIVF(nprobe=nprobe)  # type: ignore[call-arg]
+        if allowed_bitmap is not None:
+            params.sel = faiss.IDSelectorBitmap(self._n, faiss.swig_ptr(allowed_bitmap))
+        _, found = self._ivf.search(q, max(k, self.params.rerank), params=params)
+        matrix = self._matrix()
+        out_s = np.full((q.shape[0], k), -np.inf, np.float32)
+        out_i = np.full((q.shape[0], k), -1, np.int64)
+        for i in range(q.shape[0]):
+            rows = np.sort(found[i][found[i] >= 0])
+            scores = ((_to_f32(matrix[rows]) @ q[i]) * self._inv_norm[rows])[None, :]
+            out_s[i], out_i[i] = (a[0] for a in top_k(scores, self._labels[rows], k))
+        return out_s, out_i
+
+    def _load(self) -> None:
+        try:
+            with np.load(self.rows_path) as saved:
+                labels, token = saved["labels"].astype(np.int64), str(saved["ivf_token"])
+                inverse = saved["inverse_norms"].astype(np.float32)
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexError_(f"cannot read {self.rows_path}: {exc}; rebuild the index") from exc
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if size < labels.size * self.dim * 2:
+            raise IndexError_(f"{self.path} holds fewer rows than {self.rows_path} names: rebuild the index")
+        if inverse.shape != labels.shape:
+            raise IndexError_(f"{self.rows_path} is inconsistent (norms and ids differ in length): rebuild")
+        self._set_labels(labels, inverse)
+        if self.ivf_path.exists():
+            self._ivf = _read_ivf(self.ivf_path, self.dim)
+            on_disk = self.token_path.read_text() if self.token_path.exists() else "?"
+            if token != on_disk or self._ivf.ntotal != self.live:
+                log.warning("%s does not match %s (a write was cut short): encoding the rows again",
+                            self.ivf_path, self.rows_path)
+                self._ivf.reset()
+                self._encode_all()
+            else:
+                self._token = token
+
+
+def _to_f32(rows: NDArray[np.float16]) -> NDArray[np.float32]:
+    """float16 rows as float32: OpenCV's SIMD conversion, 10x numpy's astype here (0.8 vs 7 ms
+    for 3,000 x 512)."""
+    if rows.size == 0:
+        return np.zeros(rows.shape, np.float32)
+    return np.asarray(cv2.convertFp16(np.ascontiguousarray(rows).view(np.int16)), np.float32)
+
+
+def _inverse_norms(rows: NDArray[np.float16]) -> NDArray[np.float32]:
+    """1 / length of each rounded row: scores are scaled by it, so rounding does not change a
+    vector's length and a stored vector scores 1.0 against itself (error ~1e-7, not ~1e-4)."""
+    norms = np.linalg.norm(_to_f32(rows), axis=1)
+    inverse: NDArray[np.float32] = np.divide(1.0, norms, out=np.ones_like(norms), where=norms > 0)
+    return inverse
+
+
+def _read_ivf(path: Path, dim: int) -> Any:
+    try:
+        ivf = faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise IndexError_(f"cannot read vector index {path}: {exc}; rebuild it") from exc
+    if ivf.d != dim:
+        raise IndexError_(f"{path} holds {ivf.d}-d vectors, expected {dim}: rebuild the index")
+    return ivf
+
+
+def _merge(
+    s1: NDArray[np.float32], i1: NDArray[np.int64], s2: NDArray[np.float32], i2: NDArray[np.int64], k: int,
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    scores, ids = np.concatenate([s1, s2], axis=1), np.concatenate([i1, i2], axis=1)
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(scores, order, axis=1), np.take_along_axis(ids, order, axis=1)
+
+
+def _pad(scores: NDArray[np.float32], ids: NDArray[np.int64], k: int) -> SearchResult:
+    out_s = np.full((scores.shape[0], k), -np.inf, np.float32)
+    out_i = np.full((scores.shape[0], k), -1, np.int64)
+    out_s[:, : scores.shape[1]], out_i[:, : ids.shape[1]] = scores, ids
+    out_i[~np.isfinite(out_s)] = -1
+    return out_s, out_i
+
+
+def _nlist_for(n: int) -> int:
+    target = max(64, min(16_384, int(4 * n**0.5), n // 39))
+    return 1 << (target.bit_length() - 1)
+
+
+def _pq_m_for(dim: int) -> int:
+    return next(m for m in range(max(1, dim // 8), 0, -1) if dim % m == 0)
