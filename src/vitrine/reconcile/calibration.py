@@ -1,0 +1,73 @@
+"""The calibrated score of a candidate: a logistic model over its features, fit on hand-checked pairs.
+
+`fit` trains one (scikit-learn's LogisticRegression) on the tune split of
+data/labels/reconcile/ and chooses the decision window from that split: `accept_from` is the
+lowest probability above which the top candidates were right at least `target` of the time (those
+are marked `match`); below `reject_below` a top candidate is not proposed. `DEFAULT` holds the
+figures `vitrine reconcile calibrate` printed for that split (docs/reconcile.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+#: the features the model reads, in order; booleans count as 0 or 1
+FEATURES = ("name_sort", "name_set", "name_exact", "birth_agrees", "birth_conflicts", "death_agrees",
+            "death_conflicts", "dates_unknown", "work_in_life", "work_outside_life", "artist", "namesakes")
+
+
+@dataclass(frozen=True)
+class Model:
+    """Weights per feature, an intercept, and the window chosen on the tune split."""
+
+    weights: Mapping[str, float]
+    intercept: float
+    accept_from: float
+    reject_below: float
+    source: str = ""
+    calibrated: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def probability(self, features: Mapping[str, float | bool]) -> float:
+        z = self.intercept + sum(w * float(features.get(f, 0.0)) for f, w in self.weights.items())
+        return round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weights": dict(self.weights), "intercept": self.intercept, "accept_from": self.accept_from,
+                "reject_below": self.reject_below, "source": self.source, "calibrated": self.calibrated}
+
+
+def fit(rows: Sequence[tuple[Mapping[str, float | bool], bool]], *, target: float = 0.95,
+        floor: float = 0.5, source: str = "") -> Model:
+    """A model fit on (features, same person?) rows of candidates, with its decision window."""
+    from sklearn.linear_model import LogisticRegression  # heavy: only when calibrating
+
+    x = [[float(f.get(name, 0.0)) for name in FEATURES] for f, _ in rows]
+    y = [int(label) for _, label in rows]
+    if len(set(y)) < 2:
+        raise ValueError("calibration needs both right and wrong candidates among the labels")
+    learner = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    weights = {n: round(float(w), 4) for n, w in zip(FEATURES, learner.coef_[0], strict=True)}
+    model = Model(weights, round(float(learner.intercept_[0]), 4), 1.0, 0.0, source)
+    scored = sorted(((model.probability(f), label) for f, label in rows), reverse=True)
+    return Model(weights, model.intercept, _lowest_with(scored, target), _lowest_with(scored, floor),
+                 source)
+
+
+def _lowest_with(scored: Sequence[tuple[float, bool]], target: float) -> float:
+    """The lowest probability p such that the rows at or above p are right at least `target` of the
+    time (1.0, nothing accepted, when even the first is wrong)."""
+    best, right = 1.0, 0
+    for n, (p, label) in enumerate(scored, start=1):
+        right += int(label)
+        if right / n >= target and (n == len(scored) or scored[n][0] < p):
+            best = p
+    return best
+
+
+#: before a fit: name similarity alone, windows wide open for review
+DEFAULT = Model(weights={"name_sort": 8.0, "birth_conflicts": -3.0, "death_conflicts": -3.0},
+                intercept=-6.0, accept_from=0.99, reject_below=0.3, source="uncalibrated", calibrated=False)
