@@ -1,4 +1,4 @@
-"""Hand labels for reconciling Tate's artists against the NGA constituents: the sample, the pairs to read, the labels.
+"""Hand labels for reconciling Tate's artists with the NGA constituents: the sample, the pairs, the labels.
 
     TATE=../shared/data/tate/artist_data.csv
     NGA=../shared/data/nga
@@ -10,7 +10,8 @@
     #    (name, display date with nationality, artist of an NGA object or not, ULAN/Wikidata ids)
     python scripts/label_reconcile.py show --labels data/labels/reconcile/tate-nga.csv --start 0 --count 40
     # 3. record a decision: the NGA id that is the same person, or "none", with a note for doubtful ones;
-    #    "missed:ID" when the same person is in the NGA file (found by searching it) but not among the candidates
+    #    "missed:ID" when the same person is in the NGA file (found by searching it) but not among
+    #    the candidates
     python scripts/label_reconcile.py record --labels data/labels/reconcile/tate-nga.csv \
         --tate-id 10093 --same none --note "..."
 
@@ -28,8 +29,8 @@ import sys
 from pathlib import Path
 
 from vitrine.reconcile.authority import load_authority
-from vitrine.reconcile.candidates import Query, candidates
 from vitrine.reconcile.calibration import DEFAULT
+from vitrine.reconcile.candidates import Query, candidates
 
 FIELDS = ("tate_id", "name", "dates", "birth", "death", "birth_place", "death_place", "split", "candidates",
           "same", "note")
@@ -54,7 +55,8 @@ def sample(tate: Path, nga: Path, count: int, seed: int) -> None:
         ranked = sorted(found, key=lambda c: (-float(c.features["name_sort"]), c.entity.id))
         writer.writerow({
             "tate_id": row["id"], "name": row["name"], "dates": row["dates"], "birth": row["yearOfBirth"],
-            "death": row["yearOfDeath"], "birth_place": row["placeOfBirth"], "death_place": row["placeOfDeath"],
+            "death": row["yearOfDeath"], "birth_place": row["placeOfBirth"],
+            "death_place": row["placeOfDeath"],
             "split": "tune" if n % 2 == 0 else "report",
             "candidates": ";".join(c.entity.id for c in ranked), "same": "", "note": ""})
 
@@ -94,7 +96,8 @@ def _read(labels: Path) -> list[dict[str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sample")
     s.add_argument("--tate", type=Path, required=True)

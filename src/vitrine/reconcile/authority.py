@@ -98,7 +98,7 @@ def load_authority(path: Path, columns: Columns | None = None, altnames: Path | 
     columns = columns or Columns()
     other: dict[str, list[str]] = defaultdict(list)
     if altnames is not None:
-        for line, row in _rows(altnames, (columns.alt_id, columns.alt_name)):
+        for _line, row in _rows(altnames, (columns.alt_id, columns.alt_name)):
             if row[columns.alt_name].strip():
                 other[row[columns.alt_id].strip()].append(row[columns.alt_name].strip())
     authority = Authority(path.stem)

@@ -3,7 +3,8 @@
 `fit` trains one (scikit-learn's LogisticRegression) on the tune split of
 data/labels/reconcile/ and chooses the decision window from that split: `accept_from` is the
 lowest probability above which the top candidates were right at least `target` of the time (those
-are marked `match`); below `reject_below` a top candidate is not proposed. `DEFAULT` holds the
+are marked `match`); below `reject_below` they were wrong at least `target` of the time, and a top
+candidate there is not proposed. Between the two lies the review window. `DEFAULT` holds the
 figures `vitrine reconcile calibrate` printed for that split (docs/reconcile.md).
 """
 
@@ -41,7 +42,7 @@ class Model:
 
 
 def fit(rows: Sequence[tuple[Mapping[str, float | bool], bool]], *, target: float = 0.95,
-        floor: float = 0.5, source: str = "") -> Model:
+        source: str = "") -> Model:
     """A model fit on (features, same person?) rows of candidates, with its decision window."""
     from sklearn.linear_model import LogisticRegression  # heavy: only when calibrating
 
@@ -53,8 +54,29 @@ def fit(rows: Sequence[tuple[Mapping[str, float | bool], bool]], *, target: floa
     weights = {n: round(float(w), 4) for n, w in zip(FEATURES, learner.coef_[0], strict=True)}
     model = Model(weights, round(float(learner.intercept_[0]), 4), 1.0, 0.0, source)
     scored = sorted(((model.probability(f), label) for f, label in rows), reverse=True)
-    return Model(weights, model.intercept, _lowest_with(scored, target), _lowest_with(scored, floor),
-                 source)
+    accept_from, reject_below = window_of(scored, target)
+    return Model(weights, model.intercept, accept_from, reject_below, source)
+
+
+def window_of(scored: Sequence[tuple[float, bool]], target: float = 0.95) -> tuple[float, float]:
+    """(accept_from, reject_below) from scored candidates, best first: at or above the first they were
+    right at least `target` of the time and the model itself says so (p >= target); below the second
+    they were wrong at least `target` of the time and p < 1 - target. A few hundred labels that
+    happen to separate perfectly do not, alone, make a 0.2 a sure match."""
+    reject_below = min(_highest_below(scored, 1.0 - target), 1.0 - target)
+    return max(_lowest_with(scored, target), target), round(reject_below, 4)
+
+
+def _highest_below(scored: Sequence[tuple[float, bool]], most: float) -> float:
+    """The highest probability p such that the rows below p are right at most `most` of the time
+    (0.0, nothing rejected, when even the lowest is right)."""
+    ascending = sorted(scored)
+    best, right = 0.0, 0
+    for n, (p, label) in enumerate(ascending, start=1):
+        right += int(label)
+        if n < len(ascending) and ascending[n][0] > p and right / n <= most:
+            best = ascending[n][0]
+    return best
 
 
 def _lowest_with(scored: Sequence[tuple[float, bool]], target: float) -> float:
@@ -68,6 +90,11 @@ def _lowest_with(scored: Sequence[tuple[float, bool]], target: float) -> float:
     return best
 
 
-#: before a fit: name similarity alone, windows wide open for review
-DEFAULT = Model(weights={"name_sort": 8.0, "birth_conflicts": -3.0, "death_conflicts": -3.0},
-                intercept=-6.0, accept_from=0.99, reject_below=0.3, source="uncalibrated", calibrated=False)
+#: fit by `vitrine reconcile calibrate` on the tune split of data/labels/reconcile/tate-nga.csv
+#: (120 Tate artists, 555 NGA candidates); measured on the report split (docs/reconcile.md)
+DEFAULT = Model(
+    weights={"name_sort": 1.3127, "name_set": 1.2278, "name_exact": 2.5814, "birth_agrees": 1.8437,
+             "birth_conflicts": -1.1728, "death_agrees": 2.0928, "death_conflicts": -0.8962,
+             "dates_unknown": -0.434, "work_in_life": 0.0, "work_outside_life": 0.0, "artist": 0.6613,
+             "namesakes": 0.0247},
+    intercept=-6.1354, accept_from=0.95, reject_below=0.05, source="tate-nga tune split")

@@ -46,7 +46,8 @@ class Candidate:
     match: bool = False
 
 
-def candidates(authority: Authority, query: Query, *, limit: int = 5, model: Model = DEFAULT) -> list[Candidate]:
+def candidates(authority: Authority, query: Query, *, limit: int = 5,
+               model: Model = DEFAULT) -> list[Candidate]:
     """The best `limit` entries for `query`, by calibrated score; none when no name comes close."""
     qkey = key(query.name)
     if not qkey:
