@@ -80,8 +80,8 @@ def test_suggest_entities_properties_and_types(client: TestClient) -> None:
     assert entities[0]["name"] == "Anna Painter" and entities[0]["notable"][0]["id"] == "person"
     works = client.get("/reconcile/suggest/entity", params={"prefix": "study in colour", "cursor": 1}).json()
     assert works["result"] and all("Study in colour" in r["name"] for r in works["result"])
-    assert [r["id"] for r in client.get("/reconcile/suggest/type", params={"prefix": "per"}).json()["result"]] \
-        == ["person"]
+    types = client.get("/reconcile/suggest/type", params={"prefix": "per"}).json()["result"]
+    assert [r["id"] for r in types] == ["person"]
     props = client.get("/reconcile/suggest/property", params={"prefix": "year"}).json()["result"]
     assert props[0]["id"] == "year"
     assert client.get("/reconcile/suggest/ship").status_code == 422

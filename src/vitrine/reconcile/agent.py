@@ -4,8 +4,8 @@ Offline it reads a local authority file (`authority=PATH`, with `altnames=PATH` 
 mapping; the defaults read the NGA constituents). With `service=URL` it asks a W3C reconciliation
 service instead, in batches of the names of the records still to look at, at the rate allowed. A
 batch the service fails on (down, slow, 429, nonsense, after the retries) fails the records that
-needed it: the job reports them and a later run of the job asks again for those only. After
-`max_failures` failed batches in a row the rest of the job fails fast, without asking.
+needed it: the job reports them, goes on, and a later run asks again for those only. After
+`max_failures` failed batches in a row the rest of the run fails fast, without asking.
 
 Each proposal carries the candidate's features and calibrated score; `match` is true only at or
 above the window the measured precision supports (`calibration.DEFAULT`, docs/reconcile.md).
@@ -107,17 +107,20 @@ class AuthorityAgent(Agent):
             yield _remote(c, text, manifest.name)
 
     def _fetch_batch(self, remote: RemoteService, text: str) -> None:
+        """Ask for `text` and the next names not asked yet; a failure fails this record only (the job
+        reports it and goes on, and a later run asks again). After `max_failures` failed batches in a
+        row, the rest of the run fails fast, asking nothing."""
         if self._failures >= self.max_failures:
-            raise AgentError(f"{self.service} failed {self._failures} batches in a row; not asked again in "
-                             "this run: run the job again later to resume where it stopped")
+            raise FetchError(self.service, f"failed {self._failures} batches in a row, so not asked again in "
+                             "this run; run the job again later to resume where it stopped")
         names = [text, *(n for n in self._pending if n not in self._answers and n != text)][:self.batch_size]
         queries = {f"q{i}": _w3c_query(n, self.type, self.limit) for i, n in enumerate(names)}
         try:
             answers = remote.reconcile(queries)
         except FetchError as exc:
             self._failures += 1
-            raise AgentError(
-                f"the reconciliation service failed: {exc}; run the job again to resume") from None
+            raise FetchError(self.service, f"{exc.reason}; run the job again to "
+                             "resume") from None
         self._failures = 0
         for i, n in enumerate(names):
             self._answers[n] = answers.get(f"q{i}", [])
