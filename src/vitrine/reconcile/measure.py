@@ -37,6 +37,7 @@ class Outcome:
     names: int
     with_truth: int
     found: int  # names with at least one candidate
+    top_right: int  # names whose top candidate is the right entry, whatever its score
     proposed: int
     proposed_right: int
     matched: int
@@ -49,7 +50,7 @@ class Outcome:
     def figures(self) -> dict[str, float | int | str]:
         return {
             "split": self.split, "names": self.names, "with_truth": self.with_truth,
-            "top_candidates": self.found,
+            "top_candidates": self.found, "precision_top": round(self.rate(self.top_right, self.found), 3),
             "precision_proposed": round(self.rate(self.proposed_right, self.proposed), 3),
             "recall_proposed": round(self.rate(self.proposed_right, self.with_truth), 3),
             "precision_match": round(self.rate(self.matched_right, self.matched), 3),
@@ -111,8 +112,8 @@ def _top(authority: Authority, label: Label, model: Model) -> tuple[Label, Candi
 
 def evaluate(authority: Authority, labels: Sequence[Label], model: Model, split: str) -> Outcome:
     """The split's top candidates under `model`: proposed, matched, in the review window, right."""
-    counts = dict.fromkeys(("names", "truth", "found", "proposed", "p_right", "matched", "m_right",
-                            "window"), 0)
+    counts = dict.fromkeys(("names", "truth", "found", "top_right", "proposed", "p_right", "matched",
+                            "m_right", "window"), 0)
     for label in labels:
         if label.split != split:
             continue
@@ -123,6 +124,7 @@ def evaluate(authority: Authority, labels: Sequence[Label], model: Model, split:
             continue
         counts["found"] += 1
         right = top.entity.id == label.same
+        counts["top_right"] += right
         if top.score >= model.reject_below:
             counts["proposed"] += 1
             counts["p_right"] += right
@@ -131,5 +133,6 @@ def evaluate(authority: Authority, labels: Sequence[Label], model: Model, split:
                 counts["m_right"] += right
             else:
                 counts["window"] += 1
-    return Outcome(split, counts["names"], counts["truth"], counts["found"], counts["proposed"],
+    return Outcome(split, counts["names"], counts["truth"], counts["found"], counts["top_right"],
+                   counts["proposed"],
                    counts["p_right"], counts["matched"], counts["m_right"], counts["window"])

@@ -69,6 +69,13 @@ class RemoteService:
     manifest: Manifest | None = None
     clock: Any = field(default=time.monotonic, repr=False)
     _last: float | None = field(default=None, repr=False)
+    _client: Any = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Close the connections kept to the service (a later request opens new ones)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def describe(self) -> Manifest:
         """The service manifest (fetched once): name, identifier space, view template, batch size."""
@@ -108,9 +115,12 @@ class RemoteService:
             wait = self.min_interval - (self.clock() - self._last)
             if wait > 0:
                 fetch.sleep(wait)
+        if self._client is None:  # one client, its connections kept open between batches
+            self._client = fetch.new_client(self.options)
         try:
             body = fetch.fetch_bytes(self.endpoint, options=self.options, max_bytes=5_000_000,
-                                     attempts=self.attempts, backoff=self.backoff, form=form)
+                                     client=self._client, attempts=self.attempts, backoff=self.backoff,
+                                     form=form)
         finally:
             self._last = self.clock()
         try:
