@@ -111,3 +111,42 @@ def test_labels_without_a_decision_are_refused(tmp_path: Path) -> None:
                       "1,Anna,,1580,,,,tune,1,1,\n2,Bruno,,,,,,report,,,\n")
     with pytest.raises(SuggestionError, match=r"labels.csv, line 3: no decision"):
         read_labels(labels)
+
+
+def test_calibrate_prints_the_model_and_both_splits(authority_files: tuple[Path, Path],
+                                                    tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from vitrine.cli import cli
+
+    labels = tmp_path / "labels.csv"
+    rows = ["tate_id,name,dates,birth,death,birth_place,death_place,split,candidates,same,note"]
+    for i in range(6):
+        rows += [f"a{i},\"Painter, Anna\",,1580,1660,,,tune,1;2,1,",
+                 f"b{i},Anne Painter,,1900,1980,,,tune,2;1,2,",
+                 f"c{i},Bruno Engraver,,1500,1570,,,report,3,3,", f"d{i},Carla Nobody,,,,,,report,,none,"]
+    labels.write_text("\n".join(rows) + "\n")
+    result = CliRunner().invoke(cli, ["reconcile", "calibrate", str(labels), "--authority",
+                                      str(authority_files[0]), "--altnames", str(authority_files[1])])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed["model"]["weights"]["name_exact"] > 0 and printed["model"]["accept_from"] >= 0.95
+    assert [f["split"] for f in printed["figures"]] == ["tune", "report"]
+    assert printed["figures"][1]["with_truth"] == 6
+
+
+@pytest.mark.shared
+def test_the_hand_checked_report_split_keeps_its_figures(shared_dir: Path) -> None:
+    """The figures docs/reconcile.md quotes, on the labels kept in the repository."""
+    from vitrine.reconcile.measure import evaluate
+
+    nga = shared_dir / "data" / "nga"
+    authority = load_authority(nga / "constituents.csv", altnames=nga / "constituents_altnames.csv")
+    repository = Path(__file__).resolve().parents[2]
+    labels = read_labels(repository / "data" / "labels" / "reconcile" / "tate-nga.csv")
+    assert len(labels) == 240
+    figures = evaluate(authority, labels, DEFAULT, "report").figures()
+    assert figures["precision_match"] == 1.0 and figures["recall_match"] == 0.906
+    assert figures["share_window"] == 0.026
