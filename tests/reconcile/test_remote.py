@@ -11,7 +11,7 @@ import pytest
 
 from vitrine import fetch
 from vitrine.bench.reconcile_standin import StandIn
-from vitrine.errors import FetchError
+from vitrine.errors import FetchError, SuggestionError
 from vitrine.fetch import FetchOptions
 from vitrine.netguard import NetworkPolicy
 from vitrine.reconcile.authority import Authority, load_authority
@@ -140,3 +140,22 @@ def _same_version(url: str) -> Any:
         finally:
             self.service = kept
     return info
+
+
+def test_places_and_subjects_come_from_any_text_field(authority: Authority, pauses: list[float],
+                                                      fake_collection: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine.reconcile.agent import AuthorityAgent, texts_of
+    from vitrine.records import Record
+
+    record = Record("x", creators=[" Anna ", "Anna"], medium="oil; canvas ;",
+                    extra={"place": ["Delft", "Leiden"]})
+    assert texts_of(record, "creators") == ["Anna"] and texts_of(record, "medium") == ["oil", "canvas"]
+    assert texts_of(record, "extra.place") == ["Delft", "Leiden"] and texts_of(record, "extra.none") == []
+    with pytest.raises(SuggestionError, match="field is one of"):
+        AuthorityAgent(service="https://x.example/api", field="secret")
+    monkeypatch.setenv("VITRINE_FETCH__ALLOW_NETWORKS", '["127.0.0.0/8"]')
+    with StandIn(authority) as standin:
+        job = run_agent(fake_collection, "authority",
+                        options={"service": standin.url, "field": "extra.museum", "min_interval": 0})
+    assert job.state == "done" and job.failed == 0 and sum(standin.batches) == 2  # "North", "South"

@@ -1,4 +1,5 @@
-"""The `authority` agent: links a record's makers to an authority, as `link` suggestions.
+"""The `authority` agent: links a record's makers (or places, subjects: any text field, `field=`)
+to an authority, as `link` suggestions.
 
 Offline it reads a local authority file (`authority=PATH`, with `altnames=PATH` and a `columns`
 mapping; the defaults read the NGA constituents). With `service=URL` it asks a W3C reconciliation
@@ -24,12 +25,15 @@ from vitrine.reconcile.calibration import DEFAULT
 from vitrine.reconcile.candidates import Candidate, Query, candidates
 from vitrine.reconcile.names import key, set_similarity, sort_similarity
 from vitrine.reconcile.remote import RemoteCandidate, RemoteService
+from vitrine.records import Record
 from vitrine.suggestions.agents import Agent, AgentInfo, Item, Proposal, file_sha256
 
 if TYPE_CHECKING:
     from vitrine.collection import Collection
 
 VERSION = "1"
+#: record fields whose values can be reconciled, besides `extra.KEY`
+FIELDS = ("creators", "object_type", "medium", "title")
 _HINT = "give the agent an authority CSV (--option authority=PATH) or a service (--option service=URL)"
 
 
@@ -42,7 +46,7 @@ class AuthorityAgent(Agent):
 
     def __init__(self, authority: str = "", altnames: str = "", columns: Mapping[str, Any] | None = None,
                  service: str = "", type: str = "", limit: int = 1, batch_size: int = 10,
-                 min_interval: float = 0.5, max_failures: int = 3) -> None:
+                 min_interval: float = 0.5, max_failures: int = 3, field: str = "creators") -> None:
         if bool(authority) == bool(service):
             raise SuggestionError(f"the authority agent needs one source: {_HINT}")
         for option, value, high in (("limit", limit, 10), ("batch_size", batch_size, 100),
@@ -54,6 +58,9 @@ class AuthorityAgent(Agent):
         self.columns = Columns.from_mapping(columns or {})
         self.service = service
         self.type = type
+        if field not in FIELDS and not (field.startswith("extra.") and len(field) > 6):
+            raise SuggestionError(f"field is one of {', '.join(FIELDS)} or extra.KEY, not {field!r}")
+        self.field = field
         self.limit, self.batch_size, self.max_failures = limit, batch_size, max_failures
         self.min_interval = float(min_interval)
         self._authority: Authority | None = None
@@ -64,7 +71,8 @@ class AuthorityAgent(Agent):
 
     def info(self) -> AgentInfo:
         digests = [file_sha256(p, what="authority file", hint=_HINT) for p in (self.path, self.altnames) if p]
-        parameters: dict[str, Any] = {"limit": self.limit, "calibration": DEFAULT.to_dict()}
+        parameters: dict[str, Any] = {"limit": self.limit, "field": self.field,
+                                      "calibration": DEFAULT.to_dict()}
         if self.path:
             parameters["columns"] = {k: v for k, v in vars(self.columns).items()}
         else:
@@ -84,15 +92,15 @@ class AuthorityAgent(Agent):
         self._remote = RemoteService(self.service, Settings().fetch_options(), self.batch_size,
                                      self.min_interval)
         self._pending = list(dict.fromkeys(
-            n.strip() for r in collection.catalog.iter_records() for n in r.creators if n.strip()))
+            n for r in collection.catalog.iter_records() for n in texts_of(r, self.field)))
 
     def suggest(self, item: Item) -> Iterator[Proposal]:
         record = item.record
         year = record.year_min if record.year_min is not None else record.year_max
-        for text in dict.fromkeys(n.strip() for n in record.creators if n.strip()):
+        for text in texts_of(record, self.field):
             if self._authority is not None:
-                found = candidates(self._authority, Query(text, year=year, role="maker"), limit=self.limit)
-                yield from (_local(c, text, self._authority.name) for c in found
+                found = candidates(self._authority, Query(text, year=year, role=self.field), limit=self.limit)
+                yield from (_local(c, text, self._authority.name, self.field) for c in found
                             if c.score >= DEFAULT.reject_below)
             else:
                 yield from self._remote_proposals(text)
@@ -104,7 +112,7 @@ class AuthorityAgent(Agent):
             self._fetch_batch(self._remote, text)
         manifest = self._remote.describe()
         for c in self._answers[text][:self.limit]:
-            yield _remote(c, text, manifest.name)
+            yield _remote(c, text, manifest.name, self.field)
 
     def _fetch_batch(self, remote: RemoteService, text: str) -> None:
         """Ask for `text` and the next names not asked yet; a failure fails this record only (the job
@@ -133,11 +141,24 @@ def _w3c_query(name: str, type_: str, limit: int) -> dict[str, Any]:
     return query
 
 
-def _local(c: Candidate, text: str, authority: str) -> Proposal:
+def texts_of(record: Record, field: str) -> list[str]:
+    """The names to reconcile in a record's field: its makers, or the values of a text field
+    (`object_type`, `medium`, `extra.KEY`: a list, or a text split at semicolons)."""
+    if field == "creators":
+        raw: Any = record.creators
+    elif field.startswith("extra."):
+        raw = record.extra.get(field[6:])
+    else:
+        raw = getattr(record, field)
+    values = raw if isinstance(raw, list) else str(raw).split(";") if raw else []
+    return list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+
+
+def _local(c: Candidate, text: str, authority: str, field: str) -> Proposal:
     e = c.entity
     value: dict[str, Any] = {
         "uri": e.uri or (e.same_as[0] if e.same_as else ""), "label": e.name, "authority": authority,
-        "field": "creators", "text": text, "match": c.match,
+        "field": field, "text": text, "match": c.match,
         "features": [{"id": k, "value": v} for k, v in c.features.items()]}
     if e.description:
         value["description"] = e.description
@@ -146,7 +167,7 @@ def _local(c: Candidate, text: str, authority: str) -> Proposal:
     return Proposal("link", value, score=c.score, probability=c.score)
 
 
-def _remote(c: RemoteCandidate, text: str, service: str) -> Proposal:
+def _remote(c: RemoteCandidate, text: str, service: str, field: str) -> Proposal:
     """A service's candidate: its own score and features, beside the name similarity we measure."""
     ours, theirs = key(text), key(c.name)
     features: dict[str, float | bool] = {
@@ -155,7 +176,7 @@ def _remote(c: RemoteCandidate, text: str, service: str) -> Proposal:
         "service_score": c.score, "service_match": c.match,
         **{f"service_{k}": v for k, v in c.features.items()}}
     value: dict[str, Any] = {
-        "uri": c.uri, "label": c.name, "authority": service, "field": "creators", "text": text,
+        "uri": c.uri, "label": c.name, "authority": service, "field": field, "text": text,
         "match": c.match, "features": [{"id": k, "value": v} for k, v in features.items()]}
     if c.description:
         value["description"] = c.description
