@@ -216,6 +216,12 @@ class SuggestionError(VitrineError):
     code = "bad_suggestion"
 
 
+class ReconcileQueryError(SuggestionError):
+    """A reconciliation query batch (W3C API) is malformed: the message names the query and field."""
+
+    code = "invalid_reconcile_query"
+
+
 class SuggestionNotFound(SuggestionError, NotFound):
     """No suggestion (or agent version) has the given id."""
 

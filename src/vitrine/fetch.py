@@ -14,7 +14,7 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,30 +73,42 @@ def new_client(
 def fetch_bytes(
     url: str, *, options: FetchOptions = DEFAULT_OPTIONS, max_bytes: int = 50_000_000,
     client: httpx.Client | None = None, attempts: int = 3, backoff: float = 0.5,
+    form: Mapping[str, str] | None = None,
 ) -> bytes:
     """The body of `url`, retrying transient failures; raises FetchError naming the URL.
 
     A `client` must come from `new_client` (its transport holds the network policy); without one,
-    a client is built from `options`.
+    a client is built from `options`. With `form`, the request is a POST of those fields
+    (`application/x-www-form-urlencoded`, as reconciliation services take their queries).
     """
     _check_scheme(url)
+    request = _Request(url, max_bytes, options.timeout, dict(form) if form is not None else None)
     if client is None:
         with new_client(options) as own:
-            return _fetch_with_retries(own, url, max_bytes, options.timeout, attempts, backoff)
-    return _fetch_with_retries(client, url, max_bytes, options.timeout, attempts, backoff)
+            return _fetch_with_retries(own, request, attempts, backoff)
+    return _fetch_with_retries(client, request, attempts, backoff)
 
 
 def fetch_json(
     url: str, *, options: FetchOptions = DEFAULT_OPTIONS, max_bytes: int = 20_000_000,
     client: httpx.Client | None = None, attempts: int = 3, backoff: float = 0.5,
+    form: Mapping[str, str] | None = None,
 ) -> Any:
     """The parsed JSON body of `url`; raises FetchError when it cannot be fetched or parsed."""
-    body = fetch_bytes(
-        url, options=options, max_bytes=max_bytes, client=client, attempts=attempts, backoff=backoff)
+    body = fetch_bytes(url, options=options, max_bytes=max_bytes, client=client, attempts=attempts,
+                       backoff=backoff, form=form)
     try:
         return json.loads(body)
     except ValueError as exc:
         raise FetchError(url, f"not valid JSON ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class _Request:
+    url: str
+    max_bytes: int
+    timeout: float
+    form: dict[str, str] | None = None
 
 
 class _Transient(Exception):
@@ -117,12 +129,11 @@ def _check_scheme(url: str) -> None:
         raise FetchError(url, f"only http and https URLs can be fetched, not {scheme or 'a bare path'!r}")
 
 
-def _fetch_with_retries(
-    client: httpx.Client, url: str, max_bytes: int, timeout: float, attempts: int, backoff: float,
-) -> bytes:
+def _fetch_with_retries(client: httpx.Client, request: _Request, attempts: int, backoff: float) -> bytes:
+    url = request.url
     for attempt in range(1, max(1, attempts) + 1):
         try:
-            return _fetch_once(client, url, max_bytes, timeout)
+            return _fetch_once(client, request)
         except _Transient as exc:
             if attempt >= attempts:
                 raise FetchError(url, f"{exc.reason} (after {attempt} attempts)") from exc
@@ -133,9 +144,12 @@ def _fetch_with_retries(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _fetch_once(client: httpx.Client, url: str, max_bytes: int, timeout: float) -> bytes:
+def _fetch_once(client: httpx.Client, request: _Request) -> bytes:
+    url, max_bytes = request.url, request.max_bytes
+    method = "GET" if request.form is None else "POST"
     try:
-        with client.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+        with client.stream(method, url, data=request.form, timeout=request.timeout,
+                           follow_redirects=True) as response:
             _check_response(url, response, max_bytes)
             return _read_limited(url, response, max_bytes)
     except AddressRefused as exc:  # a policy decision: asking again would get the same answer

@@ -25,7 +25,8 @@ ANYONE = "anyone"
 #: harmless values for path parameters: enough to get past routing, never to change anything
 _SAMPLES = {"identifier": "w07", "image_id": "1", "entry_id": "0" * 16, "token": "x" * 16, "name": "nope",
             "cell": "0", "sheet": "0", "fmt": "jpg", "token_id": "1", "job_id": "999999",
-            "agent_id": "999999", "suggestion_id": "999999", "action": "reject"}
+            "agent_id": "999999", "suggestion_id": "999999", "action": "reject", "entity_id": "work:w07",
+            "kind": "entity"}
 _VISITOR = re.compile(r"^/$|^/share|^/gallery|^/api/gallery|^/api/recognize|^/images/")
 
 

@@ -99,6 +99,12 @@ class Records(Connected):
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
 
+    def records_stamp(self) -> tuple[int, int, float]:
+        """(count, highest id, latest update): changes whenever a record is added, changed or deleted."""
+        row = self._db.execute(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(max(updated_at), 0) FROM records").fetchone()
+        return int(row[0]), int(row[1]), float(row[2])
+
     def record_hashes(self, after: int, limit: int,
                       among: Sequence[int] | None = None) -> list[tuple[int, str]]:
         """(id, content hash) of up to `limit` records with ids above `after`, in id order; only

@@ -451,6 +451,22 @@ class SuggestionStore(Connected):
             agents = {g.id: g for g in self.agents()} if rows else {}
         return [_assertion(r, agents.get(r["agent_id"])) for r in rows]
 
+    def accepted_of(self, kinds: Iterable[str]) -> list[Assertion]:
+        """Every accepted value of these kinds across the collection, oldest first (no agent details)."""
+        wanted = list(kinds)
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT a.*, NULL AS score FROM assertions a WHERE a.kind IN ({marks}) ORDER BY a.id",
+                wanted).fetchall()
+        return [_assertion(r, None) for r in rows]
+
+    def accepted_stamp(self) -> tuple[int, int]:
+        """(how many accepted values, the newest one's id): changes whenever one is added or undone."""
+        with self._lock:
+            row = self._db.execute("SELECT count(*), coalesce(max(id), 0) FROM assertions").fetchone()
+        return int(row[0]), int(row[1])
+
     def label_facet(self, kind: str, limit: int = 50) -> list[tuple[str, int]]:
         """The most frequent accepted labels of one kind, with how many records carry each."""
         with self._lock:

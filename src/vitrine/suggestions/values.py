@@ -41,6 +41,29 @@ def _uri(key: str, value: Any) -> str:
     return text
 
 
+def _flag(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SuggestionError(f"{key!r} must be true or false, not {value!r}")
+    return value
+
+
+def _features(key: str, value: Any) -> list[dict[str, Any]]:
+    """Matching features (the W3C reconciliation API's): each an `id` and a number or boolean."""
+    out = []
+    for i, feature in enumerate(_json_list(key, value)):
+        if not isinstance(feature, Mapping):
+            raise SuggestionError(f"{key}[{i}] must be an object with an id and a value")
+        given = feature.get("value")
+        if not isinstance(given, bool):
+            given = _number(f"{key}[{i}].value", given)
+        out.append({"id": _text(f"{key}[{i}].id", feature.get("id")), "value": given})
+    return out
+
+
+def _uris(key: str, value: Any) -> list[str]:
+    return [_uri(f"{key}[{i}]", v) for i, v in enumerate(_json_list(key, value))]
+
+
 def _year(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 100_000:
         raise SuggestionError(f"{key!r} must be a year (a whole number), not {value!r}")
@@ -97,7 +120,8 @@ _SCHEMAS: Final[dict[str, dict[str, tuple[bool, _Check]]]] = {
     "date": {"text": (True, _text), "edtf": (True, _text), "earliest": (True, _year),
              "latest": (True, _year), "events": (False, _events), "field": (False, _text)},
     "link": {"uri": (True, _uri), "label": (True, _text), "authority": (False, _text),
-             "field": (False, _text), "text": (False, _text)},
+             "field": (False, _text), "text": (False, _text), "description": (False, _text),
+             "same_as": (False, _uris), "features": (False, _features), "match": (False, _flag)},
     "duplicate": {"identifier": (True, _text), "similarity": (False, _number), "reason": (False, _text)},
     "description": {"text": (True, _text), "language": (False, _text)},
     "inconsistency": {"fields": (True, _texts), "message": (True, _text)},

@@ -65,8 +65,9 @@ def respond(request: Request, status: int, code: str, message: str) -> Response:
 
 
 def _wants_json(request: Request) -> bool:
-    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-        return True
+    path = request.url.path
+    if path.startswith(("/api/", "/reconcile/suggest")) or path in ("/openapi.json", "/reconcile"):
+        return True  # API clients: the reconciliation service's too (OpenRefine reads JSON errors)
     accept = request.headers.get("accept", "")
     return ("application/json" in accept or "application/ld+json" in accept) and "text/html" not in accept
 

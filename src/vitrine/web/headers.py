@@ -8,6 +8,8 @@ exception: FastAPI serves it with an inline script and CDN assets.
 IIIF viewers (Mirador, Universal Viewer) run on other origins and read our manifests and images
 with WebGL, which needs CORS on the images too, or the canvas is "tainted". Those resources are
 public and read-only, so they allow any origin for GET; everything else stays same-origin.
+The reconciliation service (`/reconcile`) must allow any origin on every endpoint (W3C API 0.2),
+its POSTs included: they only read. Its preflights are answered here; no credentials are allowed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ SECURITY = {
 }
 #: public, read-only resources other origins may read (IIIF viewers): images and IIIF documents
 CORS_PREFIXES = ("/images/", "/iiif/")
+#: the reconciliation API: any origin, GET and POST (both read-only), preflights answered here
+RECONCILE_PREFIX = "/reconcile"
 #: URLs whose answer depends on the Accept header (a record: HTML, or Linked Art JSON-LD), errors included,
 #: and on who asks (staff see account names and unreviewed suggestions there): never shared by caches
 NEGOTIATED_PREFIXES = ("/records/", "/api/records/")
@@ -56,7 +60,12 @@ class SecurityHeaders:
             return
         path: str = scope["path"]
         method: str = scope["method"]
-        cors = method in ("GET", "HEAD") and path.startswith(CORS_PREFIXES)
+        reconcile = path == RECONCILE_PREFIX or path.startswith(RECONCILE_PREFIX + "/")
+        if reconcile and method == "OPTIONS":
+            await _preflight(send)
+            return
+        cors = (method in ("GET", "HEAD") and path.startswith(CORS_PREFIXES)) or (
+            reconcile and method in ("GET", "HEAD", "POST"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -86,3 +95,12 @@ def _secure_cookies(headers: MutableHeaders) -> None:
     for cookie in cookies:
         flags = {part.strip().lower() for part in cookie.split(";")[1:]}
         headers.append("set-cookie", cookie if "secure" in flags else cookie + "; Secure")
+
+
+async def _preflight(send: Send) -> None:
+    """A CORS preflight of the reconciliation API: any origin, GET and POST, a JSON body allowed."""
+    headers = [(b"access-control-allow-origin", b"*"), (b"access-control-allow-methods", b"GET, POST"),
+               (b"access-control-allow-headers", b"Content-Type"), (b"access-control-max-age", b"600"),
+               (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
