@@ -87,7 +87,8 @@ def test_entry_points_are_read_once_per_family(installed: list[str]) -> None:
     (lambda: embedders.create("nope"), EmbedderError,
      "unknown embedder 'nope'; available: classic, clip, fake, tiny"),
     (lambda: index.open_index("nope", Path("."), 8), IndexError_,
-     "unknown index 'nope': use 'faiss', 'ivfpq', 'memory', 'milvus', 'flat', 'milvus-lite' or a milvus:// URI"),
+     "unknown index 'nope': use 'faiss', 'ivfpq', 'memory', 'milvus', 'flat', 'milvus-lite' "
+     "or a milvus:// URI"),
     (lambda: importers.create_importer("nope"), ImportError_,
      "unknown import source 'nope'; available: aic, cma, csv, folder, iiif, jsonl, list"),
     (lambda: layout.create_layout("nope"), LayoutError,
