@@ -66,7 +66,7 @@ class ChatStandIn:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - the http.server convention
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 standin.requests.append(body)
                 standin.headers.append(dict(self.headers))

@@ -4,7 +4,8 @@
   the record text cannot close (they are removed from it); the system message says it holds no
   instructions. A record whose title says "ignore your instructions" is a title.
 - The reply is streamed sentence by sentence, and each sentence is shown only once its citations
-  (`[identifier]`) are all among the retrieved records. A citation of anything else retracts what
+  (`[identifier]`) are all among the retrieved records; a sentence citing nothing is not shown (every
+  statement shown cites the records it comes from). A citation of anything else retracts what
   was shown, and the offline answer is given instead with a note saying so; so is a reply that cites
   nothing, and a model that cannot be reached.
 - With nothing retrieved the model is not asked: the answer says the collection does not answer.
@@ -111,15 +112,17 @@ def model_answer(retrieval: Retrieval, model: ChatModel,
                 why = _check(sentence, known)
                 if why:
                     break
-                statements.append(Statement(sentence, citations(sentence)))
-                yield Event("text", sentence)
+                if citations(sentence):
+                    statements.append(Statement(sentence, citations(sentence)))
+                    yield Event("text", sentence)
             if why:
                 break
-        if not why and buffer.strip():
-            why = _check(buffer.strip(), known)
-            if not why:
-                statements.append(Statement(buffer.strip(), citations(buffer)))
-                yield Event("text", buffer.strip())
+        tail = buffer.strip()
+        if not why and tail:
+            why = _check(tail, known)
+            if not why and citations(tail):
+                statements.append(Statement(tail, citations(tail)))
+                yield Event("text", tail)
     except ModelError as exc:
         why = str(exc)
     if not why and not any(s.cites for s in statements):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from vitrine.accounts import Permission
-from vitrine.ask import Asker, Limits, answer_of, ask
+from vitrine.ask import Asker, Conversation, Limits, answer_of, ask
 from vitrine.ask.service import MAX_QUESTION
 from vitrine.collection import Collection
 from vitrine.web.asking import answer_public, json_lines
@@ -28,6 +28,13 @@ def _asker(request: Request) -> Asker:
     return asker
 
 
+def _conversation(asker: Asker, conversation_id: str) -> Conversation | None:
+    """The conversation a question follows (a new one when that id is unknown or expired)."""
+    if asker.conversations is None:
+        return None
+    return asker.conversations.get_or_start(conversation_id or None)
+
+
 def _limit(request: Request) -> None:
     limits: Limits = request.app.state.ask_limits
     if not limits.allow(client_address(request)):
@@ -44,7 +51,7 @@ def ask_page(request: Request, templates: TemplatesDep, collection: CollectionDe
     if q.strip():
         _limit(request)
         asker = _asker(request)
-        held = asker.conversations.get_or_start(c[:64] or None) if asker.conversations else None
+        held = _conversation(asker, c[:64])
         answer = answer_of(ask(collection, q[:MAX_QUESTION], asker, held))
         context.update(answer=answer_public(answer), conversation=held.id if held else "")
     return templates.TemplateResponse(request, "ask.html", context)
@@ -59,13 +66,13 @@ def api_ask(request: Request, body: AskRequest, collection: CollectionDep) -> St
     the records by identifier and card number)."""
     _limit(request)
     asker = _asker(request)
-    held = asker.conversations.get_or_start(body.conversation or None) if asker.conversations else None
+    held = _conversation(asker, body.conversation)
     events = _first_checked(collection, body.question, asker, held)
     return StreamingResponse(json_lines(events, held.id if held else ""), media_type="application/x-ndjson",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-def _first_checked(collection: Collection, question: str, asker: Asker, held: Any) -> Any:
+def _first_checked(collection: Collection, question: str, asker: Asker, held: Conversation | None) -> Any:
     """The events, with the question checked before the response starts (a bad one gets a 400)."""
     events = ask(collection, question, asker, held)
     first = next(events)
