@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vitrine.ask.language import stems, words
+from vitrine.ask.language import parts, stems, words
 from vitrine.ask.question import Makers
 from vitrine.catalog.store import Catalog
 
@@ -58,7 +58,7 @@ class StemIndex:
 
     def search(self, terms: Sequence[str], allowed: set[int] | None = None, limit: int = 1000) -> list[Match]:
         """Records holding every term (any of its stems, in any column), best first."""
-        groups = [sorted(stems(t)) for t in terms]
+        groups = [sorted(stems(p)) for t in terms for p in parts(t)]
         groups = [g for g in groups if g]
         if not groups:
             return []
@@ -81,7 +81,7 @@ class StemIndex:
         columns = self._stems.get(record_id, [])
         out = {}
         for name, held in zip(COLUMNS, columns, strict=False):
-            hit = tuple(t for t in terms if stems(t) & held)
+            hit = tuple(t for t in terms if all(stems(p) & held for p in parts(t)))
             if hit:
                 out[name] = hit
         return out

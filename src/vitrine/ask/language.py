@@ -65,6 +65,7 @@ _MARKERS: dict[Language, frozenset[str]] = {
                            " après siècle sont est une qui")),
 }
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _lock = threading.Lock()
 
 
@@ -89,8 +90,24 @@ def detect(text: str, default: Language = "en") -> Language:
 
 
 def content_words(text: str) -> list[str]:
-    """The words that name something: stop words of both languages and lone digits dropped."""
-    return [w for w in words(text) if w not in _ALL_STOPWORDS and not w.isdigit() and len(w) > 1]
+    """The words that name something: stop words of both languages and lone digits dropped.
+
+    A hyphenated compound ("sous-marin", "self-portrait") stays one term, its parts all required,
+    so that "sous" is not dropped as a stop word and "marin" searched alone.
+    """
+    compounds = []
+    for compound in _COMPOUND.findall(text.casefold()):
+        parts = compound.split("-")
+        if not all(p in _ALL_STOPWORDS for p in parts):
+            compounds.append(compound)
+            text = text.casefold().replace(compound, " ")
+    singles = [w for w in words(text) if w not in _ALL_STOPWORDS and not w.isdigit() and len(w) > 1]
+    return compounds + singles
+
+
+def parts(term: str) -> list[str]:
+    """The words of a term: a compound's parts, or the word itself."""
+    return [p for p in term.split("-") if p] or [term]
 
 
 def fold(word: str) -> str:

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from vitrine.ask.language import Language, content_words, detect, fold, words
+from vitrine.ask.language import Language, content_words, detect, fold, parts, words
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 _CENTURY = re.compile(
@@ -110,7 +110,7 @@ def parse(text: str, makers: Makers | None = None) -> Question:
     year_from, year_to, rest, dates = _dates(text)
     found, used = makers.find(rest) if makers is not None else ((), ())
     folded_used = {fold(w) for w in used}
-    terms = tuple(w for w in content_words(rest) if fold(w) not in folded_used)
+    terms = tuple(w for w in content_words(rest) if not all(fold(p) in folded_used for p in parts(w)))
     return Question(text=text, language=language, terms=tuple(dict.fromkeys(terms)), makers=found,
                     maker_words=used, year_from=year_from, year_to=year_to, dates=dates)
 

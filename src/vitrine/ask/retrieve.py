@@ -77,7 +77,10 @@ def _allowed(collection: Collection, q: Question) -> set[int] | None:
     allowed: set[int] = set()
     for maker in q.makers:
         allowed |= set(collection.catalog.filter_record_ids(replace(years, creator=maker)))
-    return allowed
+    # the creator filter matches part of a name ("Rembrandt" in "Circle of Rembrandt"): keep the maker's own
+    named = set(q.makers)
+    records = collection.catalog.get_many(allowed)
+    return {rid for rid, record in records.items() if named & set(record.creators)}
 
 
 def _rank(collection: Collection, q: Question, allowed: set[int] | None,
