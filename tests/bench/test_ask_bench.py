@@ -22,7 +22,8 @@ def test_criteria_are_all_required() -> None:
 
 def test_an_unanswerable_question_with_an_answer_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
-    path.write_text(json.dumps({"id": "u1", "lang": "en", "question": "ruins?", "truth": {"title": ["ruin"]}}))
+    item = {"id": "u1", "lang": "en", "question": "ruins?", "truth": {"title": ["ruin"]}}
+    path.write_text(json.dumps(item))
     with pytest.raises(SystemExit, match="meant to be unanswerable but 1 records match"):
         bench.load_questions(path, [ROW], "all")
 
