@@ -44,13 +44,14 @@ class MastodonStandIn:
     def mention(self, nid: int, account: str, *, photo: str | None = "p.jpg", language: str | None = "en",
                 reply_to: str | None = None, reblog: bool = False, text: str = "@vitrine what is this?",
                 kind: str = "mention") -> None:
-        media = [] if photo is None else [{"id": f"a{nid}", "type": "image", "url": f"{self.url}/media/{photo}",
-                                           "description": None}]
+        media = [] if photo is None else [
+            {"id": f"a{nid}", "type": "image", "url": f"{self.url}/media/{photo}", "description": None}]
+        who = {"id": account, "acct": f"user{account}@example.social", "username": f"user{account}"}
         status = {"id": str(1000 + nid), "content": f"<p>{text}</p>", "language": language,
-                  "visibility": "public", "in_reply_to_id": reply_to, "reblog": {"id": "9"} if reblog else None,
-                  "account": {"id": account, "acct": f"user{account}@example.social", "username": f"user{account}"},
+                  "visibility": "public", "in_reply_to_id": reply_to,
+                  "reblog": {"id": "9"} if reblog else None, "account": who,
                   "media_attachments": media, "created_at": "2026-11-29T12:00:00.000Z"}
-        self.notifications.append({"id": str(nid), "type": kind, "status": status, "account": status["account"],
+        self.notifications.append({"id": str(nid), "type": kind, "status": status, "account": who,
                                    "created_at": "2026-11-29T12:00:00.000Z"})
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -94,8 +95,9 @@ class MastodonStandIn:
                 fields = _fields(self.headers.get("Content-Type", ""), body)
                 if self.path.startswith(("/api/v2/media", "/api/v1/media")):
                     query = parse_qs(urlsplit(self.path).query)
-                    entry = {"id": f"m{len(standin.media)}", "type": "image", "size": len(fields.get("file", b"")),
-                             "description": fields.get("description") or query.get("description", [None])[0]}
+                    described = fields.get("description") or query.get("description", [None])[0]
+                    entry = {"id": f"m{len(standin.media)}", "type": "image",
+                             "size": len(fields.get("file", b"")), "description": described}
                     standin.media.append(entry)
                     return self._json({**entry, "url": f"{standin.url}/m.jpg"})
                 if self.path.startswith("/api/v1/statuses"):

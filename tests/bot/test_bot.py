@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import draw_image
+from vitrine.ask.limits import Limits
 from vitrine.bot import Bot, MastodonClient, mention_of
 from vitrine.bot.run import STATE, create_bot
-from vitrine.ask.limits import Limits
 from vitrine.collection import Collection
 from vitrine.errors import BotError
 from vitrine.fetch import FetchOptions
@@ -29,8 +29,8 @@ def _jpeg(seed: int) -> bytes:
 
 def _bot(collection: Collection, standin: MastodonStandIn, per_account: int = 5) -> Bot:
     client = MastodonClient(standin.url, "token-for-tests", timeout=5)
-    return Bot(collection, client, public_url="https://collection.example", limits=Limits(per_account, 100, 3600),
-               fetch=FetchOptions(timeout=5), instance=standin.url)
+    return Bot(collection, client, public_url="https://collection.example",
+               limits=Limits(per_account, 100, 3600), fetch=FetchOptions(timeout=5), instance=standin.url)
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -49,7 +49,8 @@ def test_a_photo_is_answered_with_the_work_in_the_mentions_language(fake_collect
     assert fr["status"].startswith("@user42@example.social On dirait « Flowers in a vase » de Anna Painter")
     assert "https://collection.example/records/r07" in fr["status"] and fr["in_reply_to_id"] == "1001"
     assert fr["language"] == "fr" and fr["visibility"] == "unlisted" and len(fr["media_ids"]) == 2
-    assert en["status"].startswith("@user43@example.social This looks like “Flowers in a vase” by Anna Painter")
+    assert en["status"].startswith(
+        "@user43@example.social This looks like “Flowers in a vase” by Anna Painter")
     assert standin.media[0]["description"].startswith("Flowers in a vase de Anna Painter")
     assert all(m["size"] > 1000 for m in standin.media)
     # the visitor's photo is stored nowhere: only the bot's own state changed in the collection folder
