@@ -219,3 +219,11 @@ def test_the_endpoint_is_checked_and_only_its_own_host_is_let_through() -> None:
         ChatModel("http://127.0.0.1:1/v1", "")
     policy = ChatModel("http://llm.internal:8080/v1", "m").policy().network
     assert policy.permits("10.0.0.5", "llm.internal") and not policy.permits("10.0.0.5", "other.internal")
+
+
+def test_statements_end_with_their_citations_not_at_every_full_stop() -> None:
+    from vitrine.ask.grounded import _clean, _complete
+
+    units, rest = _complete("Here is “Study no. 5” [w05]. And St. Jerome [a, b]; then more")
+    assert units == ["Here is “Study no. 5” [w05].", "And St. Jerome [a, b];"] and rest == "then more"
+    assert _clean(units[0]) == "Here is “Study no. 5”."

@@ -3,11 +3,11 @@
 - The records go to the model as quoted data: one JSON document inside a user message, between markers
   the record text cannot close (they are removed from it); the system message says it holds no
   instructions. A record whose title says "ignore your instructions" is a title.
-- The reply is streamed sentence by sentence, and each sentence is shown only once its citations
-  (`[identifier]`) are all among the retrieved records; a sentence citing nothing is not shown (every
-  statement shown cites the records it comes from). A citation of anything else retracts what
-  was shown, and the offline answer is given instead with a note saying so; so is a reply that cites
-  nothing, and a model that cannot be reached.
+- The reply is streamed statement by statement (a statement ends with its citations), and each is
+  shown only once its citations (`[identifier]`) are all among the retrieved records; text citing
+  nothing is not shown, so every statement shown cites the records it comes from. A citation of
+  anything else retracts what was shown, and the offline answer is given instead with a note saying
+  so; so is a reply that cites nothing, and a model that cannot be reached.
 - With nothing retrieved the model is not asked: the answer says the collection does not answer.
 """
 
@@ -26,7 +26,8 @@ from vitrine.errors import ModelError
 
 EventKind = Literal["sources", "text", "retract", "answer"]
 _CITATION = re.compile(r"\[([^\[\]\n]{1,300})\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+#: where a statement ends: after its citations (and the punctuation that follows them), or at a blank line
+_STATEMENT_END = re.compile(r"(?:\[[^\[\]\n]{1,300}\][\s,;]*)+[.!?…]*\s+|\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _OPEN, _CLOSE = "<<<RECORDS", "RECORDS>>>"
 _FIELD = 400
@@ -108,21 +109,21 @@ def model_answer(retrieval: Retrieval, model: ChatModel,
         for piece in model.stream(messages(retrieval, history)):
             buffer += piece
             done, buffer = _complete(buffer)
-            for sentence in done:
-                why = _check(sentence, known)
+            for statement in done:
+                why = _check(statement, known)
                 if why:
                     break
-                if citations(sentence):
-                    statements.append(Statement(sentence, citations(sentence)))
-                    yield Event("text", sentence)
+                if citations(statement):
+                    statements.append(Statement(_clean(statement), citations(statement)))
+                    yield Event("text", _clean(statement))
             if why:
                 break
         tail = buffer.strip()
         if not why and tail:
             why = _check(tail, known)
             if not why and citations(tail):
-                statements.append(Statement(tail, citations(tail)))
-                yield Event("text", tail)
+                statements.append(Statement(_clean(tail), citations(tail)))
+                yield Event("text", _clean(tail))
     except ModelError as exc:
         why = str(exc)
     if not why and not any(s.cites for s in statements):
@@ -136,13 +137,26 @@ def model_answer(retrieval: Retrieval, model: ChatModel,
 
 
 def _complete(buffer: str) -> tuple[list[str], str]:
-    """Whole sentences of the buffer, and what is left of it."""
-    parts = _SENTENCE_END.split(buffer)
-    return [p.strip() for p in parts[:-1] if p.strip()], parts[-1]
+    """Whole statements of the buffer (each ends with its citations), and what is left of it.
+
+    Cutting after citations rather than at full stops keeps "no. 5" or "St. Jerome" in one piece.
+    """
+    units, cut = [], 0
+    for end in _STATEMENT_END.finditer(buffer):
+        if buffer[cut:end.end()].strip():
+            units.append(buffer[cut:end.end()].strip())
+        cut = end.end()
+    return units, buffer[cut:]
 
 
-def _check(sentence: str, known: set[str]) -> str:
-    unknown = [c for c in citations(sentence) if c not in known]
+def _clean(statement: str) -> str:
+    """The statement as shown: its bracketed identifiers out (they become card numbers)."""
+    text = _CITATION.sub("", statement)
+    return re.sub(r"\s+([.,;:!?…])", r"\1", re.sub(r"[ \t]+", " ", text)).strip()
+
+
+def _check(statement: str, known: set[str]) -> str:
+    unknown = [c for c in citations(statement) if c not in known]
     return f"it cited {', '.join(repr(u) for u in unknown[:3])}, which was not retrieved" if unknown else ""
 
 
