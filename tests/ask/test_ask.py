@@ -227,3 +227,18 @@ def test_statements_end_with_their_citations_not_at_every_full_stop() -> None:
     units, rest = _complete("Here is “Study no. 5” [w05]. And St. Jerome [a, b]; then more")
     assert units == ["Here is “Study no. 5” [w05].", "And St. Jerome [a, b];"] and rest == "then more"
     assert _clean(units[0]) == "Here is “Study no. 5”."
+
+
+def test_semantic_search_answers_only_above_a_calibrated_text_cutoff(
+        fake_collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine.embedders.calibration import Calibration
+    from vitrine.embedders.fake import FakeEmbedder
+
+    question = "a quiet zephyr"  # no record's text holds these words
+    assert not retrieve(fake_collection, question).found  # the fake's text tower has no calibrated cutoff
+    monkeypatch.setattr(FakeEmbedder, "calibration", Calibration(text_match=0.0))
+    found = retrieve(fake_collection, question)
+    assert found.method == "semantic" and found.found
+    assert all(any(w.startswith("image resembles the words") for w in s.why) for s in found.sources)
+    monkeypatch.setattr(FakeEmbedder, "calibration", Calibration(text_match=1.01))
+    assert not retrieve(fake_collection, question).found
