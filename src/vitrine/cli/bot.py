@@ -23,12 +23,18 @@ def run(app: App, /, name: str, polls: int | None) -> None:
     """Answer mentions of the bot's account (VITRINE_BOT__INSTANCE, VITRINE_BOT__ACCESS_TOKEN), polling
     every VITRINE_BOT__POLL_S seconds. Visitors' photos are never stored."""
     from vitrine.bot import create_bot
+    from vitrine.errors import BotError
 
     with app.open(name) as coll:
         runner = create_bot(coll, app.settings)
         done = 0
         while polls is None or done < polls:
-            for outcome in runner.poll_once():
+            try:
+                outcomes = runner.poll_once()
+            except BotError as exc:  # the instance unreachable for a while: say so, try again next poll
+                click.echo(f"poll failed: {exc}", err=True)
+                outcomes = []
+            for outcome in outcomes:
                 what = outcome.identifier or outcome.reason
                 click.echo(f"{outcome.notification_id}\t{outcome.action}\t{what}")
             done += 1
