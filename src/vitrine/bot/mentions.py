@@ -80,7 +80,8 @@ def reply_text(mention: Mention, record: Record | None, link: str) -> str:
     words = _TEXT[mention.language]
     if record is None:
         return words["none"].format(acct=mention.acct)
-    return words["found"].format(acct=mention.acct, link=link, **_label(record, mention.language)).strip()[:480]
+    text = words["found"].format(acct=mention.acct, link=link, **_label(record, mention.language))
+    return text.strip()[:480]
 
 
 def descriptions(mention: Mention, record: Record) -> tuple[str, str]:
