@@ -304,3 +304,16 @@ class MapQueryError(SearchError):
 
 class LayoutError(SearchError):
     """A map layout cannot run on these vectors."""
+
+
+class AskError(SearchError):
+    """A question cannot be asked: empty, too long, or asked too often."""
+
+
+class ModelError(AskError):
+    """The configured language model could not be reached or answered nonsense (the offline answer is
+    given instead)."""
+
+
+class BotError(VitrineError):
+    """The social bot cannot run: no instance or token configured, or the instance refused it."""

@@ -6,7 +6,7 @@ import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as UnreadableSetting
 
@@ -87,6 +87,42 @@ class FacesSettings(BaseModel):
     detector: str = "auto"
 
 
+class AskSettings(BaseModel):
+    """Asking the collection (VITRINE_ASK__...): the optional language model, limits, conversations."""
+
+    #: an OpenAI-compatible endpoint's base URL (llama.cpp server, Ollama, vLLM, a hosted service), e.g.
+    #: "http://127.0.0.1:8080/v1"; empty: answers are composed offline from the records, with no model.
+    #: Its host is allowed even when private (the operator named it), other outbound rules unchanged.
+    endpoint: str = ""
+    model: str = ""
+    #: the endpoint's key, from the environment only (VITRINE_ASK__API_KEY); none by default
+    api_key: SecretStr = SecretStr("")
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_tokens: int = Field(default=600, ge=16)
+    #: records retrieved and cited at most per question
+    sources: int = Field(default=8, ge=1, le=50)
+    #: questions per minute per client address, and for everyone together
+    per_client_per_minute: int = Field(default=10, ge=0)
+    global_per_minute: int = Field(default=120, ge=0)
+    #: conversations kept in memory, the turns each keeps, and how long an idle one lives
+    max_conversations: int = Field(default=1000, ge=1)
+    max_turns: int = Field(default=6, ge=1)
+    conversation_ttl_s: float = Field(default=30 * 60, gt=0)
+
+
+class BotSettings(BaseModel):
+    """The Mastodon bot (VITRINE_BOT__...): its instance and token, limits, where record pages are."""
+
+    instance: str = ""
+    #: the bot account's access token, from the environment only (VITRINE_BOT__ACCESS_TOKEN)
+    access_token: SecretStr = SecretStr("")
+    #: the public address of the web app, for links to record pages, e.g. "https://collection.example"
+    public_url: str = ""
+    per_account_per_hour: int = Field(default=5, ge=0)
+    global_per_hour: int = Field(default=120, ge=0)
+    poll_s: float = Field(default=30.0, gt=0)
+
+
 class Settings(BaseSettings):
     """Where collections live and how vitrine behaves; every field has a VITRINE_ variable."""
 
@@ -104,6 +140,8 @@ class Settings(BaseSettings):
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     faces: FacesSettings = Field(default_factory=FacesSettings)
+    ask: AskSettings = Field(default_factory=AskSettings)
+    bot: BotSettings = Field(default_factory=BotSettings)
     #: the former name of VITRINE_MILVUS__TOKEN, still read so existing deployments keep their token
     milvus_token: str = Field(default="", exclude=True)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
+from typing import Any
 
 from vitrine.catalog.base import Connected
 from vitrine.catalog.filters import filter_sql
@@ -29,6 +31,18 @@ class FullText(Connected):
         except sqlite3.OperationalError as exc:
             raise CatalogError(f"full-text query {query!r} could not be run: {exc}") from exc
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    def text_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every record's indexed text: (record id, title, creators, object_type, medium, date_text,
+        other, curated), for indexes built elsewhere (the stemmed one of `vitrine.ask`)."""
+        yield from self._db.execute(
+            "SELECT rowid, title, creators, object_type, medium, date_text, other, curated FROM records_fts")
+
+    def text_stamp(self) -> tuple[Any, ...]:
+        """Changes when any record's indexed text may have: records and accepted values, counted and dated."""
+        records = self._db.execute("SELECT count(*), max(updated_at), max(id) FROM records").fetchone()
+        assertions = self._db.execute("SELECT count(*), max(id) FROM assertions").fetchone()
+        return (*records, *assertions)
 
 
 def write_fts(db: sqlite3.Connection, record_id: int, record: Record) -> None:

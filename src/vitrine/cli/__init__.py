@@ -19,6 +19,7 @@ from pydantic_settings import SettingsError as UnreadableSetting
 from vitrine.cli._common import EXIT_BUSY, App
 from vitrine.cli.audit import audit
 from vitrine.cli.bench import bench
+from vitrine.cli.bot import ask, bot
 from vitrine.cli.check import check
 from vitrine.cli.collection import collection
 from vitrine.cli.concepts import concepts
@@ -80,7 +81,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
                  regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
-                 faces, reconcile):
+                 faces, reconcile, ask, bot):
     cli.add_command(_command)
 
 

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from vitrine.accounts import Permission, Principal
+from vitrine.ask import Asker, Limits
 from vitrine.collection import Collection, open_collection, resolve
 from vitrine.errors import CollectionError, UnsafeSettings
 from vitrine.settings import DEFAULT_SECRET, Settings
@@ -27,6 +28,7 @@ from vitrine.web.photos import PhotoSeal, SearchSeal
 from vitrine.web.routes import (
     account,
     agents,
+    ask,
     audit,
     batches,
     concept_pages,
@@ -93,13 +95,15 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     app.state.photos = SearchSeal(settings.web.secret_key)  # the research page's searched images
     app.state.seal = PhotoSeal(settings.web.secret_key)
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
+    app.state.asker = Asker.from_settings(settings)  # the language model, if any, and conversations
+    app.state.ask_limits = Limits(settings.ask.per_client_per_minute, settings.ask.global_per_minute)
     app.add_middleware(SecurityHeaders, secure_cookies=settings.web.production)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id};
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
                    account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts,
-                   reconcile):
+                   reconcile, ask):
         app.include_router(module.router)
     handlers.install(app)
     return app

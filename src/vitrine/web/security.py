@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
 
+from vitrine.ask.limits import Buckets
 from vitrine.catalog.accounts import LoginFailures
 from vitrine.errors import ImageError
 from vitrine.images import decode
@@ -175,29 +176,11 @@ def clean_jpeg(image: Image.Image, max_side: int = 1280, quality: int = 85) -> b
     return buf.getvalue()
 
 
-class RateLimiter:
+class RateLimiter(Buckets):
     """A token bucket per client address: `per_minute` requests, refilled continuously."""
 
     def __init__(self, per_minute: int, max_clients: int = 10_000) -> None:
-        self.rate = per_minute / 60.0
-        self.capacity = float(max(per_minute, 1))
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def allow(self, client: str, now: float | None = None) -> bool:
-        """Take one token for `client`; False when its bucket is empty."""
-        if self.rate <= 0:
-            return True
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.pop(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            allowed = tokens >= 1.0
-            self._buckets[client] = (tokens - 1.0 if allowed else tokens, now)
-            while len(self._buckets) > self.max_clients:
-                self._buckets.popitem(last=False)
-            return allowed
+        super().__init__(per_minute, 60.0, max_clients)
 
 
 class FailureLimiter:

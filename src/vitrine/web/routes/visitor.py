@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from vitrine.accounts import Permission
 from vitrine.collection import Collection
-from vitrine.images import decode, read_image
+from vitrine.images import decode
 from vitrine.regions.search import has_local_index
 from vitrine.search.core import search_by_image
+from vitrine.visitor.composite import artwork_pixels
 from vitrine.visitor.recognize import Recognition, recognize_photo
 from vitrine.web import composite
 from vitrine.web.auth import Allowed
@@ -178,12 +179,7 @@ def _recognised_hit(record: RecordPublic, recognition: Recognition) -> HitPublic
 
 def _artwork_pixels(collection: Collection, identifier: str) -> Image.Image:
     """The artwork at its best local resolution: the source file, else its thumbnail."""
-    for stored in collection.catalog.images_of(identifier):
-        path = collection.image_path(stored)
-        if path is not None and path.is_file():
-            return read_image(path)[0]
-        if stored.sha256:
-            thumb = collection.thumbnail_path(stored.sha256)
-            if thumb.is_file():
-                return read_image(thumb)[0]
+    artwork = artwork_pixels(collection, identifier)
+    if artwork is not None:
+        return artwork
     raise WebError(404, "no_image", f"record {identifier!r} has no image available on this server")

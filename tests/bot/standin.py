@@ -1,0 +1,129 @@
+"""A local stand-in of the Mastodon API: the few endpoints the bot uses, answered from memory.
+
+`notifications` are served to the bot's account (id "1"), newer than `since_id`; media uploads and
+posted statuses are kept in `media` and `statuses` for tests to read; `/media/<name>` serves photos.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+OWN_ID = "1"
+
+
+class MastodonStandIn:
+    def __init__(self) -> None:
+        self.notifications: list[dict[str, Any]] = []
+        self.photos: dict[str, bytes] = {}
+        self.media: list[dict[str, Any]] = []
+        self.statuses: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> MastodonStandIn:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def mention(self, nid: int, account: str, *, photo: str | None = "p.jpg", language: str | None = "en",
+                reply_to: str | None = None, reblog: bool = False, text: str = "@vitrine what is this?",
+                kind: str = "mention") -> None:
+        media = [] if photo is None else [
+            {"id": f"a{nid}", "type": "image", "url": f"{self.url}/media/{photo}", "description": None}]
+        who = {"id": account, "acct": f"user{account}@example.social", "username": f"user{account}"}
+        status = {"id": str(1000 + nid), "content": f"<p>{text}</p>", "language": language,
+                  "visibility": "public", "in_reply_to_id": reply_to,
+                  "reblog": {"id": "9"} if reblog else None, "account": who,
+                  "media_attachments": media, "created_at": "2026-11-29T12:00:00.000Z"}
+        self.notifications.append({"id": str(nid), "type": kind, "status": status, "account": who,
+                                   "created_at": "2026-11-29T12:00:00.000Z"})
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _json(self, data: Any) -> None:
+                body = json.dumps(data).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                standin.paths.append(self.path)
+                if parts.path == "/api/v1/accounts/verify_credentials":
+                    return self._json({"id": OWN_ID, "acct": "vitrine", "username": "vitrine"})
+                if parts.path == "/api/v1/notifications":
+                    since = int(parse_qs(parts.query).get("since_id", ["0"])[0])
+                    return self._json([n for n in reversed(standin.notifications) if int(n["id"]) > since])
+                if parts.path.startswith("/media/") and parts.path[7:] in standin.photos:
+                    data = standin.photos[parts.path[7:]]
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/jpeg")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
+                self.send_response(404)
+                self.end_headers()
+                return None
+
+            def do_POST(self) -> None:
+                standin.paths.append(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                fields = _fields(self.headers.get("Content-Type", ""), body)
+                if self.path.startswith(("/api/v2/media", "/api/v1/media")):
+                    query = parse_qs(urlsplit(self.path).query)
+                    described = fields.get("description") or query.get("description", [None])[0]
+                    entry = {"id": f"m{len(standin.media)}", "type": "image",
+                             "size": len(fields.get("file", b"")), "description": described}
+                    standin.media.append(entry)
+                    return self._json({**entry, "url": f"{standin.url}/m.jpg"})
+                if self.path.startswith("/api/v1/statuses"):
+                    standin.statuses.append(fields)
+                    return self._json({"id": f"s{len(standin.statuses)}", "content": fields.get("status"),
+                                       "created_at": "2026-11-29T12:00:01.000Z"})
+                self.send_response(404)
+                self.end_headers()
+                return None
+
+        return Handler
+
+
+def _fields(content_type: str, body: bytes) -> dict[str, Any]:
+    """A form's fields: JSON, urlencoded or multipart (files as bytes)."""
+    if content_type.startswith("application/json"):
+        data: dict[str, Any] = json.loads(body or b"{}")
+        return data
+    if content_type.startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+        out: dict[str, Any] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            out[str(name)] = payload if part.get_filename() else (payload or b"").decode()
+        return out
+    parsed = parse_qs(body.decode())
+    return {k.removesuffix("[]"): v if k.endswith("[]") else v[0] for k, v in parsed.items()}
