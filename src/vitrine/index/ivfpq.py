@@ -24,6 +24,7 @@ an ``.ivfpq`` file whose token the row map does not repeat is encoded again from
 from __future__ import annotations
 
 import logging
+import mmap
 import os
 import uuid
 from dataclasses import dataclass
@@ -173,10 +174,10 @@ class IvfPqIndex(VectorIndex):
                 if self._ivf is None:
                     return self._exact(q, k, None)
                 return self._shortlist(q, k, None, self.params.nprobe)
-            rows = self._rows_of(allowed)
+            rows = self._rows_of(allowed, unique=False)  # np.unique of 100k ids took 14 ms
             small = max(self.params.exact_below, self.params.exact_fraction * self._live)
             if self._ivf is None or rows.size <= small:
-                return self._exact(q, k, rows)
+                return self._exact(q, k, np.unique(rows))
             widen = (self._live / max(rows.size, 1)) ** 0.5
             nprobe = min(int(self._ivf.nlist), int(self.params.nprobe * widen) + 1)
             return self._shortlist(q, k, bitmap(rows, self._n), nprobe)
@@ -250,16 +251,17 @@ class IvfPqIndex(VectorIndex):
             self._ivf_dirty = True
         return int(rows.size)
 
-    def _rows_of(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    def _rows_of(self, ids: NDArray[np.int64], unique: bool = True) -> NDArray[np.int64]:
+        """The rows of those `ids` present (sorted and distinct, unless `unique` is False)."""
         ids = np.asarray(ids, np.int64).reshape(-1)
         ids = ids[(ids >= 0) & (ids < self._row_of.size)]
         rows = self._row_of[ids]
-        return np.unique(rows[rows >= 0])
+        rows = rows[rows >= 0]
+        return np.unique(rows) if unique else rows
 
     def _matrix(self) -> NDArray[np.float16]:
         if self._mm is None or self._mm.shape[0] != self._n:
-            self._mm = np.memmap(self.path, np.float16, "r", shape=(self._n, self.dim)) if self._n else \
-                np.zeros((0, self.dim), np.float16)
+            self._mm = _mapped(self.path, self._n, self.dim)
         return self._mm
 
     def _maybe_compact(self) -> None:
@@ -369,6 +371,18 @@ class IvfPqIndex(VectorIndex):
                 self._encode_all()
             else:
                 self._token = token
+
+
+def _mapped(path: Path, n: int, dim: int) -> NDArray[np.float16]:
+    """The float16 rows, memory-mapped for random reads: without MADV_RANDOM the kernel reads ahead
+    around every row a query touches, and 10,000 scattered rows pulled the whole 1 GB file in."""
+    if n == 0:
+        return np.zeros((0, dim), np.float16)
+    rows = np.memmap(path, np.float16, "r", shape=(n, dim))
+    handle = getattr(rows, "_mmap", None)
+    if handle is not None and hasattr(mmap, "MADV_RANDOM"):
+        handle.madvise(mmap.MADV_RANDOM)
+    return rows
 
 
 def _to_f32(rows: NDArray[np.float16]) -> NDArray[np.float32]:
