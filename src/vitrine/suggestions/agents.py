@@ -120,7 +120,7 @@ AGENTS: Registry[Agent] = Registry(
     {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
      "records": "vitrine.suggestions.consistency:RecordsAgent",
      "concept": "vitrine.concepts.agent:ConceptAgent",
-     "faces": "vitrine.suggestions.faces:FaceAgent"},
+     "faces": "vitrine.suggestions.faces:FaceAgent", "ocr": "vitrine.suggestions.ocr:OcrAgent"},
     error=PluginError, unknown=_unknown)
 
 
