@@ -7,7 +7,7 @@ from PIL import Image
 
 from tests.ocr.conftest import LINES, needs_tesseract, text_page
 from vitrine.errors import OcrError, OcrUnavailable
-from vitrine.ocr import OcrOptions, read_page
+from vitrine.ocr import OcrOptions, Word, read_page
 from vitrine.ocr import engine
 
 
@@ -24,13 +24,25 @@ def test_a_drawn_page_is_read_with_its_words_boxes_and_confidences() -> None:
 
 
 @needs_tesseract
-def test_picture_blocks_are_not_read_and_text_regions_can_be_given() -> None:
+def test_picture_blocks_can_be_painted_out_and_text_regions_given() -> None:
     image = text_page(picture=True)
-    page = read_page(image)
+    page = read_page(image, OcrOptions(pictures="paint"))
     assert page.text.splitlines() == LINES
     assert all(w.box[1] < 220 for w in page.words)
     only_last = read_page(image, text_regions=[(0, 130, 900, 190)], pictures=[])
     assert only_last.text == "Glasgow 1820"
+
+
+def test_lines_read_wholly_inside_a_picture_are_dropped_unless_confident() -> None:
+    def word(text: str, x: float, confidence: float, line: int) -> tuple[Word, tuple[int, int, int]]:
+        return Word(text, (x, 110, 20, 10), confidence, line), (1, 1, line)
+
+    hatching = [word("lll", 120, 0.4, 0), word("Ww", 150, 0.5, 0)]
+    overlapped = [word("The", 170, 0.7, 1), word("lord", 1250, 0.95, 1)]  # reaches out of the block
+    caption = [word("FINIS.", 2120, 0.95, 2)]
+    words = [*hatching, *overlapped, *caption]
+    kept = engine._outside_pictures(words, [(100, 100, 300, 200), (2100, 100, 2300, 200)], 0.9)
+    assert [w.text for w, _ in kept] == ["The", "lord", "FINIS."]
 
 
 @needs_tesseract

@@ -24,6 +24,7 @@ BENCHMARKS = {
     "concepts": "Concepts taught from examples (public-art): AP by labels, uncertainty vs random.",
     "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
+    "ocr": "Tesseract OCR on hand-transcribed chapbook pages: CER, WER, pages/s per core vs plain Tesseract.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
 

@@ -40,8 +40,16 @@ class OcrOptions:
 
     languages: str = "eng"
     psm: int = 3
-    scale: float = 2.0
+    scale: float = 1.0
+    #: divide the page by its paper (a dilated, median-blurred copy) so that stains, show-through
+    #: and uneven lighting turn white before Tesseract binarises it
+    flatten: bool = True
     min_confidence: float = 0.0  # words below (0-1) are dropped
+    #: "words": the page is read whole and a line read wholly inside a picture block is kept only
+    #: from a mean confidence of `picture_confidence` up (a found block may overlap lines of text);
+    #: "paint": the blocks are painted paper-white before reading
+    pictures: str = "words"
+    picture_confidence: float = 0.9
 
     def __post_init__(self) -> None:
         if not _LANGUAGE.match(self.languages):
@@ -52,6 +60,10 @@ class OcrOptions:
             raise OcrError(f"scale is from 0.5 to 4, not {self.scale!r}")
         if not 0 <= self.min_confidence <= 1:
             raise OcrError(f"min_confidence is from 0 to 1, not {self.min_confidence!r}")
+        if self.pictures not in ("words", "paint"):
+            raise OcrError(f"pictures is 'words' or 'paint', not {self.pictures!r}")
+        if not 0 <= self.picture_confidence <= 1:
+            raise OcrError(f"picture_confidence is from 0 to 1, not {self.picture_confidence!r}")
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,21 @@ def masked(image: Image.Image, text_regions: Sequence[Box] | None, pictures: Seq
     return out
 
 
+def flattened(grey: Image.Image) -> Image.Image:
+    """The page divided by its paper: the background estimated by a dilation (letters vanish) and a
+    median blur, both sized from the page's width, then scaled so paper is white."""
+    import cv2
+    import numpy as np
+
+    pixels = np.asarray(grey.convert("L"))
+    width = pixels.shape[1]
+    grow = max(3, round(width * 0.012) | 1)
+    blur = max(3, round(width * 0.05) | 1)
+    paper = cv2.medianBlur(cv2.dilate(pixels, np.ones((grow, grow), np.uint8)), blur)
+    out = np.clip(pixels.astype(np.float32) / np.maximum(paper, 1) * 255, 0, 255).astype(np.uint8)
+    return Image.fromarray(out)
+
+
 def read_page(image: Image.Image, options: OcrOptions | None = None, *,
               text_regions: Sequence[Box] | None = None, pictures: Sequence[Box] | None = None) -> OcrPage:
     """The text of a page image with its words. `pictures` default to the picture blocks found on
@@ -166,12 +193,17 @@ def read_page(image: Image.Image, options: OcrOptions | None = None, *,
         from vitrine.local.boxes import picture_boxes
 
         pictures = picture_boxes(image)
-    page = masked(ImageOps.exif_transpose(image) or image, text_regions, pictures)
+    page = masked(ImageOps.exif_transpose(image) or image, text_regions,
+                  pictures if o.pictures == "paint" else ())
+    if o.flatten:
+        page = flattened(page)
     if o.scale != 1:
         page = page.resize((max(1, round(width * o.scale)), max(1, round(height * o.scale))),
                            Image.Resampling.LANCZOS)
     data = _run(page, o)
     words = _words(data, o)
+    if o.pictures == "words" and pictures:
+        words = _outside_pictures(words, pictures, o.picture_confidence)
     return OcrPage(text=_text(words, data), words=[w for w, _ in words],
                    confidence=_confidence([w for w, _ in words]), width=width, height=height)
 
@@ -204,6 +236,24 @@ def _words(data: dict[str, list[Any]], o: OcrOptions) -> list[tuple[Word, tuple[
         out.append((Word(text, (box[0], box[1], max(box[2], 0.1), max(box[3], 0.1)), round(confidence, 3),
                          line), key))
     return out
+
+
+def _outside_pictures(words: list[tuple[Word, tuple[int, int, int]]], pictures: Sequence[Box],
+                      keep_from: float) -> list[tuple[Word, tuple[int, int, int]]]:
+    """The words less the lines read wholly inside picture blocks with a mean confidence under
+    `keep_from` (hatching read as letters); a line reaching out of a block is text the block overlaps."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for word, key in words:
+        lines.setdefault(key, []).append(word)
+    dropped = {key for key, ws in lines.items()
+               if all(_inside(w, pictures) for w in ws) and sum(w.confidence for w in ws) / len(ws) < keep_from}
+    return [(w, key) for w, key in words if key not in dropped]
+
+
+def _inside(word: Word, boxes: Sequence[Box]) -> bool:
+    x, y, w, h = word.box
+    cx, cy = x + w / 2, y + h / 2
+    return any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes)
 
 
 def _text(words: list[tuple[Word, tuple[int, int, int]]], data: dict[str, list[Any]]) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from vitrine.errors import AgentError
+from vitrine.errors import AgentError, SuggestionError
 from vitrine.images import read_image
 from vitrine.ocr.engine import OcrOptions, check_languages, read_page, tesseract_version
 from vitrine.suggestions.agents import Agent, AgentInfo, Item, Proposal
@@ -29,10 +29,11 @@ class OcrAgent(Agent):
     target = "image"
     kinds = ("text",)
 
-    def __init__(self, languages: str = "eng", psm: int = 3, scale: float = 2.0,
-                 min_confidence: float = 0.0) -> None:
+    def __init__(self, languages: str = "eng", psm: int = 3, scale: float = 1.0, flatten: bool = True,
+                 min_confidence: float = 0.0, pictures: str = "words", picture_confidence: float = 0.9) -> None:
         self.options = OcrOptions(languages=str(languages), psm=int(psm), scale=float(scale),
-                                  min_confidence=float(min_confidence))
+                                  flatten=_flag(flatten), min_confidence=float(min_confidence),
+                                  pictures=str(pictures), picture_confidence=float(picture_confidence))
         self._info: AgentInfo | None = None
 
     def info(self) -> AgentInfo:
@@ -45,8 +46,9 @@ class OcrAgent(Agent):
             self._info = AgentInfo(
                 name=self.name, software="vitrine.suggestions.ocr", model="tesseract",
                 model_version=tesseract_version(), state_sha256=digest.hexdigest(),
-                parameters={"languages": o.languages, "psm": o.psm, "scale": o.scale,
-                            "min_confidence": o.min_confidence, "regions": "page minus picture blocks"})
+                parameters={"languages": o.languages, "psm": o.psm, "scale": o.scale, "flatten": o.flatten,
+                            "min_confidence": o.min_confidence, "pictures": o.pictures,
+                            "picture_confidence": o.picture_confidence})
         return self._info
 
     def suggest(self, item: Item) -> Iterator[Proposal]:
@@ -59,3 +61,15 @@ class OcrAgent(Agent):
         value = {"text": page.text, "language": self.options.languages, "confidence": page.confidence,
                  "words": [w.as_list() for w in page.words]}
         yield Proposal("text", value, score=page.confidence)
+
+
+def _flag(value: object) -> bool:
+    """A yes/no option as given on the command line ("true", "off"...) or in a TOML file."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SuggestionError(f"flatten is true or false, not {value!r}")
