@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-
 from tests.ocr.conftest import LINES, needs_tesseract, text_page
+
 from vitrine.errors import OcrError, OcrUnavailable
-from vitrine.ocr import OcrOptions, Word, read_page
-from vitrine.ocr import engine
+from vitrine.ocr import OcrOptions, Word, engine, read_page
 
 
 @needs_tesseract

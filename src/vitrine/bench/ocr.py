@@ -87,8 +87,8 @@ def run_config(name: str, pages: list[tuple[str, Path, str]]) -> ConfigResult:
         per_page[page_name] = round(page_errors.cer, 4)
         total += page_errors
     cpu, wall = _cpu() - cpu0, time.perf_counter() - wall0
-    return ConfigResult(name, round(total.cer, 4), round(total.wer, 4), len(pages), total.chars, round(cpu, 2),
-                        round(wall, 2), round(len(pages) / cpu, 3) if cpu else 0.0, per_page)
+    return ConfigResult(name, round(total.cer, 4), round(total.wer, 4), len(pages), total.chars,
+                        round(cpu, 2), round(wall, 2), round(len(pages) / cpu, 3) if cpu else 0.0, per_page)
 
 
 def load_pages(labels: Path, pages: Path) -> list[tuple[str, Path, str]]:
@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _table(report: Report) -> str:
     lines = [f"OCR on {report.pages} hand-transcribed chapbook pages ({report.set}: {report.labels})",
-             f"{'config':<10} {'CER':>7} {'WER':>7} {'chars':>6} {'cpu s':>7} {'wall s':>7} {'pages/s/core':>13}"]
+             f"{'config':<10} {'CER':>7} {'WER':>7} {'chars':>6} {'cpu s':>7} {'wall s':>7}"
+             f" {'pages/s/core':>13}"]
     for r in report.results:
         lines.append(f"{r.name:<10} {r.cer:>7.3f} {r.wer:>7.3f} {r.chars:>6} {r.cpu_s:>7.1f} {r.wall_s:>7.1f}"
                      f" {r.pages_per_s_per_core:>13.2f}")

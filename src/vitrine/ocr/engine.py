@@ -246,7 +246,8 @@ def _outside_pictures(words: list[tuple[Word, tuple[int, int, int]]], pictures: 
     for word, key in words:
         lines.setdefault(key, []).append(word)
     dropped = {key for key, ws in lines.items()
-               if all(_inside(w, pictures) for w in ws) and sum(w.confidence for w in ws) / len(ws) < keep_from}
+               if all(_inside(w, pictures) for w in ws)
+               and sum(w.confidence for w in ws) / len(ws) < keep_from}
     return [(w, key) for w, key in words if key not in dropped]
 
 

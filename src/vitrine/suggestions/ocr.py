@@ -30,7 +30,8 @@ class OcrAgent(Agent):
     kinds = ("text",)
 
     def __init__(self, languages: str = "eng", psm: int = 3, scale: float = 1.0, flatten: bool = True,
-                 min_confidence: float = 0.0, pictures: str = "words", picture_confidence: float = 0.9) -> None:
+                 min_confidence: float = 0.0, pictures: str = "words",
+                 picture_confidence: float = 0.9) -> None:
         self.options = OcrOptions(languages=str(languages), psm=int(psm), scale=float(scale),
                                   flatten=_flag(flatten), min_confidence=float(min_confidence),
                                   pictures=str(pictures), picture_confidence=float(picture_confidence))
