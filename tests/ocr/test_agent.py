@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from tests.ocr.conftest import needs_tesseract
 
+from ocr.pages import needs_tesseract
 from vitrine.errors import NotFound, SearchError
 from vitrine.ocr.search import export_page, page_text, search_text
 from vitrine.suggestions.review import decide

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from tests.ocr.conftest import LINES, needs_tesseract, text_page
 
+from ocr.pages import LINES, needs_tesseract, text_page
 from vitrine.errors import OcrError, OcrUnavailable
 from vitrine.ocr import OcrOptions, Word, engine, read_page
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,10 @@ class ConfigResult:
     wall_s: float
     pages_per_s_per_core: float
     per_page_cer: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def median_page_cer(self) -> float:
+        return statistics.median(self.per_page_cer.values()) if self.per_page_cer else 0.0
 
 
 @dataclass
@@ -126,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _table(report: Report) -> str:
     lines = [f"OCR on {report.pages} hand-transcribed chapbook pages ({report.set}: {report.labels})",
-             f"{'config':<10} {'CER':>7} {'WER':>7} {'chars':>6} {'cpu s':>7} {'wall s':>7}"
-             f" {'pages/s/core':>13}"]
+             f"{'config':<10} {'CER':>7} {'WER':>7} {'median page CER':>16} {'chars':>6} {'cpu s':>7}"
+             f" {'wall s':>7} {'pages/s/core':>13}"]
     for r in report.results:
-        lines.append(f"{r.name:<10} {r.cer:>7.3f} {r.wer:>7.3f} {r.chars:>6} {r.cpu_s:>7.1f} {r.wall_s:>7.1f}"
+        lines.append(f"{r.name:<10} {r.cer:>7.3f} {r.wer:>7.3f} {r.median_page_cer:>16.3f} {r.chars:>6}"
+                     f" {r.cpu_s:>7.1f} {r.wall_s:>7.1f}"
                      f" {r.pages_per_s_per_core:>13.2f}")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """The ocr agent: a page image's text read by Tesseract, as one `text` suggestion with its words.
 
-    vitrine suggest run NAME ocr [-o languages=eng+fra] [-o psm=3] [-o scale=2] [-o min_confidence=0]
+    vitrine suggest run NAME ocr [--option languages=eng+fra] [--option psm=3] [--option flatten=false]
 
 The value holds the page's text, its languages, its confidence (0-1, the words' mean weighted by
 length; also the suggestion's score) and its words, [text, x, y, w, h, confidence, line] in the
