@@ -98,3 +98,5 @@ def test_a_page_exports_as_alto_hocr_iiif_and_text(app: FastAPI) -> None:
     assert annotations["items"][1]["target"].endswith("/iiif/w01/manifest/canvas/1#xywh=10,12,59,9")
     assert editor.get(f"/text/{image}/text").text == "Printed for\nthe Booksellers.\n"
     assert editor.get(f"/text/{image}/pdf").status_code == 422
+    manifest = editor.get("/iiif/w01/manifest").text  # the whole text on the canvas, without the words
+    assert '"supplementing"' in manifest and "Booksellers" in manifest and "0.93" not in manifest
