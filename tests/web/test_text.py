@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from annotated import validate
 from vitrine.catalog.suggestions import SuggestionQuery
 from vitrine.suggestions import review
 from vitrine.suggestions.agents import AGENTS, Agent, AgentInfo, Item, Proposal
@@ -100,3 +101,10 @@ def test_a_page_exports_as_alto_hocr_iiif_and_text(app: FastAPI) -> None:
     assert editor.get(f"/text/{image}/pdf").status_code == 422
     manifest = editor.get("/iiif/w01/manifest").text  # the whole text on the canvas, without the words
     assert '"supplementing"' in manifest and "Booksellers" in manifest and "0.93" not in manifest
+    [lines] = [p for p in json.loads(manifest)["items"][0]["annotations"] if "items" not in p]
+    assert lines["id"] == annotations["id"] and lines["id"].endswith(f"/text/{image}/iiif")
+    validate(json.loads(manifest))
+    prezi3 = pytest.importorskip("iiif_prezi3")
+    prezi3.AnnotationPage(**{k: v for k, v in annotations.items() if k != "@context"})
+    public = TestClient(app, raise_server_exceptions=False).get("/iiif/w01/manifest").json()
+    assert all("items" in p for p in public["items"][0].get("annotations", []))  # not for the public

@@ -110,7 +110,7 @@ def export_page(collection: Collection, identifier: str, image_id: int, fmt: str
     """(document, media type) of an image's text as ALTO, hOCR, a IIIF AnnotationPage or plain text."""
     import json
 
-    from vitrine.exports.iiif import manifest_url
+    from vitrine.exports.iiif import manifest_url, text_page_url
     from vitrine.ocr import exports
 
     if fmt not in FORMATS:
@@ -129,6 +129,6 @@ def export_page(collection: Collection, identifier: str, image_id: int, fmt: str
         return page.text + "\n", FORMATS[fmt]
     images = [i.id for i in collection.catalog.images_of(identifier)]
     canvas = f"{manifest_url(base_url, identifier)}/canvas/{images.index(image_id) + 1}"
-    document = exports.iiif_page(page.words, page_id=f"{canvas}/annotations/text", canvas_id=canvas,
+    document = exports.iiif_page(page.words, page_id=text_page_url(base_url, image_id), canvas_id=canvas,
                                  scale=(1.0, 1.0), text=page.text, status=page.status, languages=languages)
     return json.dumps(document, ensure_ascii=False, indent=1), FORMATS[fmt]
