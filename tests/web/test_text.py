@@ -66,6 +66,7 @@ def test_staff_find_machine_read_text_marked_and_the_hit_words_outlined(app: Fas
     assert rects == [("30.0", "30.0", "60.0", "9.0")]
     assert "<script" not in page.text.split("<body", 1)[1].replace("&lt;script&gt;", "")  # no inline script
     assert "style=" not in page.text and "script-src 'self'" in page.headers["content-security-policy"]
+    assert f'href="/text/{_image(app)}" class="page-text-link"' in editor.get("/records/w01").text
     api = editor.get("/api/text", params={"q": "printed"}).json()
     assert api["hits"][0]["machine_read"] is True and api["hits"][0]["identifier"] == "w01"
 
@@ -73,6 +74,7 @@ def test_staff_find_machine_read_text_marked_and_the_hit_words_outlined(app: Fas
 def test_the_public_sees_machine_read_text_only_where_proposals_are_public(app: FastAPI) -> None:
     anonymous = TestClient(app, raise_server_exceptions=False)
     assert "no-hits" in anonymous.get("/text", params={"q": "booksellers"}).text
+    assert "page-text-link" not in anonymous.get("/records/w01").text
     assert anonymous.get(f"/text/{_image(app)}").status_code == 404
     assert anonymous.get(f"/text/{_image(app)}/alto").status_code == 404
     served(app).set_proposed_public(True)
