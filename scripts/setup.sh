@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine for vitrine: Debian packages (when run as root and missing), then a
-# virtualenv in .venv with vitrine, its web/milvus/screen/dev/faces extras and, unless VITRINE_NO_CLIP=1,
+# Sets up a fresh machine for vitrine: Debian packages (when run as root and missing: chromium for the
+# browser tests, Tesseract with English and French for OCR), then a
+# virtualenv in .venv with vitrine, its web/milvus/screen/dev/faces/ocr extras and, unless VITRINE_NO_CLIP=1,
 # the CPU build of torch with OpenCLIP. Safe to run again: it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium chromium-driver fonts-dejavu-core)
+apt_packages=(chromium chromium-driver fonts-dejavu-core tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -16,13 +17,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "note: ${missing[*]} not installed (needs root); browser and viewer tests will be skipped" >&2
+    echo "note: ${missing[*]} not installed (needs root); browser, viewer and OCR tests will be skipped" >&2
   fi
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot]'
+.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr]'
 # iiif-prezi3 validates the IIIF manifests in the tests (a dev tool). Its package pins Pillow<=12.0.0,
 # which would hold back vitrine's Pillow; the pin is not a need (only a helper we never call reads
 # images), so it comes without its dependencies: pydantic is vitrine's own, requests is added here.

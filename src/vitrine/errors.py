@@ -35,9 +35,11 @@ VitrineError
 │   ├── DecisionConflict (Conflict)  someone else decided the suggestion first
 │   ├── StaleSuggestion (Conflict)   its record or image changed or went since it was made
 │   ├── AgentError             an agent cannot load (missing or corrupt model file...)
-│   └── ConceptError           a concept cannot be made, labelled, trained or saved
-│       ├── ConceptNotFound (NotFound)
-│       └── ConceptExists (Conflict)
+│   ├── ConceptError           a concept cannot be made, labelled, trained or saved
+│   │   ├── ConceptNotFound (NotFound)
+│   │   └── ConceptExists (Conflict)
+│   └── OcrError               OCR cannot read a page as asked (bad options, Tesseract failed)
+│       └── OcrUnavailable (AgentError)  Tesseract or its language data are not installed
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
@@ -262,6 +264,18 @@ class ConceptExists(ConceptError, Conflict):
     """A concept of that name exists already."""
 
     code = "concept_exists"
+
+
+class OcrError(SuggestionError):
+    """OCR cannot read a page as asked: bad options, Tesseract failed or ran too long."""
+
+    code = "ocr_failed"
+
+
+class OcrUnavailable(OcrError, AgentError):
+    """Tesseract, pytesseract or a language's data are not installed; says which package to install."""
+
+    code = "agent_unavailable"
 
 
 class JobError(VitrineError):

@@ -377,6 +377,53 @@ CREATE TABLE IF NOT EXISTS concept_models (
 );
 """
 
+# Text read by OCR (`vitrine.ocr`, the `ocr` agent): each page's words with their boxes and
+# confidences, and the page text searchable with full text, machine-read or not. A `text` suggestion
+# on an image whose value carries `words` ([text, x, y, w, h, confidence, line] in the image's pixels)
+# has them moved into `ocr_words` as it is stored (the value keeps the text, so the review queue and
+# an accepted value stay small); `ocr_fts` holds each page's current text (the accepted or edited
+# text once decided, none once rejected). Triggers keep both, whatever writes the suggestions.
+_V8_SCRIPT = """
+CREATE TABLE IF NOT EXISTS ocr_words (
+    suggestion_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    w REAL NOT NULL,
+    h REAL NOT NULL,
+    confidence REAL NOT NULL,
+    PRIMARY KEY (suggestion_id, n)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS ocr_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO ocr_fts (rowid, text)
+    SELECT id, json_extract(coalesce(final_value, value), '$.text') FROM suggestions
+    WHERE kind = 'text' AND image_id != 0 AND status != 'rejected';
+CREATE TRIGGER IF NOT EXISTS ocr_text_added AFTER INSERT ON suggestions
+WHEN NEW.kind = 'text' AND NEW.image_id != 0 BEGIN
+    INSERT INTO ocr_fts (rowid, text) VALUES (NEW.id, json_extract(NEW.value, '$.text'));
+    INSERT INTO ocr_words (suggestion_id, n, line, text, x, y, w, h, confidence)
+        SELECT NEW.id, key, json_extract(value, '$[6]'), json_extract(value, '$[0]'),
+               json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[5]')
+        FROM json_each(NEW.value, '$.words');
+    UPDATE suggestions SET value = json_remove(value, '$.words')
+        WHERE id = NEW.id AND json_type(NEW.value, '$.words') IS NOT NULL;
+END;
+CREATE TRIGGER IF NOT EXISTS ocr_text_decided AFTER UPDATE OF status, final_value ON suggestions
+WHEN NEW.kind = 'text' AND NEW.image_id != 0 BEGIN
+    DELETE FROM ocr_fts WHERE rowid = NEW.id;
+    INSERT INTO ocr_fts (rowid, text)
+        SELECT NEW.id, json_extract(coalesce(NEW.final_value, NEW.value), '$.text')
+        WHERE NEW.status != 'rejected';
+END;
+CREATE TRIGGER IF NOT EXISTS ocr_text_deleted AFTER DELETE ON suggestions WHEN OLD.kind = 'text' BEGIN
+    DELETE FROM ocr_fts WHERE rowid = OLD.id;
+    DELETE FROM ocr_words WHERE suggestion_id = OLD.id;
+END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
@@ -385,6 +432,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "failed logins shared by every worker", _V5_SCRIPT),
     Migration(6, "machine suggestions with provenance, accepted values, jobs; curated full text", _V6_SCRIPT),
     Migration(7, "concepts taught from examples: their labels and saved classifiers", _V7_SCRIPT),
+    Migration(8, "OCR: words with boxes and confidences; page text searchable with full text", _V8_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

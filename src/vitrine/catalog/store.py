@@ -17,6 +17,7 @@ from vitrine.catalog.images import Images
 from vitrine.catalog.imports import Imports
 from vitrine.catalog.jobs import JobStore
 from vitrine.catalog.migrations import MIGRATIONS, Migration, migrate
+from vitrine.catalog.ocr import OcrStore
 from vitrine.catalog.records import Records
 from vitrine.catalog.sets import SetStore
 from vitrine.catalog.suggestions import SuggestionStore
@@ -27,9 +28,10 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
     """SQLite catalogue of one collection. Safe to share across threads; writes are serialised.
 
     Opening brings the file's schema up to date (`vitrine.catalog.migrations`). Saved sets,
-    accounts, the audit trail, the visitor gallery, machine suggestions, jobs and concepts are reached as
-    `catalog.sets`, `catalog.accounts`, `catalog.audit`, `catalog.gallery`, `catalog.suggestions`,
-    `catalog.jobs` and `catalog.concepts`, since their method names would clash with the records'.
+    accounts, the audit trail, the visitor gallery, machine suggestions, jobs, concepts and OCR words
+    are reached as `catalog.sets`, `catalog.accounts`, `catalog.audit`, `catalog.gallery`,
+    `catalog.suggestions`, `catalog.jobs`, `catalog.concepts` and `catalog.ocr`, since their method
+    names would clash with the records'.
     """
 
     def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -55,6 +57,7 @@ class Catalog(Records, Images, FullText, Filtering, Imports):
         self.suggestions = SuggestionStore(self._db, self._lock)
         self.jobs = JobStore(self._db, self._lock)
         self.concepts = ConceptStore(self._db, self._lock)
+        self.ocr = OcrStore(self._db, self._lock)
 
     def close(self) -> None:
         self._db.close()

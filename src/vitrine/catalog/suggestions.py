@@ -240,11 +240,11 @@ class SuggestionStore(Connected):
         version of the same agent) is not stored again: a rejected answer is never asked twice."""
         now = time.time()
         with self.transaction():
-            before = self._db.total_changes
-            self._db.executemany(_INSERT, [
+            # rowcount sums the rows each INSERT stored itself (total_changes would count the rows
+            # triggers write too: the OCR words of migration 8)
+            made = self._db.executemany(_INSERT, [
                 (agent_id, job_id, p.record_id, p.image_id, p.basis, _dump(p.region) if p.region else "",
-                 p.kind, _dump(p.value), p.label, p.score, p.probability, now) for p in proposals])
-            made = self._db.total_changes - before
+                 p.kind, _dump(p.value), p.label, p.score, p.probability, now) for p in proposals]).rowcount
             self._db.executemany(
                 "INSERT OR IGNORE INTO agent_inputs (agent_id, target, basis, at) VALUES (?, ?, ?, ?)",
                 [(agent_id, target, basis, now) for target, basis in seen])

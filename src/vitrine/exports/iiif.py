@@ -68,9 +68,23 @@ def record_manifest_of(collection: Collection, identifier: str, base_url: str, *
     `proposed_public` is on, marked as not reviewed. Raises RecordNotFound."""
     catalog = collection.catalog
     record = catalog.get(identifier)
-    items = record_annotations(collection, catalog.record_id(identifier),
-                               proposed=staff or collection.config.proposed_public)
-    return record_manifest(record, catalog.images_of(identifier), base_url, items, staff=staff)
+    record_id = catalog.record_id(identifier)
+    proposed = staff or collection.config.proposed_public
+    items = record_annotations(collection, record_id, proposed=proposed)
+    images = catalog.images_of(identifier)
+    manifest = record_manifest(record, images, base_url, items, staff=staff)
+    statuses = ("accepted", "edited", "proposed") if proposed else ("accepted", "edited")
+    for canvas, image in zip(manifest["items"], images, strict=True):
+        if catalog.ocr.page_texts(record_id, image.id, statuses):  # its text line by line (vitrine.ocr)
+            canvas.setdefault("annotations", []).append({
+                "id": text_page_url(base_url, image.id), "type": "AnnotationPage",
+                "label": {"en": ["Text read from the page, line by line"]}})
+    return manifest
+
+
+def text_page_url(base_url: str, image_id: int) -> str:
+    """Where an image's text is served as a IIIF AnnotationPage of `supplementing` lines."""
+    return f"{base_url.rstrip('/')}/text/{image_id}/iiif"
 
 
 def record_annotations(collection: Collection, record_id: int, *, proposed: bool) -> list[Annotated]:

@@ -120,7 +120,8 @@ AGENTS: Registry[Agent] = Registry(
     {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
      "records": "vitrine.suggestions.consistency:RecordsAgent",
      "concept": "vitrine.concepts.agent:ConceptAgent",
-     "faces": "vitrine.suggestions.faces:FaceAgent", "authority": "vitrine.reconcile.agent:AuthorityAgent"},
+     "faces": "vitrine.suggestions.faces:FaceAgent", "authority": "vitrine.reconcile.agent:AuthorityAgent",
+     "ocr": "vitrine.suggestions.ocr:OcrAgent"},
     error=PluginError, unknown=_unknown)
 
 

@@ -46,6 +46,7 @@ from vitrine.web.routes import (
     review,
     search,
     sets,
+    text,
     users,
     visitor,
 )
@@ -103,7 +104,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
                    account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts,
-                   reconcile, ask):
+                   reconcile, ask, text):
         app.include_router(module.router)
     handlers.install(app)
     return app
