@@ -14,12 +14,12 @@ from conftest import draw_image
 
 _CLI = "import sys; from vitrine.cli import main; sys.argv[0] = 'vitrine'; main()"
 _HOLD = """
-import sys, time
+import select, sys
 from pathlib import Path
 from vitrine.locking import WriteLock
 with WriteLock(Path(sys.argv[1])).hold("import"):
     print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
+    select.select([sys.stdin], [], [], float(sys.argv[2]))  # until told to let go, or the time is up
 """
 
 
@@ -46,7 +46,7 @@ def test_a_second_writer_is_refused_with_exit_75_and_who_is_writing(
     run: Run, coll: str, data_dir: Path, tmp_path: Path,
 ) -> None:
     holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(data_dir / coll), "30"],
-                              stdout=subprocess.PIPE, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         out = run("import", "folder", coll, str(_pictures(tmp_path / "a", 0, 3)), expect=75).output
@@ -62,13 +62,15 @@ def test_a_second_writer_is_refused_with_exit_75_and_who_is_writing(
 def test_a_writer_told_to_wait_waits_for_the_other_and_says_so(
     coll: str, data_dir: Path, tmp_path: Path,
 ) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(data_dir / coll), "1.5"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(data_dir / coll), "60"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     waiting = _vitrine(data_dir, "import", "folder", coll, str(_pictures(tmp_path / "a", 0, 3)),
                        VITRINE_LOCK_WAIT_S="60")
-    code, err = waiting.wait(timeout=120), waiting.communicate()[1]
-    holder.communicate()
+    assert waiting.stderr is not None
+    said = waiting.stderr.readline()  # the waiter says it waits before the holder lets go
+    holder.communicate("go\n")
+    code, err = waiting.wait(timeout=120), said + waiting.communicate()[1]
     assert code == 0, err
     assert f"(import by process {holder.pid} since" in err and "waiting up to 60 s" in err
 
