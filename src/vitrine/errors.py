@@ -38,6 +38,7 @@ VitrineError
 │   └── ConceptError           a concept cannot be made, labelled, trained or saved
 │       ├── ConceptNotFound (NotFound)
 │       └── ConceptExists (Conflict)
+├── EntityError                a HIPE, annotation or authority file is malformed (names the line)
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
@@ -256,6 +257,13 @@ class ConceptExists(ConceptError, Conflict):
     """A concept of that name exists already."""
 
     code = "concept_exists"
+
+
+class EntityError(VitrineError):
+    """Named entities cannot be read or recognised as asked: a malformed HIPE, annotation or authority
+    file (the message names the file and line), a missing pipeline or optional dependency."""
+
+    code = "bad_entities"
 
 
 class JobError(VitrineError):
