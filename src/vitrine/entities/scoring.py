@@ -45,7 +45,7 @@ def score_hipe(gold: Path | str, predicted: Path | str) -> list[TypeScores]:
         raise EntityError(f"scoring needs the HIPE-scorer: {INSTALL}") from None
     quiet = logging.getLogger()
     level = quiet.level
-    quiet.setLevel(logging.WARNING)
+    quiet.setLevel(logging.ERROR)  # it warns of each predicted label the gold file lacks (then ignored)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the scorer prints its inputs' shapes
             evaluator = Evaluator(str(gold), str(predicted))
