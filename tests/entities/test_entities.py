@@ -179,7 +179,9 @@ def test_nga_constituents_columns(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("né le 12 mars 1850 à Rennes", ["12 mars 1850"]),
-    ("painted c. 1665, retouched 1670–72", ["c. 1665", "1670–72"]),
+    ("painted c. 1665, retouched in 1670–72", ["c. 1665", "1670–72"]),
+    ("Presented by the artist in 1899; Smith (1850)", ["1899", "1850"]),
+    ("cf. v. 1050 sq. et vv. 1310", []),
     ("une œuvre du XVIIIe siècle", ["XVIIIe siècle"]),
     ("June 3, 1790 and the 1850s", ["June 3, 1790", "1850s"]),
     ("inv. 12345 and 999", []),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from vitrine.entities.mentions import Mention
+from vitrine.entities.mentions import Mention, non_overlapping
 
 _MONTHS_FR = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
               "décembre|decembre")
@@ -27,10 +27,15 @@ DATES: Final = re.compile(
     rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}"                    # June 3, 1790
     rf"|{_MONTH}\s+{_YEAR}"                               # mars 1850
     rf"|(?:c\.|ca\.|circa|vers)\s*{_YEAR}"                # c. 1850
-    rf"|{_YEAR}\s*[-–]\s*(?:{_YEAR}|[0-9]{{2}})"          # 1850-1860, 1850–60
     rf"|{_CENTURY}"
-    rf"|{_YEAR}s?"                                        # 1850, 1850s
+    rf"|{_YEAR}s"                                         # 1850s
     rf")(?!\w)", re.IGNORECASE)
+#: a bare year or range of years only after a word or mark that introduces a date: alone, four digits
+#: are as often verse or line numbers (classical commentaries), inventory numbers or prices
+_CUE = (r"(?:\b(?:en|in|de|of|from|since|depuis|dès|until|till|année|year|an|anno|by|dated|daté|le|the|"
+        r"and|et|to|à|au|né|mort|born|died|acquired|purchased|presented|bequeathed|given)\s+|\(|,\s*)")
+YEARS: Final = re.compile(rf"{_CUE}(?P<years>{_YEAR}(?:\s*[-–]\s*(?:{_YEAR}|[0-9]{{2}}))?)(?![\w-])",
+                          re.IGNORECASE)
 
 _TITLES = (r"M\.|MM\.|Mme|Mmes|Mlle|Mlles|Mgr|Me|Dr|Mr\.?|Mrs\.?|Miss|Sir|Lady|Lord|Madame|Monsieur|"
            r"Mademoiselle|[Gg]énéral|[Mm]aréchal|[Cc]olonel|[Cc]apitaine|[Aa]miral|[Pp]résident|[Aa]bbé|"
@@ -43,7 +48,9 @@ PERSONS: Final = re.compile(
 
 
 def dates(text: str, source: str = "rules") -> list[Mention]:
-    return [Mention(m.start(), m.end(), "date", source) for m in DATES.finditer(text)]
+    found = [Mention(m.start(), m.end(), "date", source) for m in DATES.finditer(text)]
+    found += [Mention(m.start("years"), m.end("years"), "date", source) for m in YEARS.finditer(text)]
+    return non_overlapping(found)
 
 
 def persons(text: str, source: str = "rules") -> list[Mention]:
