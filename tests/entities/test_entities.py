@@ -182,6 +182,7 @@ def test_nga_constituents_columns(tmp_path: Path) -> None:
     ("painted c. 1665, retouched in 1670–72", ["c. 1665", "1670–72"]),
     ("Presented by the artist in 1899; Smith (1850)", ["1899", "1850"]),
     ("cf. v. 1050 sq. et vv. 1310", []),
+    ("Bequeathed by Sir Henry Tate 1899", ["1899"]),
     ("une œuvre du XVIIIe siècle", ["XVIIIe siècle"]),
     ("June 3, 1790 and the 1850s", ["June 3, 1790", "1850s"]),
     ("inv. 12345 and 999", []),

@@ -36,6 +36,10 @@ _CUE = (r"(?:\b(?:en|in|de|of|from|since|depuis|dès|until|till|année|year|an|a
         r"and|et|to|à|au|né|mort|born|died|acquired|purchased|presented|bequeathed|given)\s+|\(|,\s*)")
 YEARS: Final = re.compile(rf"{_CUE}(?P<years>{_YEAR}(?:\s*[-–]\s*(?:{_YEAR}|[0-9]{{2}}))?)(?![\w-])",
                           re.IGNORECASE)
+#: a year closing a text: credit lines ("Bequeathed by Sir Henry Tate 1899"), captions
+_NOT_AFTER = "".join(rf"(?<!\b{a}\.\s)"  # verse, page, line, number, figure, inventory
+                     for a in ("v", "vv", "p", "pp", "l", "ll", "n", "no", "nr", "fig", "inv"))
+CLOSING_YEAR: Final = re.compile(rf"(?<![\w.-]){_NOT_AFTER}(?P<years>{_YEAR})\s*\.?\s*$", re.IGNORECASE)
 
 _TITLES = (r"M\.|MM\.|Mme|Mmes|Mlle|Mlles|Mgr|Me|Dr|Mr\.?|Mrs\.?|Miss|Sir|Lady|Lord|Madame|Monsieur|"
            r"Mademoiselle|[Gg]énéral|[Mm]aréchal|[Cc]olonel|[Cc]apitaine|[Aa]miral|[Pp]résident|[Aa]bbé|"
@@ -49,7 +53,8 @@ PERSONS: Final = re.compile(
 
 def dates(text: str, source: str = "rules") -> list[Mention]:
     found = [Mention(m.start(), m.end(), "date", source) for m in DATES.finditer(text)]
-    found += [Mention(m.start("years"), m.end("years"), "date", source) for m in YEARS.finditer(text)]
+    for pattern in (YEARS, CLOSING_YEAR):
+        found += [Mention(m.start("years"), m.end("years"), "date", source) for m in pattern.finditer(text)]
     return non_overlapping(found)
 
 
