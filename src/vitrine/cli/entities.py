@@ -12,8 +12,8 @@ from vitrine.cli._common import echo_json
 if TYPE_CHECKING:
     from vitrine.entities.recognise import Combined
 
-_LAYERS = click.option("--layers", default="rules+trained", show_default=True,
-                       help="Recognisers in order of trust, joined by '+': rules, sm, md, trained.")
+_LAYERS = click.option("--layers", help="Recognisers in order of trust, joined by '+': rules, patterns, "
+                       "gazetteer, sm, md, trained [default: rules+trained with --model, else rules].")
 _MODEL = click.option("--model", type=click.Path(path_type=Path),
                       help="The pipeline folder made by 'vitrine entities train' (its model-best).")
 _AUTHORITY = click.option("--authority", "authorities", multiple=True, type=click.Path(path_type=Path),
@@ -28,7 +28,7 @@ def entities() -> None:
     """Named entities and dates: rules, gazetteers and spaCy pipelines; HIPE-2022 files."""
 
 
-def _recogniser(layers: str, model: Path | None, authorities: tuple[Path, ...],
+def _recogniser(layers: str | None, model: Path | None, authorities: tuple[Path, ...],
                 gazetteer_from: tuple[Path, ...]) -> Combined:
     from vitrine.entities.gazetteer import Gazetteer, read_authority
     from vitrine.entities.recognise import build_recogniser
@@ -39,7 +39,8 @@ def _recogniser(layers: str, model: Path | None, authorities: tuple[Path, ...],
         read_authority(path, gazetteer)
     for path in gazetteer_from:
         names_from(path, gazetteer)
-    return build_recogniser(layers, model=model, gazetteer=gazetteer)
+    chosen = layers or ("rules+trained" if model else "rules")
+    return build_recogniser(chosen, model=model, gazetteer=gazetteer)
 
 
 @entities.command("tag-hipe")
@@ -51,8 +52,9 @@ def _recogniser(layers: str, model: Path | None, authorities: tuple[Path, ...],
 @_GAZETTEER
 @click.option("--labels", type=click.Choice(["newseye", "ajmc", "hipe"]),
               help="The label set written [default: the file's dataset's; else pers loc org prod time].")
-def tag_hipe_command(source: Path, out: Path, layers: str, model: Path | None, authorities: tuple[Path, ...],
-                     gazetteer_from: tuple[Path, ...], labels: str | None) -> None:
+def tag_hipe_command(source: Path, out: Path, layers: str | None, model: Path | None,
+                     authorities: tuple[Path, ...], gazetteer_from: tuple[Path, ...],
+                     labels: str | None) -> None:
     """Write SOURCE (a HIPE-2022 TSV file) to OUT with NE-COARSE-LIT filled with IOB tags."""
     from vitrine.entities.tagging import tag_hipe
 
@@ -104,7 +106,7 @@ def train_command(files: tuple[Path, ...], out: Path, epochs: int, hold_out: int
 @_LAYERS
 @_MODEL
 @_AUTHORITY
-def find_command(text: str, layers: str, model: Path | None, authorities: tuple[Path, ...]) -> None:
+def find_command(text: str, layers: str | None, model: Path | None, authorities: tuple[Path, ...]) -> None:
     """The entities of TEXT, one a line: start, end, type, recogniser, text."""
     (mentions,) = _recogniser(layers, model, authorities, ()).find_many([text])
     for m in mentions:
