@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for vitrine: Debian packages (when run as root and missing: chromium for the
 # browser tests, Tesseract with English and French for OCR), then a
-# virtualenv in .venv with vitrine, its web/milvus/screen/dev/faces/ocr extras and, unless VITRINE_NO_CLIP=1,
+# virtualenv in .venv with vitrine, its web/milvus/screen/dev/faces/bot/ocr/entities extras and, unless VITRINE_NO_CLIP=1,
 # the CPU build of torch with OpenCLIP. Safe to run again: it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,13 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr]'
+.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr,entities]'
+# The HIPE-scorer (hipe-eval/HIPE-scorer, the shared tasks' own scorer; not on PyPI) scores HIPE-2022 files in
+# `vitrine entities score-hipe` and `vitrine bench entities`; pinned to a commit, best effort (needs GitHub).
+.venv/bin/pip install -q docopt
+timeout 90 .venv/bin/pip install -q --timeout 15 --retries 1 \
+  'HIPE-scorer @ git+https://github.com/hipe-eval/HIPE-scorer@c2a56844a0bf91ed0c471b933bac4e3d31f08059' \
+  || echo "note: could not install the HIPE-scorer from GitHub; HIPE files can be tagged but not scored" >&2
 # iiif-prezi3 validates the IIIF manifests in the tests (a dev tool). Its package pins Pillow<=12.0.0,
 # which would hold back vitrine's Pillow; the pin is not a need (only a helper we never call reads
 # images), so it comes without its dependencies: pydantic is vitrine's own, requests is added here.

@@ -40,6 +40,7 @@ VitrineError
 │   │   └── ConceptExists (Conflict)
 │   └── OcrError               OCR cannot read a page as asked (bad options, Tesseract failed)
 │       └── OcrUnavailable (AgentError)  Tesseract or its language data are not installed
+├── EntityError                a HIPE, annotation or authority file is malformed (names the line)
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
@@ -276,6 +277,13 @@ class OcrUnavailable(OcrError, AgentError):
     """Tesseract, pytesseract or a language's data are not installed; says which package to install."""
 
     code = "agent_unavailable"
+
+
+class EntityError(VitrineError):
+    """Named entities cannot be read or recognised as asked: a malformed HIPE, annotation or authority
+    file (the message names the file and line), a missing pipeline or optional dependency."""
+
+    code = "bad_entities"
 
 
 class JobError(VitrineError):

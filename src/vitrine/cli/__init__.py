@@ -25,6 +25,7 @@ from vitrine.cli.collection import collection
 from vitrine.cli.concepts import concepts
 from vitrine.cli.demo import demo
 from vitrine.cli.duplicates import duplicates
+from vitrine.cli.entities import entities
 from vitrine.cli.export import export
 from vitrine.cli.faces import faces
 from vitrine.cli.imports import import_
@@ -82,7 +83,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
                  regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
-                 faces, reconcile, ask, bot, ocr):
+                 faces, reconcile, ask, bot, ocr, entities):
     cli.add_command(_command)
 
 

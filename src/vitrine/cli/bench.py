@@ -25,6 +25,7 @@ BENCHMARKS = {
     "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
     "reconcile": "Tate's artists against NGA constituents: P/R of the top candidate, review window; names/s.",
     "ask": "Asking public-art: precision/recall of cited works, correct refusals, latency; vs full text.",
+    "entities": "Named entities on HIPE-2022 dev files: strict/fuzzy F1 per layer and combination; tokens/s.",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
     "ocr": "Tesseract OCR on hand-transcribed chapbook pages: CER, WER, pages/s per core vs plain Tesseract.",
 }

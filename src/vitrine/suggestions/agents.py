@@ -121,7 +121,7 @@ AGENTS: Registry[Agent] = Registry(
      "records": "vitrine.suggestions.consistency:RecordsAgent",
      "concept": "vitrine.concepts.agent:ConceptAgent",
      "faces": "vitrine.suggestions.faces:FaceAgent", "authority": "vitrine.reconcile.agent:AuthorityAgent",
-     "ocr": "vitrine.suggestions.ocr:OcrAgent"},
+     "ocr": "vitrine.suggestions.ocr:OcrAgent", "entities": "vitrine.entities.agent:EntityAgent"},
     error=PluginError, unknown=_unknown)
 
 
