@@ -90,3 +90,21 @@ def test_alto_hocr_and_iiif_exports_carry_the_words(text_collection: Any) -> Non
     assert "#xywh=" in page["items"][1]["target"] and page["items"][1]["body"][1]["purpose"] == "commenting"
     with pytest.raises(SearchError, match="formats"):
         export_page(text_collection, "p1", image_id, "pdf", proposed=True)
+
+
+def test_the_entities_agent_reads_the_machine_read_page_text(text_collection: Any) -> None:
+    _ocr(text_collection)
+    job = run_agent(text_collection, "entities", options={"layers": "rules"})
+    assert job.state == "done" and job.failed == 0
+    store = text_collection.catalog.suggestions
+    found = [s.value for s in store.find(store_query(job.id)) if s.value["field"].startswith("ocr:")]
+    assert found, "no entity read from the page text"
+    [text] = [s.value["text"] for s in store.find(store_query(_ocr_job_id(text_collection)))]
+    for value in found:
+        assert text[value["start"]:value["end"]] == value["text"]  # offsets into the page's text
+    no_ocr = run_agent(text_collection, "entities", options={"layers": "rules", "ocr": False})
+    assert all(not s.value["field"].startswith("ocr:") for s in store.find(store_query(no_ocr.id)))
+
+
+def _ocr_job_id(collection: Any) -> int:
+    return int(next(j.id for j in collection.catalog.jobs.recent(20) if j.agent.startswith("ocr")))

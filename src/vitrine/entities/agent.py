@@ -9,6 +9,11 @@ the names of an `authority` CSV, titled persons, dates), `sm`/`md` (spaCy's Fren
 `trained` (a pipeline from `vitrine entities train`, folder `model`). The collection's names are read
 in `prepare`, once per job; they are not part of the agent's version (they grow with the collection),
 the authority file's and the model's digests are.
+
+With `ocr` on (the default), the machine-read text of the record's pages (the `ocr` agent's `text`
+suggestions, the reviewed text where a person decided it) is read too, as field ``ocr:IMAGE_ID``
+with offsets into that page's text. Run the `ocr` agent first: a record the entities agent has
+already read is read again only when the record changes, not when its page text does.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from vitrine.records import Record
 from vitrine.suggestions.agents import Agent, AgentInfo, Item, Proposal, file_sha256
 
 if TYPE_CHECKING:
+    from vitrine.catalog import Catalog
     from vitrine.collection import Collection
 
 #: the raw score of a mention by the layer that found it (not calibrated: see the agent's report)
@@ -53,8 +59,9 @@ class EntityAgent(Agent):
     kinds = ("entity",)
 
     def __init__(self, layers: str = "rules", model: str | None = None, authority: str | None = None,
-                 collection_names: bool = True) -> None:
-        self.layers, self.collection_names = layers, bool(collection_names)
+                 collection_names: bool = True, ocr: bool = True) -> None:
+        self.layers, self.collection_names, self.ocr = layers, bool(collection_names), bool(ocr)
+        self._catalog: Catalog | None = None
         self.model = Path(model).expanduser() if model else None
         self.authority = Path(authority).expanduser() if authority else None
         self.gazetteer = Gazetteer("collection")
@@ -66,6 +73,7 @@ class EntityAgent(Agent):
             raise AgentError(str(exc)) from None
 
     def prepare(self, collection: Collection) -> None:
+        self._catalog = collection.catalog
         if not self.collection_names:
             return
         catalog, after = collection.catalog, 0
@@ -87,16 +95,33 @@ class EntityAgent(Agent):
         return AgentInfo(name=self.name, software="vitrine.entities", model=described["model"],
                          model_version=described["version"], state_sha256=state.hexdigest(),
                          parameters={"layers": self.layers, "collection_names": self.collection_names,
+                                     "ocr": self.ocr,
                                      "authority": self.authority.name if self.authority else None})
 
     def suggest(self, item: Item) -> Iterator[Proposal]:
         fields = list(record_texts(item.record))
+        if self.ocr and self._catalog is not None:
+            fields += page_texts(self._catalog, item.record_id, item.record.identifier)
         found = self.recogniser.find_many([text for _, text in fields])
         for (field, text), mentions in zip(fields, found, strict=True):
             for mention in mentions:
                 value: dict[str, Any] = {"text": text[mention.start:mention.end], "type": mention.type,
                                          "field": field, "start": mention.start, "end": mention.end}
                 yield Proposal("entity", value, score=SCORES.get(mention.source, 0.5))
+
+
+def page_texts(catalog: Catalog, record_id: int, identifier: str) -> list[tuple[str, str]]:
+    """("ocr:IMAGE_ID", text) of each page of a record that has machine-read text: the reviewed
+    text where a person decided it, else the newest proposed one; rejected and stale text never."""
+    texts = []
+    for image in catalog.images_of(identifier):
+        found = catalog.ocr.page_texts(record_id, image.id, ("accepted", "edited", "proposed"))
+        if found:
+            value = catalog.suggestions.get(found[0]).decided_value
+            text = value.get("text") if isinstance(value, dict) else None
+            if isinstance(text, str) and text.strip():
+                texts.append((f"ocr:{image.id}", text))
+    return texts
 
 
 def _folder_digest(folder: Path) -> str:
