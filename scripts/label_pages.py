@@ -52,7 +52,7 @@ CAPTION = 20
 
 
 def sample(pages: Path, seed: int, count: int, tune: int) -> list[tuple[str, str]]:
-    """`count` page files drawn with random.Random(seed) from the sorted names; the first `tune` are tuning."""
+    """`count` page files drawn by random.Random(seed) from the sorted names; the first `tune` are tuning."""
     names = sorted(p.name for p in pages.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     if count > len(names):
         raise SystemExit(f"{pages} holds {len(names)} pages, fewer than the {count} asked for")
@@ -76,7 +76,7 @@ def parse_drawn_line(line: str, where: str) -> tuple[str, list[dict[str, Any]]]:
     if len(parts) % 2 != 1:
         raise SystemExit(f"{where}: a line is FILE then CLASS x,y,w,h pairs, not {line!r}")
     boxes = []
-    for name, numbers in zip(parts[1::2], parts[2::2]):
+    for name, numbers in zip(parts[1::2], parts[2::2], strict=True):
         klass = LETTERS.get(name.lower(), name.lower())
         if klass not in CLASSES:
             raise SystemExit(f"{where}: unknown class {name!r} (one of {', '.join(CLASSES)})")
@@ -135,13 +135,16 @@ def tighten(grey: Image.Image, box: Box, threshold: int) -> Box:
     assert pixels is not None
     ink = [[1 if pixels[i, j] < threshold else 0 for i in range(w)] for j in range(h)]  # type: ignore[operator]
     rows = _span([sum(row) for row in ink], max(MIN_INK, w // 100), max(MIN_INK + 1, w * 9 // 10))
-    cols = _span([sum(column) for column in zip(*ink)], max(MIN_INK, h // 100), max(MIN_INK + 1, h * 9 // 10))
+    columns = [sum(column) for column in zip(*ink, strict=True)]
+    cols = _span(columns, max(MIN_INK, h // 100), max(MIN_INK + 1, h * 9 // 10))
     if rows is None or cols is None:
         return box
     return [x + cols[0], y + rows[0], cols[1] - cols[0], rows[1] - rows[0]]
 
 
-def label_page(pages: Path, name: str, split: str, drawn: list[dict[str, Any]], tight: bool) -> dict[str, Any]:
+def label_page(
+    pages: Path, name: str, split: str, drawn: list[dict[str, Any]], tight: bool
+) -> dict[str, Any]:
     with Image.open(pages / name) as image:
         grey = image.convert("L")
     width, height = grey.size
@@ -216,20 +219,22 @@ def sheet(args: argparse.Namespace) -> None:
     draw = ImageDraw.Draw(canvas)
     font = ImageFont.load_default(size=12)
     left = 0
-    for index, (name, size, image) in enumerate(images):
-        canvas.paste(image, (left, CAPTION))
+    for index, (name, size, scaled) in enumerate(images):
+        canvas.paste(scaled, (left, CAPTION))
         if not args.no_grid:
             grid(draw, left, size, args.scale, font)
         if name in labels:
             overlay(draw, left, args.scale, labels[name], font)
         draw.text((left + 2, 3), f"{args.start + index} {name}", fill=(255, 255, 255), font=font)
-        left += image.width + 6
+        left += scaled.width + 6
     canvas.save(args.out)
     print(args.out)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     draw = commands.add_parser("sample", help="the seeded random draw of pages, with splits")
     draw.add_argument("--pages", type=Path, required=True)
