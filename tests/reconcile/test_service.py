@@ -49,3 +49,19 @@ def test_queries_are_checked(fake_collection: Any) -> None:
     assert years["q"]["result"]
     with pytest.raises(NotFound):
         service.entity(fake_collection, "work:nope")
+
+
+def test_the_served_index_follows_an_undo_then_another_acceptance(fake_collection: Any) -> None:
+    """SQLite reuses the id an undo frees: the cache's stamp must still move (the audit row does)."""
+    from vitrine.suggestions.review import undo
+
+    c = fake_collection
+    run_agent(c, "fake", actor="t")
+    a, b, other = c.catalog.suggestions.find(SuggestionQuery(limit=3, order="id"))
+    for s in (a, b):
+        decide(c.catalog, s.id, "accept", actor="t", revision=s.revision)
+    service.collection_index(c)  # cached
+    undo(c.catalog, b.id, actor="t")
+    decide(c.catalog, other.id, "accept", actor="t", revision=other.revision)
+    served = {e.name for e in service.collection_index(c).authority.entities.values() if e.kind == "subject"}
+    assert served == {x.label for x in c.catalog.suggestions.accepted_of(("tag",))}

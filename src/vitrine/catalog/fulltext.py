@@ -41,7 +41,9 @@ class FullText(Connected):
     def text_stamp(self) -> tuple[Any, ...]:
         """Changes when any record's indexed text may have: records and accepted values, counted and dated."""
         records = self._db.execute("SELECT count(*), max(updated_at), max(id) FROM records").fetchone()
-        assertions = self._db.execute("SELECT count(*), max(id) FROM assertions").fetchone()
+        # the newest audit row moves on every decision and undo (see SuggestionStore.accepted_stamp)
+        assertions = self._db.execute(
+            "SELECT count(*), max(id), (SELECT max(id) FROM audit) FROM assertions").fetchone()
         return (*records, *assertions)
 
 

@@ -461,11 +461,16 @@ class SuggestionStore(Connected):
                 wanted).fetchall()
         return [_assertion(r, None) for r in rows]
 
-    def accepted_stamp(self) -> tuple[int, int]:
-        """(how many accepted values, the newest one's id): changes whenever one is added or undone."""
+    def accepted_stamp(self) -> tuple[int, int, int]:
+        """Changes whenever an accepted value is added or undone: (how many, the newest one's id, the
+        newest audit row). The audit id is what makes it move on "undo the newest, accept another",
+        where SQLite reuses the freed assertion id and the count is the same: every decision and
+        every undo writes an audit row, and audit rows are never deleted."""
         with self._lock:
-            row = self._db.execute("SELECT count(*), coalesce(max(id), 0) FROM assertions").fetchone()
-        return int(row[0]), int(row[1])
+            row = self._db.execute(
+                "SELECT count(*), coalesce(max(id), 0), (SELECT coalesce(max(id), 0) FROM audit)"
+                " FROM assertions").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def label_facet(self, kind: str, limit: int = 50) -> list[tuple[str, int]]:
         """The most frequent accepted labels of one kind, with how many records carry each."""
