@@ -93,7 +93,7 @@ def test_deletes_compact_the_rows_and_survive_a_reopen(tmp_path: Path, data: tup
     index = _built(tmp_path, base, compact_fraction=0.3)
     size = (tmp_path / "v.f16").stat().st_size
     index.remove(np.arange(0, 2000))  # a third: compacted
-    assert (tmp_path / "v.f16").stat().st_size < size
+    assert index.data_path.stat().st_size < size and not (tmp_path / "v.f16").exists()
     index.save()
     reopened = IvfPqIndex(DIM, tmp_path / "v.f16", index.params)
     assert len(reopened) == 4000 and reopened.ids()[0] == 2000
@@ -144,3 +144,35 @@ def test_milvus_builds_the_index_type_a_collection_names(tmp_path: Path) -> None
     _, ids = index.search(base[:20], 1)
     assert ids[:, 0].tolist() == list(range(20))
     index.close()
+
+
+def test_a_compaction_cut_short_never_pairs_rows_with_the_wrong_ids(
+    tmp_path: Path, data: tuple, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base, _ = data
+    index = _built(tmp_path, base, compact_fraction=0.3)
+    index.save()
+
+    def killed(_: IvfPqIndex) -> None:
+        raise KeyboardInterrupt  # the process dies while the codes are encoded again
+
+    monkeypatch.setattr(IvfPqIndex, "_encode_all", killed)
+    with pytest.raises(KeyboardInterrupt):
+        index.remove(np.arange(0, 2500))
+    monkeypatch.undo()
+    reopened = IvfPqIndex(DIM, tmp_path / "v.f16", index.params)
+    assert len(reopened) == 3500
+    np.testing.assert_allclose(reopened.get(np.array([4000, 5999])), base[[4000, 5999]], atol=1e-3)
+    _, ids = reopened.search(base[4000:4010], 1)
+    assert ids[:, 0].tolist() == list(range(4000, 4010))
+    assert sorted(p.name for p in tmp_path.glob("v*.f16")) == [reopened.data_path.name]
+
+
+def test_bad_values_are_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    for params, message in (({"nprobe": 0}, "nprobe"), ({"exact_fraction": float("nan")}, "number"),
+                            ({"compact_fraction": 1.5}, "compact_fraction")):
+        with pytest.raises(IndexError_, match=message):
+            open_index("ivfpq", tmp_path, DIM, params=params)
+    with pytest.raises(IndexError_, match="pq_m=7 must divide the vector dimension 64"):
+        open_index("ivfpq", tmp_path, DIM, params={"pq_m": 7})
+    assert not list(tmp_path.iterdir())

@@ -72,6 +72,20 @@ class IvfPqParams:
     compact_fraction: float = 0.2
     """Rewrite the rows once this fraction of them are deleted."""
 
+    def __post_init__(self) -> None:
+        at_least_one = ("nprobe", "rerank", "train_after", "train_sample")
+        low = [name for name in at_least_one if getattr(self, name) < 1]
+        low += [name for name in ("nlist", "pq_m", "exact_below") if getattr(self, name) < 0]
+        if low:
+            raise IndexError_(f"ivfpq parameter(s) {', '.join(low)} too small: {', '.join(at_least_one)} "
+                              "are at least 1, nlist, pq_m and exact_below at least 0 (0: chosen for you)")
+        for name in ("exact_fraction", "compact_fraction"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:  # also refuses NaN
+                raise IndexError_(f"ivfpq parameter {name} is a fraction between 0 and 1, not {value}")
+        if self.compact_fraction == 0.0:
+            raise IndexError_("ivfpq parameter compact_fraction must be above 0 (every delete would compact)")
+
 
 class IvfPqIndex(VectorIndex):
     """IVF-PQ shortlist + exact float16 re-rank, inner product over unit vectors; upsert, delete, filters."""
@@ -81,12 +95,14 @@ class IvfPqIndex(VectorIndex):
     def __init__(self, dim: int, path: Path, params: IvfPqParams | None = None) -> None:
         super().__init__(dim)
         self.params = params or IvfPqParams()
-        if min(self.params.nprobe, self.params.rerank, self.params.train_after, self.params.train_sample) < 1:
-            raise IndexError_("ivfpq's nprobe, rerank, train_after and train_sample must be at least 1")
+        if self.params.pq_m and dim % self.params.pq_m:
+            raise IndexError_(f"ivfpq parameter pq_m={self.params.pq_m} must divide the vector dimension "
+                              f"{dim}")
         self.path = Path(path)
         self.rows_path = self.path.with_suffix(".rows.npz")
         self.ivf_path = self.path.with_suffix(".ivfpq")
         self.token_path = self.path.with_suffix(".ivfpq.token")
+        self._data_name = self.path.name  # compaction writes the rows to a new file the row map names
         self._token = ""  # names the IVF file on disk; the rows file names the one it matches
         self._lock = ReadWriteLock()
         self._set_labels(np.zeros(0, np.int64))
@@ -124,11 +140,11 @@ class IvfPqIndex(VectorIndex):
     def save(self) -> None:
         with self._lock.write():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self.path.exists():
-                with self.path.open("rb+") as fh:
+            if self.data_path.exists():
+                with self.data_path.open("rb+") as fh:
                     os.fsync(fh.fileno())
             else:
-                self.path.touch()
+                self.data_path.touch()
             if self._ivf is not None and (self._ivf_dirty or not self.ivf_path.exists()):
                 # the token first: cut short after it, the old rows name another token
                 self._token = uuid.uuid4().hex
@@ -143,13 +159,19 @@ class IvfPqIndex(VectorIndex):
 
     def drop(self) -> None:
         with self._lock.write():
+            files = {self.path, self.data_path, self.ivf_path, self.token_path}
             self._set_labels(np.zeros(0, np.int64))
-            self._ivf, self._mm = None, None
-            for path in (self.path, self.ivf_path, self.token_path):
+            self._ivf, self._mm, self._data_name = None, None, self.path.name
+            for path in files:
                 path.unlink(missing_ok=True)
         self.save()
 
     # -- reads --------------------------------------------------------------------------------
+
+    @property
+    def data_path(self) -> Path:
+        """The file of float16 rows (`path` until a compaction names a new one)."""
+        return self.path.with_name(self._data_name)
 
     @property
     def live(self) -> int:
@@ -205,7 +227,7 @@ class IvfPqIndex(VectorIndex):
         """Write float16 rows after the valid ones; returns the first new row and the rows' inverse norms."""
         start, rounded = self._n, vectors.astype(np.float16)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("r+b" if self.path.exists() else "wb") as fh:
+        with self.data_path.open("r+b" if self.data_path.exists() else "wb") as fh:
             fh.seek(start * self.dim * 2)
             fh.write(rounded.tobytes())
         self._mm = None
@@ -261,7 +283,7 @@ class IvfPqIndex(VectorIndex):
 
     def _matrix(self) -> NDArray[np.float16]:
         if self._mm is None or self._mm.shape[0] != self._n:
-            self._mm = _mapped(self.path, self._n, self.dim)
+            self._mm = _mapped(self.data_path, self._n, self.dim)
         return self._mm
 
     def _maybe_compact(self) -> None:
@@ -270,20 +292,30 @@ class IvfPqIndex(VectorIndex):
             self._compact()
 
     def _compact(self) -> None:
-        """Rewrite the file with the live rows only, renumber them, re-encode (no re-training)."""
+        """Copy the live rows to a new file, renumbered, and re-encode them (no re-training).
+
+        The new file gets a new name, and the row map that names it is saved at once: killed before
+        that, the old map still names the old file; after it, the new map names the new file and
+        its codes are encoded again on load. No moment pairs a row map with the wrong file."""
         live = np.flatnonzero(self._labels[: self._n] >= 0)
-        log.info("compacting %s: %d live rows of %d", self.path, live.size, self._n)
+        log.info("compacting %s: %d live rows of %d", self.data_path, live.size, self._n)
         source, labels, inverse = self._matrix(), self._labels[live].copy(), self._inv_norm[live].copy()
-        with atomic_path(self.path) as tmp, tmp.open("wb") as fh:
+        old, self._data_name = self.data_path, f"{self.path.stem}.{uuid.uuid4().hex[:12]}{self.path.suffix}"
+        with atomic_path(self.data_path) as tmp, tmp.open("wb") as fh:
             for s in range(0, live.size, _CHUNK):
                 fh.write(np.ascontiguousarray(source[live[s : s + _CHUNK]]).tobytes())
+            fh.flush()
+            os.fsync(fh.fileno())
         self._mm = None
         self._set_labels(labels, inverse)
+        self._ivf_dirty = self._ivf is not None  # the codes on disk name the old rows
+        self._save_rows()
+        siblings = self.path.parent.glob(f"{self.path.stem}.*{self.path.suffix}")
+        for stale in {old, *siblings} - {self.data_path}:
+            stale.unlink(missing_ok=True)  # readers that mapped it keep their copy until they reload
         if self._ivf is not None:
             self._ivf.reset()
             self._encode_all()
-        # the rows were renumbered: the old row map on disk would misname them
-        self._save_rows()
 
     def _save_rows(self) -> None:
         """The row map, with the token of the IVF file it matches ("" when the codes on disk are
@@ -291,7 +323,7 @@ class IvfPqIndex(VectorIndex):
         token = "" if self._ivf_dirty else self._token
         with atomic_path(self.rows_path) as tmp, tmp.open("wb") as fh:
             np.savez(fh, labels=self._labels[: self._n], inverse_norms=self._inv_norm[: self._n],
-                     ivf_token=np.array(token))
+                     ivf_token=np.array(token), data_file=np.array(self._data_name))
 
     # -- internals: the IVF-PQ codes ----------------------------------------------------------
 
@@ -353,11 +385,16 @@ class IvfPqIndex(VectorIndex):
             with np.load(self.rows_path) as saved:
                 labels, token = saved["labels"].astype(np.int64), str(saved["ivf_token"])
                 inverse = saved["inverse_norms"].astype(np.float32)
+                name = str(saved["data_file"]) if "data_file" in saved.files else self.path.name
         except (OSError, ValueError, KeyError) as exc:
             raise IndexError_(f"cannot read {self.rows_path}: {exc}; rebuild the index") from exc
-        size = self.path.stat().st_size if self.path.exists() else 0
+        if Path(name).name != name or not name.startswith(self.path.stem):
+            raise IndexError_(f"{self.rows_path} names an unexpected rows file {name!r}: rebuild the index")
+        self._data_name = name
+        size = self.data_path.stat().st_size if self.data_path.exists() else 0
         if size < labels.size * self.dim * 2:
-            raise IndexError_(f"{self.path} holds fewer rows than {self.rows_path} names: rebuild the index")
+            raise IndexError_(f"{self.data_path} holds fewer rows than {self.rows_path} names: "
+                              "rebuild the index")
         if inverse.shape != labels.shape:
             raise IndexError_(f"{self.rows_path} is inconsistent (norms and ids differ in length): rebuild")
         self._set_labels(labels, inverse)
