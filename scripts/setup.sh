@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium chromium-driver fonts-dejavu-core)
+apt_packages=(chromium chromium-driver fonts-dejavu-core espeak-ng)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -22,7 +22,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot]'
+.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,living]'
 # iiif-prezi3 validates the IIIF manifests in the tests (a dev tool). Its package pins Pillow<=12.0.0,
 # which would hold back vitrine's Pillow; the pin is not a need (only a helper we never call reads
 # images), so it comes without its dependencies: pydantic is vitrine's own, requests is added here.
