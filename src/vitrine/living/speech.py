@@ -71,7 +71,8 @@ def speak(text: str, voice: str = "en", words_per_minute: int = 150) -> Speech:
     with tempfile.TemporaryDirectory(prefix="vitrine-speech-") as folder:
         path = Path(folder) / "speech.wav"
         command = [espeak(), "--stdin", "-v", voice, "-s", str(int(words_per_minute)), "-w", str(path)]
-        done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, timeout=60, check=False)
+        done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, timeout=60,
+                              check=False)
         if done.returncode != 0 or not path.is_file():
             raise LivingError(f"espeak-ng could not read the label with voice {voice!r}: "
                               f"{done.stderr.decode('utf-8', 'replace').strip() or done.returncode}")
