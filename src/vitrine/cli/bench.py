@@ -25,6 +25,7 @@ BENCHMARKS = {
     "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
     "reconcile": "Tate's artists against NGA constituents: P/R of the top candidate, review window; names/s.",
     "ask": "Asking public-art: precision/recall of cited works, correct refusals, latency; vs full text.",
+    "living": "Living portraits on public-art: landmarks found on portraits, render time.",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
