@@ -36,8 +36,8 @@ def make(app: App, /, name: str, identifiers: tuple[str, ...], allowed: bool, no
 
     if bool(identifiers) == allowed:
         raise click.UsageError("name records, or give --allowed (not both)")
-    options: dict[str, Any] = {"landmarker": landmarker, "speech": not no_speech, "voice": voice, "size": size,
-               "again": again}
+    options: dict[str, Any] = {"landmarker": landmarker, "speech": not no_speech, "voice": voice,
+                               "size": size, "again": again}
     with app.open(name) as coll:
         if allowed:
             made, failed = make_allowed(coll, actor=actor(), **options)
