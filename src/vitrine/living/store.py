@@ -85,8 +85,9 @@ def portrait_of(collection: Collection, identifier: str, public: bool) -> Portra
     return next((p for p in portraits(collection, public) if p.identifier == identifier), None)
 
 
-def media(collection: Collection, name: str, public: bool) -> Path:
-    """The file `name` (`<sha256>-natural-v1.mp4|webp`); NotFound when absent or not shown to the caller."""
+def media(collection: Collection, name: str, public: bool) -> tuple[Path, str]:
+    """The file `name` (`<sha256>-natural-v1.mp4|webp`) and its record's identifier; NotFound when
+    absent or not shown to the caller."""
     match = _FILE.match(name)
     if match is None:
         raise NotFound(f"no living portrait file is named {name!r}")
@@ -99,7 +100,7 @@ def media(collection: Collection, name: str, public: bool) -> Path:
         raise NotFound(f"no living portrait file is named {name!r}") from None
     if not path.is_file() or (public and not allowed(collection, str(meta["identifier"]))):
         raise NotFound(f"no living portrait file is named {name!r}")
-    return path
+    return path, str(meta["identifier"])
 
 
 def _settings(collection: Collection) -> dict[str, Any]:
