@@ -57,7 +57,8 @@ def test_a_portrait_is_made_beside_its_image_watermarked_on_every_frame(fake_col
     sha = hashlib.sha256(before[0]).hexdigest()
     folder = fake_collection.root / "living" / sha[:2]
     assert portrait.folder == folder and portrait.stem == f"{sha}-natural-v1"
-    assert sorted(p.name for p in folder.iterdir()) == [f"{sha}-natural-v1.{e}" for e in ("json", "mp4", "webp")]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"{sha}-natural-v1.{e}" for e in ("json", "mp4", "webp")]
     assert (original.read_bytes(), original.stat().st_mtime_ns) == before  # only read, never replaced
     meta = json.loads(portrait.path("json").read_text())
     assert meta["identifier"] == "r01" and meta["image_sha256"] == sha and meta["made_by"] == "tester"
