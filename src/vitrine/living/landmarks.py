@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from abc import abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,10 @@ class Landmarker(LazyLoaded):
 
     name: ClassVar[str]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._run_lock = threading.Lock()  # dlib's detector and predictor: one thread at a time
+
     @abstractmethod
     def describe(self) -> dict[str, Any]:
         """Model name and version, the model file's digest where there is one."""
@@ -59,7 +64,9 @@ class Landmarker(LazyLoaded):
 
     def find(self, image: Image.Image, what: str = "the image") -> Landmarks:
         self._ensure_loaded()
-        found = self._find(np.ascontiguousarray(np.asarray(image.convert("RGB"))))
+        rgb = np.ascontiguousarray(np.asarray(image.convert("RGB")))
+        with self._run_lock:
+            found = self._find(rgb)
         if found is None:
             raise NoFaceFound(f"no face found in {what} ({self.name} detector at {image.size[0]}x"
                               f"{image.size[1]} px): nothing to animate")

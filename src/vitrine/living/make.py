@@ -13,6 +13,7 @@ works the collection allows. Each make is audited (`living.make`).
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -34,6 +35,12 @@ def label_of(title: str | None, creators: list[str] | tuple[str, ...]) -> str:
     return f"{text}, by {creators[0]}" if text and creators else text
 
 
+@functools.lru_cache(maxsize=4)
+def shared_landmarker(name: str) -> Landmarker:
+    """One landmarker per name for the process: dlib's predictor (about 100 MB) loads once, under a lock."""
+    return LANDMARKERS.create(name)
+
+
 def make_living(collection: Collection, identifier: str, *, actor: str, landmarker: str | Landmarker = "dlib",
                 speech: bool = True, voice: str = "en", size: int = 384, fps: int = 12, again: bool = False,
                 address: str = "") -> store.Portrait:
@@ -51,7 +58,7 @@ def make_living(collection: Collection, identifier: str, *, actor: str, landmark
     if existing is not None and existing.stem == store.stem(sha256) and not again:
         return existing
     started = time.perf_counter()
-    finder = LANDMARKERS.create(landmarker) if isinstance(landmarker, str) else landmarker
+    finder = shared_landmarker(landmarker) if isinstance(landmarker, str) else landmarker
     work = working_image(image, size)
     found = finder.find(work, f"record {identifier!r} ({path.name})")
     said = speak(label_of(record.title, record.creators), voice) if speech else silence(render.BASE_SECONDS)
