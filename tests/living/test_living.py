@@ -14,7 +14,7 @@ from PIL import Image
 
 from vitrine.errors import LivingError, NoFaceFound, RecordNotFound
 from vitrine.living import store
-from vitrine.living.make import label_of, make_living
+from vitrine.living.make import label_of, make_living, voice_for
 from vitrine.living.render import WATERMARK, band_height
 from vitrine.living.speech import speak
 
@@ -125,6 +125,9 @@ def test_no_face_is_a_clear_error(fake_collection: Any) -> None:
 
 def test_the_label_read_aloud_moves_the_mouth(espeak: str) -> None:
     assert label_of("Portrait of a lady", ["Anna Painter"]) == "Portrait of a lady, by Anna Painter"
+    assert voice_for("Portrait of a lady", "auto") == "en"
+    assert voice_for("Portrait de la duchesse", "auto") == "fr"
+    assert voice_for("Bildnis", "de") == "de"
     speech = speak("Portrait of a lady, by Anna Painter")
     assert speech.rate > 8000 and 1.0 < speech.seconds < 6.0
     open_ = speech.openness(12, round(speech.seconds * 12))
@@ -139,9 +142,9 @@ def test_a_public_art_portrait_comes_to_life_with_its_label_spoken(fake_collecti
 
     fake_collection.catalog.upsert(Record(identifier="pa1", title="Portrait de Léon Ohnet", creators=["X"],
                                           images=[ImageRef(location=str(portrait_file))]))
-    portrait = make_living(fake_collection, "pa1", actor="t", voice="fr")
+    portrait = make_living(fake_collection, "pa1", actor="t")
     assert portrait.meta["model"]["landmarks"].startswith("dlib 68-point")
-    assert portrait.meta["spoken"] == "Portrait de Léon Ohnet, by X"
+    assert (portrait.meta["spoken"], portrait.meta["voice"]) == ("Portrait de Léon Ohnet, par X", "fr")
     video, _, kinds = mp4_frames(portrait.path("mp4"))
     assert kinds == ["video", "audio"] and all(watermarked(f) for f in video)
     first, moved = video[0].astype(int), np.abs(np.stack(video).astype(int) - video[0]).max(axis=0)

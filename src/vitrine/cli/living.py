@@ -24,7 +24,8 @@ def living() -> None:
 @click.argument("identifiers", nargs=-1)
 @click.option("--allowed", is_flag=True, help="Make those of every work the collection allows.")
 @click.option("--no-speech", is_flag=True, help="Do not read the label aloud (the mouth stays closed).")
-@click.option("--voice", default="en", show_default=True, help="espeak-ng voice (en, fr, de...).")
+@click.option("--voice", default="auto", show_default=True,
+              help="espeak-ng voice (en, fr, de...); auto: French or English as the title reads.")
 @click.option("--size", type=int, default=384, show_default=True, help="Long side of the clip in pixels.")
 @click.option("--again", is_flag=True, help="Make it again even when this image and template have one.")
 @click.option("--landmarks", "landmarker", default="dlib", show_default=True, help="dlib, or fake (demos).")

@@ -29,10 +29,20 @@ from vitrine.living.speech import silence, speak
 from vitrine.version import __version__
 
 
-def label_of(title: str | None, creators: list[str] | tuple[str, ...]) -> str:
-    """What is read aloud: the title, then "by" the first maker."""
+def label_of(title: str | None, creators: list[str] | tuple[str, ...], language: str = "en") -> str:
+    """What is read aloud: the title, then "by" (in French "par") the first maker."""
     text = (title or "").strip()
-    return f"{text}, by {creators[0]}" if text and creators else text
+    return f"{text}, {'par' if language == 'fr' else 'by'} {creators[0]}" if text and creators else text
+
+
+def voice_for(title: str | None, voice: str) -> str:
+    """The espeak-ng voice: `voice`, or with "auto" French or English as the title reads
+    (`vitrine.ask.language.detect`, English when it cannot tell)."""
+    if voice != "auto":
+        return voice
+    from vitrine.ask.language import detect
+
+    return detect(title or "")
 
 
 @functools.lru_cache(maxsize=4)
@@ -42,7 +52,7 @@ def shared_landmarker(name: str) -> Landmarker:
 
 
 def make_living(collection: Collection, identifier: str, *, actor: str, landmarker: str | Landmarker = "dlib",
-                speech: bool = True, voice: str = "en", size: int = 384, fps: int = 12, again: bool = False,
+                speech: bool = True, voice: str = "auto", size: int = 384, fps: int = 12, again: bool = False,
                 address: str = "") -> store.Portrait:
     """Make (or find) the living portrait of a record's first image. Raises RecordNotFound, NoFaceFound,
     LivingUnavailable (dlib, espeak-ng or PyAV missing), LivingError (no local image, bad option)."""
@@ -61,7 +71,9 @@ def make_living(collection: Collection, identifier: str, *, actor: str, landmark
     finder = shared_landmarker(landmarker) if isinstance(landmarker, str) else landmarker
     work = working_image(image, size)
     found = finder.find(work, f"record {identifier!r} ({path.name})")
-    said = speak(label_of(record.title, record.creators), voice) if speech else silence(render.BASE_SECONDS)
+    voice = voice_for(record.title, voice)
+    label = label_of(record.title, record.creators, voice)
+    said = speak(label, voice) if speech else silence(render.BASE_SECONDS)
     clip = render.Clip(np.asarray(work), found.points, said, fps)
     shots = list(render.frames(clip))
     meta = _meta(identifier, images[0].id, sha256, actor, clip, finder.describe())
