@@ -150,3 +150,14 @@ def test_a_public_art_portrait_comes_to_life_with_its_label_spoken(fake_collecti
     first, moved = video[0].astype(int), np.abs(np.stack(video).astype(int) - video[0]).max(axis=0)
     assert moved.max() > 40 and (moved.max(axis=2) > 40).mean() < 0.1  # the face moves, the rest stays
     assert first.shape == (384, 384, 3)
+
+
+@pytest.mark.usefixtures("dlib_landmarks", "av_module")
+def test_a_face_the_faces_agent_proposed_is_used_where_hog_finds_none(fake_collection: Any) -> None:
+    from vitrine.suggestions.run import Scope, run_agent
+
+    run_agent(fake_collection, "faces", options={"detector": "fake"}, scope=Scope(identifiers=("r02",)))
+    portrait = make_living(fake_collection, "r02", actor="t", speech=False, size=128)
+    assert portrait.meta["model"]["face_from"] == "faces agent"
+    with pytest.raises(NoFaceFound, match="no face proposed by the faces agent"):
+        make_living(fake_collection, "r04", actor="t", speech=False, size=128)

@@ -4,7 +4,9 @@ The predictor is `shape_predictor_68_face_landmarks.dat` of the `face-recognitio
 (iBUG 300-W layout: jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67), found without
 importing that package (`vitrine.faces.models.dlib_model`). The image is brought to `size` pixels on
 its long side first (public-art's 200 px thumbnails are too small for HOG's 80 px window); the
-largest face is kept. `fake` puts a drawn average face in the middle of any image (tests, demos).
+largest face is kept. Where HOG finds none, the largest face box the faces agent proposed (YuNet finds
+more, smaller and turned faces; `make.face_boxes`) is given to the predictor instead. `fake` puts a drawn
+average face in the middle of any image (tests, demos).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import math
 import threading
 from abc import abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,6 +29,7 @@ from vitrine.lazy import LazyLoaded
 from vitrine.plugins import Registry
 
 PREDICTOR_FILE = "shape_predictor_68_face_landmarks.dat"
+Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,10 @@ class Landmarks:
     """68 points (x, y) in the pixels of the image they were found on, and the face box [x, y, w, h]."""
 
     points: np.ndarray
-    box: tuple[int, int, int, int]
+    box: Box
     model: str
+    #: where the face box came from: the landmarker's own detector, or "faces agent"
+    face_from: str = "detector"
 
 
 def working_image(image: Image.Image, size: int) -> Image.Image:
@@ -59,17 +65,20 @@ class Landmarker(LazyLoaded):
         """Model name and version, the model file's digest where there is one."""
 
     @abstractmethod
-    def _find(self, rgb: np.ndarray) -> Landmarks | None:
-        """The landmarks of the largest face, or None."""
+    def _find(self, rgb: np.ndarray, boxes: Sequence[Box]) -> Landmarks | None:
+        """The landmarks of the largest face, or of the largest of `boxes` when none is found; or None."""
 
-    def find(self, image: Image.Image, what: str = "the image") -> Landmarks:
+    def find(self, image: Image.Image, what: str = "the image", boxes: Sequence[Box] = ()) -> Landmarks:
+        """The main face's landmarks; `boxes`: faces found before (in `image`'s pixels), used when the
+        landmarker's own detector finds none."""
         self._ensure_loaded()
         rgb = np.ascontiguousarray(np.asarray(image.convert("RGB")))
         with self._run_lock:
-            found = self._find(rgb)
+            found = self._find(rgb, boxes)
         if found is None:
             raise NoFaceFound(f"no face found in {what} ({self.name} detector at {image.size[0]}x"
-                              f"{image.size[1]} px): nothing to animate")
+                              f"{image.size[1]} px, and no face proposed by the faces agent): "
+                              "nothing to animate")
         return found
 
 
@@ -80,6 +89,7 @@ class DlibLandmarker(Landmarker):
         super().__init__()
         self.upsample = int(upsample)
         self._detector: Any = None
+        self._dlib: Any = None
         self._predictor: Any = None
 
     def describe(self) -> dict[str, Any]:
@@ -90,18 +100,22 @@ class DlibLandmarker(Landmarker):
 
     def load(self) -> None:
         dlib, path = _dlib_and_model()
+        self._dlib = dlib
         self._predictor = dlib.shape_predictor(str(path))
         self._detector = dlib.get_frontal_face_detector()
 
-    def _find(self, rgb: np.ndarray) -> Landmarks | None:
-        rects = self._detector(rgb, self.upsample)
-        if not len(rects):
+    def _find(self, rgb: np.ndarray, boxes: Sequence[Box]) -> Landmarks | None:
+        rects, face_from = list(self._detector(rgb, self.upsample)), "detector"
+        if not rects and boxes:
+            rects = [self._dlib.rectangle(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in boxes]
+            face_from = "faces agent"
+        if not rects:
             return None
         rect = max(rects, key=lambda r: r.width() * r.height())
         shape = self._predictor(rgb, rect)
         points = np.array([[shape.part(i).x, shape.part(i).y] for i in range(68)], dtype=np.float64)
         box = (int(rect.left()), int(rect.top()), int(rect.width()), int(rect.height()))
-        return Landmarks(points, box, "dlib-68")
+        return Landmarks(points, box, "dlib-68", face_from)
 
 
 def _dlib_and_model() -> tuple[Any, Path]:
@@ -119,7 +133,7 @@ class FakeLandmarker(Landmarker):
     def describe(self) -> dict[str, Any]:
         return {"landmarks": "fake: a drawn average face"}
 
-    def _find(self, rgb: np.ndarray) -> Landmarks | None:
+    def _find(self, rgb: np.ndarray, boxes: Sequence[Box]) -> Landmarks | None:
         h, w = rgb.shape[:2]
         side = min(w, h) * 0.5
         x0, y0 = (w - side) / 2, (h - side) / 2

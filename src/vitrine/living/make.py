@@ -23,9 +23,10 @@ from vitrine.collection import Collection
 from vitrine.errors import LivingError
 from vitrine.images import read_image
 from vitrine.living import render, store
-from vitrine.living.landmarks import LANDMARKERS, Landmarker, working_image
+from vitrine.living.landmarks import LANDMARKERS, Box, Landmarker, working_image
 from vitrine.living.motion import TEMPLATE, TEMPLATE_VERSION
 from vitrine.living.speech import silence, speak
+from vitrine.records import StoredImage
 from vitrine.version import __version__
 
 
@@ -51,6 +52,16 @@ def shared_landmarker(name: str) -> Landmarker:
     return LANDMARKERS.create(name)
 
 
+def face_boxes(collection: Collection, image: StoredImage, factor: float) -> list[Box]:
+    """The face boxes the faces agent proposed for `image` (not rejected ones), times `factor`."""
+    suggestions = collection.catalog.suggestions.for_record(image.record_id,
+                                                            ("proposed", "accepted", "edited"))
+    boxes = [s.region["box"] for s in suggestions
+             if s.kind == "face" and s.image_id == image.id and s.region and "box" in s.region]
+    return [(round(x * factor), round(y * factor), round(w * factor), round(h * factor))
+            for x, y, w, h in boxes]
+
+
 def make_living(collection: Collection, identifier: str, *, actor: str, landmarker: str | Landmarker = "dlib",
                 speech: bool = True, voice: str = "auto", size: int = 384, fps: int = 12, again: bool = False,
                 address: str = "") -> store.Portrait:
@@ -70,13 +81,15 @@ def make_living(collection: Collection, identifier: str, *, actor: str, landmark
     started = time.perf_counter()
     finder = shared_landmarker(landmarker) if isinstance(landmarker, str) else landmarker
     work = working_image(image, size)
-    found = finder.find(work, f"record {identifier!r} ({path.name})")
+    found = finder.find(work, f"record {identifier!r} ({path.name})",
+                        face_boxes(collection, images[0], work.size[0] / image.size[0]))
     voice = voice_for(record.title, voice)
     label = label_of(record.title, record.creators, voice)
     said = speak(label, voice) if speech else silence(render.BASE_SECONDS)
     clip = render.Clip(np.asarray(work), found.points, said, fps)
     shots = list(render.frames(clip))
-    meta = _meta(identifier, images[0].id, sha256, actor, clip, finder.describe())
+    model = finder.describe() | {"face_from": found.face_from}
+    meta = _meta(identifier, images[0].id, sha256, actor, clip, model)
     folder = store.folder_of(collection, sha256)
     folder.mkdir(parents=True, exist_ok=True)
     tags = {"comment": meta["watermark"], "description": meta["watermark"], "software": meta["software"],
