@@ -51,6 +51,9 @@ VitrineError
     ├── FaceSearchError        faces cannot be compared (no face index, no face in the image...)
     ├── MapQueryError          a map request is malformed (unknown field, bad ids...)
     └── LayoutError            a map layout cannot run on these vectors
+└── LivingError                a living portrait cannot be made or shown (not allowed, bad option...)
+    ├── NoFaceFound            no face (no landmarks) in the portrait
+    └── LivingUnavailable      a tool it needs is missing (dlib, espeak-ng, PyAV)
 
 Library code raises these; the CLI turns them into exit codes and the web layer into HTTP statuses
 (NotFound 404, Conflict 409, the rest by family). `code` is a short machine-readable name that
@@ -339,3 +342,21 @@ class ModelError(AskError):
 
 class BotError(VitrineError):
     """The social bot cannot run: no instance or token configured, or the instance refused it."""
+
+
+class LivingError(VitrineError):
+    """A living portrait cannot be made or shown as asked (not allowed, a bad option)."""
+
+    code = "living_refused"
+
+
+class NoFaceFound(LivingError):
+    """The portrait has no face whose landmarks could be found: nothing to animate."""
+
+    code = "no_face"
+
+
+class LivingUnavailable(LivingError):
+    """A tool living portraits need is not installed (dlib and its models, espeak-ng, PyAV)."""
+
+    code = "living_unavailable"

@@ -39,7 +39,8 @@ def expected(route: APIRoute) -> Permission | str:
         return Permission.ADMINISTER
     if path.startswith(("/moderate", "/api/moderation")):
         return Permission.MODERATE
-    if path.startswith(("/review", "/api/suggestions", "/api/jobs", "/api/concepts")):
+    if path.startswith(("/review", "/api/suggestions", "/api/jobs", "/api/concepts", "/living/make",
+                        "/living/allow")):
         return Permission.CATALOGUE
     if path.startswith(("/api/sets", "/sets")):
         return Permission.KEEP_SETS

@@ -30,6 +30,7 @@ from vitrine.cli.export import export
 from vitrine.cli.faces import faces
 from vitrine.cli.imports import import_
 from vitrine.cli.index import index
+from vitrine.cli.living import living
 from vitrine.cli.maps import maps
 from vitrine.cli.ocr import ocr
 from vitrine.cli.recognize import recognize
@@ -83,7 +84,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
                  regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
-                 faces, reconcile, ask, bot, ocr, entities):
+                 faces, reconcile, ask, bot, ocr, entities, living):
     cli.add_command(_command)
 
 

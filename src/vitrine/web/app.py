@@ -38,6 +38,7 @@ from vitrine.web.routes import (
     images,
     jobs,
     linked_art,
+    living,
     maps,
     moderation,
     reconcile,
@@ -104,7 +105,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
                    account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts,
-                   reconcile, ask, text):
+                   reconcile, ask, text, living):
         app.include_router(module.router)
     handlers.install(app)
     return app

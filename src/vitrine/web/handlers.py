@@ -20,6 +20,8 @@ from vitrine.errors import (
     ImageError,
     IndexError_,
     JobError,
+    LivingError,
+    LivingUnavailable,
     NotFound,
     NotSignedIn,
     SearchError,
@@ -116,8 +118,10 @@ def _library_status(exc: Exception) -> tuple[int, str]:
         return 422, "bad_image"
     if isinstance(exc, (SearchError, CatalogError)):
         return 422, "invalid_query"
-    if isinstance(exc, AgentError):
+    if isinstance(exc, (AgentError, LivingUnavailable)):
         return 503, exc.code
+    if isinstance(exc, LivingError):
+        return 422, exc.code
     if isinstance(exc, (SuggestionError, JobError)):
         return 422, exc.code
     if isinstance(exc, (EmbedderError, IndexError_)):
