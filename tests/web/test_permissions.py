@@ -40,7 +40,7 @@ def expected(route: APIRoute) -> Permission | str:
         return Permission.MODERATE
     if path.startswith(("/review", "/api/suggestions", "/api/jobs", "/api/concepts")):
         return Permission.CATALOGUE
-    if path.startswith(("/api/sets", "/sets")):
+    if path.startswith(("/api/sets", "/sets", "/sitters", "/api/sitters")):
         return Permission.KEEP_SETS
     if _VISITOR.search(path):
         return Permission.VISIT

@@ -43,6 +43,7 @@ from vitrine.web.routes import (
     review,
     search,
     sets,
+    sitters,
     users,
     visitor,
 )
@@ -97,7 +98,8 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # duplicates before records: its /api/records/{id}/duplicates would else match /api/records/{id};
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
-                   account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts):
+                   account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts,
+                   sitters):
         app.include_router(module.router)
     handlers.install(app)
     return app

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vitrine.accounts import Permission
 from vitrine.errors import SearchError
+from vitrine.faces.sitters import has_faces
 from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed, PrincipalDep
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
@@ -53,7 +54,8 @@ def record_page(
         "collection": collection, "record": record, "similar": similar, "fields": _SHOWN_FIELDS,
         "alt_text": alt_text, "regions": region_figures(record.images, record.accepted, record.proposed),
         "agent_words": agent_words, "kind_names": KIND_NAMES,
-        "public_proposals": collection.config.proposed_public})
+        "public_proposals": collection.config.proposed_public,
+        "sitters": who.may(Permission.KEEP_SETS) and has_faces(collection, identifier)})
 
 
 @api.get("/records/{identifier:path}", response_model=RecordPublic)
