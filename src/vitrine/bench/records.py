@@ -18,6 +18,11 @@ inconsistencies on Tate, candidate generation at 100k records.
   contributor id.
 - Inconsistencies (Tate): records whose dateText reads otherwise than Tate's own dateRange, and
   dimensions in mixed units; counted, with examples to check by eye.
+- Same work (Tate): 1% of Tate's records get a planted second record of the same work (one title
+  word dropped, the maker as initials, the date as "c. ...", or the title folded to lower case),
+  the records agent runs over all of them, and at each cutoff the planted pairs found (recall)
+  and the share of proposed pairs that are planted (precision: Tate has one record per object,
+  so any other pair joins two different objects).
 - Scale: Tate's records copied to `--records` with their titles and makers shuffled among copies
   and 1% planted duplicates (a copy with one word of the title dropped); the time of text blocking
   and of scoring the candidates, and the planted duplicates found; never all pairs.
@@ -170,6 +175,66 @@ def inconsistencies(records: list[Record]) -> dict[str, Any]:
             "dimension_examples": dims[:6]}
 
 
+# -- same work on Tate ---------------------------------------------------------------------
+
+COPY_KINDS = ("title_word", "maker_initials", "date_circa", "title_case")
+
+
+def tate_copy(record: Record, how: str, rng: random.Random) -> Record | None:
+    """A second record of the same work as a cataloguer elsewhere might write it, or None where
+    `how` does not apply: one title word dropped, the maker's given names as initials, the date
+    as "c. ...", or the title in lower case without punctuation."""
+    title, date = record.title or "", record.date_text or ""
+    if how == "title_word":
+        words = title.split()
+        if len(words) < 3:
+            return None
+        words.pop(rng.randrange(len(words)))
+        return replace(record, identifier=f"{record.identifier}-copy", title=" ".join(words))
+    if how == "maker_initials":
+        variant = variant_of(record.creators[0], "initials", rng) if len(record.creators) == 1 else None
+        return replace(record, identifier=f"{record.identifier}-copy", creators=[variant]) if variant else None
+    if how == "date_circa":
+        return replace(record, identifier=f"{record.identifier}-copy", date_text=f"c. {date}") if date else None
+    folded = "".join(ch for ch in title.lower() if ch.isalnum() or ch.isspace())
+    return replace(record, identifier=f"{record.identifier}-copy", title=folded) if folded != title else None
+
+
+def tate_same_work(records: list[Record], share: float = 0.01, seed: int = 5) -> dict[str, Any]:
+    """Planted second records of 1% of Tate's works among all 12,000, and what the records agent
+    proposes. Each Tate accession number is one object, so every proposed pair that is not a
+    planted one joins two different objects: precision counts them all as wrong (prints of one
+    edition and studies of one motif included, which a cataloguer might call versions)."""
+    rng = random.Random(seed)
+    data = dict(enumerate(records))
+    planted: dict[tuple[int, int], str] = {}
+    for n in rng.sample(range(len(records)), k=int(len(records) * share)):
+        how = COPY_KINDS[len(planted) % len(COPY_KINDS)]
+        copy = tate_copy(records[n], how, rng)
+        if copy is not None:
+            data[len(data)] = copy
+            planted[(n, len(data) - 1)] = how
+    started = time.perf_counter()
+    pairs = same_work_pairs(data, None, Options(min_similarity=0.0))
+    seconds = time.perf_counter() - started
+    found = {(p.a, p.b): p.similarity for p in pairs}
+    rows = []
+    for cut in CUTOFFS:
+        kept = {pair for pair, score in found.items() if score >= cut}
+        right = kept & set(planted)
+        rows.append({"cutoff": cut, "proposed": len(kept), "planted_found": len(right),
+                     "precision": round(len(right) / len(kept), 3) if kept else None,
+                     "recall": round(len(right) / len(planted), 3) if planted else None,
+                     "recall_by_kind": {k: round(sum(1 for p in right if planted[p] == k)
+                                                 / max(1, sum(1 for v in planted.values() if v == k)), 3)
+                                        for k in COPY_KINDS}})
+    default = {pair for pair, score in found.items() if score >= Options().min_similarity}
+    wrong = [f"{data[a].identifier} / {data[b].identifier}: {data[a].title} / {data[b].title}"
+             for a, b in sorted(default - set(planted))[:12]]
+    return {"records": len(data), "planted": len(planted), "candidates": len(found),
+            "seconds": round(seconds, 2), "cutoffs": rows, "wrong_examples": wrong}
+
+
 # -- scale ---------------------------------------------------------------------------------
 
 
@@ -230,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         records, ids = tate_records(args.tate)
         report["makers"] = makers(records, ids, seed=args.seed)
         report["inconsistencies"] = inconsistencies(records)
+        report["tate_same_work"] = tate_same_work(records)
         if args.records:
             report["scale"] = scale(records, args.records)
     text = json.dumps(report, indent=1, ensure_ascii=False)
