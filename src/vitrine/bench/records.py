@@ -18,6 +18,9 @@ inconsistencies on Tate, candidate generation at 100k records.
   contributor id.
 - Inconsistencies (Tate): records whose dateText reads otherwise than Tate's own dateRange, and
   dimensions in mixed units; counted, with examples to check by eye.
+- Planted inconsistencies (Tate): consistent records made to contradict themselves (a date text
+  moved 6 to 40 years, a second measurement in cm after mm, inches 15-40% off) and, as a control,
+  given the right inches: recall, precision, and what each kind gets.
 - Same work (Tate): 1% of Tate's records get a planted second record of the same work (one title
   word dropped, the maker as initials, the date as "c. ...", or the title folded to lower case),
   the records agent runs over all of them, and at each cutoff the planted pairs found (recall)
@@ -42,7 +45,7 @@ from typing import Any
 
 from vitrine.recordcheck.blocking import text_candidates
 from vitrine.recordcheck.checks import check_record
-from vitrine.recordcheck.features import features_of
+from vitrine.recordcheck.features import features_of, measurements
 from vitrine.recordcheck.find import Options, maker_variants, same_work_pairs
 from vitrine.recordcheck.makers import SPELLING
 from vitrine.recordcheck.score import score_pair
@@ -175,6 +178,41 @@ def inconsistencies(records: list[Record]) -> dict[str, Any]:
             "dimension_examples": dims[:6]}
 
 
+def planted_inconsistencies(records: list[Record], planted: int = 300, seed: int = 3) -> dict[str, Any]:
+    """Recall and precision of the checks on Tate records made to contradict themselves, and that
+    the checks leave alone the same records made consistent: a date text moved 6 to 40 years
+    from the record's years (beyond the circa slack); a second measurement in another metric unit
+    ("...; frame 45 x 35 cm" after millimetres); inches beside the millimetres 15 to 40% off; and,
+    as a control that must not be flagged, the right inches beside them."""
+    rng = random.Random(seed)
+    dated = [r for r in records if r.year_min is not None and r.date_text and not check_record(r)]
+    sized = [r for r in records if r.dimensions and not check_record(r)]
+    cases: list[tuple[str, Record, bool]] = []
+    for record in rng.sample(dated, k=min(planted, len(dated))):
+        shift = rng.choice([-1, 1]) * rng.randint(6, 40)
+        cases.append(("date", replace(record, date_text=str((record.year_min or 0) + shift)), True))
+    for record in rng.sample(sized, k=min(planted, len(sized))):
+        sides = measurements(record.dimensions)
+        if not sides or sides[0][0] != "mm" or len(sides[0][1]) < 2:
+            continue
+        cm = sides[0][1]  # centimetres, whatever the unit written
+        off = 1 + rng.choice([-1, 1]) * rng.uniform(0.15, 0.4)
+        kind = ("mixed_units", "wrong_inches", "right_inches")[len(cases) % 3]
+        inches = " x ".join(f"{v / 2.54 * (off if kind == 'wrong_inches' else 1):.1f}" for v in cm)
+        text = (f"{record.dimensions}; frame: {cm[0] + 8:.1f} x {cm[1] + 8:.1f} cm" if kind == "mixed_units"
+                else f"{record.dimensions} ({inches} in)")
+        cases.append((kind, replace(record, dimensions=text), kind != "right_inches"))
+    flagged = [(kind, bool(check_record(record)), wanted) for kind, record, wanted in cases]
+    by_kind = {kind: {"planted": sum(1 for k, _, _ in flagged if k == kind),
+                      "flagged": sum(1 for k, f, _ in flagged if k == kind and f)}
+               for kind in ("date", "mixed_units", "wrong_inches", "right_inches")}
+    hits = sum(1 for _, f, w in flagged if f and w)
+    raised = sum(1 for _, f, _ in flagged if f)
+    return {"cases": len(cases), "by_kind": by_kind,
+            "recall": round(hits / max(1, sum(1 for _, _, w in flagged if w)), 3),
+            "precision": round(hits / raised, 3) if raised else None}
+
+
 # -- same work on Tate ---------------------------------------------------------------------
 
 COPY_KINDS = ("title_word", "maker_initials", "date_circa", "title_case")
@@ -193,9 +231,11 @@ def tate_copy(record: Record, how: str, rng: random.Random) -> Record | None:
         return replace(record, identifier=f"{record.identifier}-copy", title=" ".join(words))
     if how == "maker_initials":
         variant = variant_of(record.creators[0], "initials", rng) if len(record.creators) == 1 else None
-        return replace(record, identifier=f"{record.identifier}-copy", creators=[variant]) if variant else None
+        return replace(record, identifier=f"{record.identifier}-copy",
+                       creators=[variant]) if variant else None
     if how == "date_circa":
-        return replace(record, identifier=f"{record.identifier}-copy", date_text=f"c. {date}") if date else None
+        return replace(record, identifier=f"{record.identifier}-copy",
+                       date_text=f"c. {date}") if date else None
     folded = "".join(ch for ch in title.lower() if ch.isalnum() or ch.isspace())
     return replace(record, identifier=f"{record.identifier}-copy", title=folded) if folded != title else None
 
@@ -295,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         records, ids = tate_records(args.tate)
         report["makers"] = makers(records, ids, seed=args.seed)
         report["inconsistencies"] = inconsistencies(records)
+        report["planted_inconsistencies"] = planted_inconsistencies(records)
         report["tate_same_work"] = tate_same_work(records)
         if args.records:
             report["scale"] = scale(records, args.records)
