@@ -256,7 +256,8 @@ def application_time(collection: Collection, n: int) -> None:
     job_wall, job_cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"applying the saved classifier to {n:,} images (synthetic vectors):"
           f" bare scoring {bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU"
-          f" ({n / max(bare_cpu, 1e-9):,.0f} images/s per core); the concept agent as a job: {job_wall:.1f} s wall, {job_cpu:.1f} s CPU"
+          f" ({n / max(bare_cpu, 1e-9):,.0f} images/s per core); the concept agent as a job:"
+          f" {job_wall:.1f} s wall, {job_cpu:.1f} s CPU"
           f" ({n / max(job_cpu, 1e-9):,.0f} images/s per core), {job.done:,} looked at, {job.made:,}"
           f" suggestions stored, {job.failed} failed")
 
