@@ -5,10 +5,11 @@ distribution over an 8,192-word vocabulary as real ones are, random 64-bit signa
 1% are copies of random earlier images: half "crops" (a random 45% of the original's features,
 signatures with 2 bits flipped, and as many features of their own as make 150), half copies in a
 border (85% of the original's features and 15% of the border's). Every image asks
-`LocalIndex.similar` for its `per_image` best and verifies them on stored features, as `duplicates.words.word_pairs` does (the verification
-is timed only: random keypoints verify nothing, so candidates are counted before it). Figures:
-the time of that pass at n/10 and at n, and the share of crops, and of bordered copies, whose
-original is a candidate (from either end). An all-pairs comparison of the bags of words would grow with n².
+`LocalIndex.similar` for its `per_image` best and verifies them on stored features, as
+`duplicates.words.word_pairs` does (the verification is timed only: random keypoints verify
+nothing, so candidates are counted before it). Figures: the time of that pass at n/10 and at n,
+and the share of crops, and of bordered copies, whose original is a candidate (from either end).
+An all-pairs comparison of the bags of words would grow with n².
 """
 
 from __future__ import annotations
