@@ -87,7 +87,7 @@ def test_staff_see_the_nearest_faces_with_crops_and_the_record_links_there(
     assert crop.status_code == 200 and crop.headers["content-type"] == "image/jpeg"
     assert max(Image.open(io.BytesIO(crop.content)).size) == 96
     page = staff.get("/sitters", params={"record": "w00"}).text
-    assert "Study in colour no. 1" in page and "same sitter?" in page
+    assert "Study in colour no. 1" in page and f"distance {face['matches'][0]['distance']:.3f}" in page
     assert face["matches"][0]["crop_url"] in page
     assert 'href="/sitters?record=w00"' in staff.get("/records/w00").text
     assert 'id="record-sitters"' not in staff.get("/records/w03").text  # looked at, no face

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from vitrine.bench.feedback import PUBLIC_ART_MAP
 from vitrine.bench.output import check_public_art, emit
-from vitrine.collection import Collection, create_collection
+from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.faces.sitters import DESCRIPTORS, SAME_SITTER, FaceIndex, index_faces
 from vitrine.importers.base import run_import
 from vitrine.importers.mapping import ColumnMapping
@@ -105,24 +105,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--distractors", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--detector", default=None, help="yunet, hog, cnn [default: the setting, 'auto']")
+    parser.add_argument("--collection", type=Path,
+                        help="a public-art collection whose faces 'vitrine faces index' described")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    check_public_art(parser, args.data)
     groups = Groups.read(args.groups)
+    if args.collection:
+        with open_collection(args.collection) as collection:
+            report = score_collection(collection, groups, "as indexed", 0.0)
+        emit(report, table(report), args.json)
+        return 0
+    check_public_art(parser, args.data)
     with tempfile.TemporaryDirectory(prefix="vitrine-bench-sitters-") as tmp:
         collection = build(args.data, Path(tmp), groups.members(), args.distractors, args.seed)
         with collection:
             started = time.perf_counter()
             indexed = index_faces(collection, detector=args.detector)
             seconds = time.perf_counter() - started
-            index = FaceIndex.load(collection.root / DESCRIPTORS)
-            images = collection.catalog.images_by_id(collection.catalog.all_image_ids().tolist()).values()
-            owners = {img.sha256: img.identifier for img in images if img.sha256}
-        assert index is not None
-        report = evaluate(groups, index, owners, indexed.images, indexed.detector,
-                          seconds / max(indexed.images, 1))
+            report = score_collection(collection, groups, indexed.detector, seconds / max(indexed.images, 1))
     emit(report, table(report), args.json)
     return 0
+
+
+def score_collection(collection: Collection, groups: Groups, detector: str, seconds_per_image: float,
+                     ) -> Report:
+    """Score the faces described so far in `collection` (the works whose images were looked at)."""
+    index = FaceIndex.load(collection.root / DESCRIPTORS)
+    if index is None:
+        raise SystemExit(f"{collection.root} has no face index: run 'vitrine faces index' first")
+    images = collection.catalog.images_by_id(collection.catalog.all_image_ids().tolist()).values()
+    owners = {img.sha256: img.identifier for img in images if img.sha256 and img.sha256 in index.seen}
+    return evaluate(groups, index, owners, len(owners), detector, seconds_per_image)
 
 
 def build(data: Path, tmp: Path, members: set[str], distractors: int, seed: int) -> Collection:
@@ -151,7 +164,8 @@ def evaluate(groups: Groups, index: FaceIndex, owners: dict[str, str], images: i
     """Rank every work by its nearest face to the query's faces, for each group work with a face."""
     works_of_face = [owners.get(sha, "") for sha in index.shas]
     names = sorted(set(works_of_face) - {""})
-    face_work = np.asarray([names.index(w) if w else -1 for w in works_of_face])
+    position = {name: i for i, name in enumerate(names)}
+    face_work = np.asarray([position.get(w, -1) for w in works_of_face], np.int64)
     matrix = index.matrix()
     members = sorted(groups.members())
     without = [w for w in members if w not in names]
@@ -161,7 +175,7 @@ def evaluate(groups: Groups, index: FaceIndex, owners: dict[str, str], images: i
     for work in members:
         if work in without:
             continue
-        distances = work_distances(matrix, face_work, names.index(work), len(names))
+        distances = work_distances(matrix, face_work, position[work], len(names))
         relevant = groups.relevant(work)
         order = [names[i] for i in np.argsort(distances, kind="stable") if names[i] != work]
         ranked.append((order, relevant))
