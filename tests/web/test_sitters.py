@@ -54,6 +54,8 @@ def _write_index(root: Path) -> None:
         a = _vector(1)
         for record, vector in (("w00", a), ("w01", _vector(2, near=a)), ("w02", _vector(3))):
             index.add(str(sha[record]), [Face(BOX, 0.9)], vector[None, :])
+        # a second face in w01, nearer than w02's: w01 is still listed once, at its nearest face
+        index.add(str(sha["w01"]), [Face((5, 5, 20, 20), 0.7)], _vector(4, near=a + 0.05)[None, :])
         index.seen.add(str(sha["w03"]))  # looked at, no face
         index.save(root / DESCRIPTORS)
 
@@ -79,7 +81,8 @@ def test_staff_see_the_nearest_faces_with_crops_and_the_record_links_there(
     (image,) = body["images"]
     (face,) = image["faces"]
     assert face["box"] == list(BOX) and body["threshold"] == 0.6
-    assert [m["identifier"] for m in face["matches"]] == ["w01", "w02"]
+    assert [m["identifier"] for m in face["matches"]] == ["w01", "w02"]  # one face a work
+    assert face["matches"][0]["box"] == list(BOX)
     assert face["matches"][0]["same_sitter"] and not face["matches"][1]["same_sitter"]
     assert face["matches"][0]["distance"] < face["matches"][1]["distance"]
     assert face["matches"][0]["url"] == "/records/w01"

@@ -223,7 +223,7 @@ class SitterQuery:
 
 
 def similar_faces(collection: Collection, image_id: int, *, k: int = 10) -> list[SitterQuery]:
-    """For each face of image `image_id`, the `k` nearest faces in the collection's other images."""
+    """For each face of image `image_id`, the nearest faces of `k` other images (one face an image)."""
     _check_k(k)
     image = collection.catalog.image(image_id)
     index = _index_of(collection)
@@ -288,7 +288,7 @@ def _nearest(collection: Collection, index: FaceIndex, sha: str, k: int) -> list
     for row in mine:
         d = np.linalg.norm(matrix - matrix[row], axis=1)
         d[~others] = np.inf
-        nearest_rows.append([int(i) for i in np.argsort(d, kind="stable")[: min(k, int(others.sum()))]])
+        nearest_rows.append(_one_per_image(index.shas, np.argsort(d, kind="stable"), k, int(others.sum())))
         distances.append(d)
     owners = collection.catalog.images_with_sha({index.shas[i] for rows in nearest_rows for i in rows})
     records = collection.catalog.get_many({imgs[0].record_id for imgs in owners.values()})
@@ -301,6 +301,20 @@ def _nearest(collection: Collection, index: FaceIndex, sha: str, k: int) -> list
                 matches.append(FaceMatch(owner.identifier, owner.id, index.boxes[i], round(float(d[i]), 4),
                                          record.title if record else None))
         out.append(SitterQuery(index.boxes[row], index.scores[row], matches))
+    return out
+
+
+def _one_per_image(shas: list[str], order: np.ndarray, k: int, candidates: int) -> list[int]:
+    """The first `k` rows of `order` (among its first `candidates`) whose images differ: an image
+    with several faces near the query (a group portrait) is listed once, at its nearest face."""
+    out: list[int] = []
+    seen: set[str] = set()
+    for row in order[:candidates].tolist():
+        if shas[row] not in seen:
+            seen.add(shas[row])
+            out.append(int(row))
+            if len(out) == k:
+                break
     return out
 
 
