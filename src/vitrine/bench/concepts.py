@@ -35,12 +35,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.bench.feedback import PUBLIC_ART_MAP
+from vitrine.bench.feedback import import_public_art
 from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.concepts import learn, teach
-from vitrine.importers.base import run_import
-from vitrine.importers.mapping import ColumnMapping
-from vitrine.importers.tabular import TabularSource
 from vitrine.index.memory import MemoryIndex
 from vitrine.indexing import index_collection
 from vitrine.search.feedback import LinearModel
@@ -99,14 +96,8 @@ def build(csv_path: Path, data: Path, tmp: Path, works: int) -> Collection:
     """Import a seeded subset of `works` records and index it with the classic embedder."""
     rows = _read(csv_path)
     subset = random.Random(0).sample(rows, min(works, len(rows)))
-    sub_csv = tmp / "records.csv"
-    with sub_csv.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(subset)
-    collection = create_collection(tmp / "public-art", embedder="classic", index="memory")
     started = time.perf_counter()
-    run_import(collection, TabularSource(sub_csv, ColumnMapping.parse(PUBLIC_ART_MAP, image_base=data)))
+    collection = import_public_art(subset, data, tmp / "public-art", embedder="classic")
     indexed = index_collection(collection, workers=1)
     print(f"built in {time.perf_counter() - started:.0f} s ({indexed.embedded} images,"
           f" {indexed.failed} failed)")

@@ -32,13 +32,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.bench.feedback import PUBLIC_ART_MAP
+from vitrine.bench.feedback import import_public_art
 from vitrine.bench.output import check_public_art, emit
-from vitrine.collection import Collection, create_collection, open_collection
+from vitrine.collection import Collection, open_collection
 from vitrine.faces.sitters import DESCRIPTORS, SAME_SITTER, FaceIndex, index_faces
-from vitrine.importers.base import run_import
-from vitrine.importers.mapping import ColumnMapping
-from vitrine.importers.tabular import TabularSource
 from vitrine.indexing import index_collection
 
 REPO = Path(__file__).resolve().parents[3]
@@ -148,13 +145,7 @@ def build(data: Path, tmp: Path, members: set[str], distractors: int, seed: int)
     others = [row for row in rows if row["id"] not in members]
     chosen = [row for row in rows if row["id"] in members]
     chosen += random.Random(seed).sample(others, min(distractors, len(others)))
-    sub = tmp / "records.csv"
-    with sub.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(chosen)
-    collection = create_collection(tmp / "sitters", embedder="fake", index="memory")
-    run_import(collection, TabularSource(sub, ColumnMapping.parse(PUBLIC_ART_MAP, image_base=data)))
+    collection = import_public_art(chosen, data, tmp / "sitters", embedder="fake")
     index_collection(collection, workers=1)  # checksums and thumbnails (the fake embedder: no cost)
     return collection
 
