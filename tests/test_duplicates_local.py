@@ -12,7 +12,7 @@ from PIL import Image
 
 from duplicate_images import picture, write_pictures
 from vitrine.collection import Collection, create_collection
-from vitrine.duplicates.find import find_duplicates, load_report
+from vitrine.duplicates.find import duplicates_of, find_duplicates, load_report
 from vitrine.duplicates.report import DuplicateReport
 from vitrine.duplicates.words import local_index_of, word_pairs
 from vitrine.indexing import index_collection
@@ -133,3 +133,31 @@ def test_verify_stored_agrees_with_the_inverted_file_verification(hard_local: Co
         through = {h.image_id: h.inliers for h in local.verify(local.features_of(image_id), others)}
         assert direct.keys() == through.keys()
         assert all(abs(direct[i] - through[i]) <= 2 for i in direct)  # RANSAC, same matches
+
+
+def test_one_records_duplicates_take_local_candidates_too(hard_local: Collection) -> None:
+    matches = {m.identifier: m for m in duplicates_of(hard_local, "work04")}
+    assert "copy-bigcrop" in matches, matches
+    crop = matches["copy-bigcrop"]
+    assert crop.by_words and crop.kind == "crop" and crop.inliers is not None and crop.inliers >= 10
+    assert "work05" in {m.identifier for m in duplicates_of(hard_local, "copy-border")}
+    assert "copy-bigcrop" not in {m.identifier for m in duplicates_of(hard_local, "work04", local=False)}
+    assert {m.identifier for m in duplicates_of(hard_local, "work07")} == set()  # nothing unrelated joins
+
+
+def test_the_web_pages_say_where_candidates_came_from(hard_local: Collection, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from vitrine.settings import Settings
+    from vitrine.web import create_app
+
+    find_duplicates(hard_local)
+    app = create_app(Settings(data_dir=tmp_path), hard_local.root)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        body = client.get("/api/records/work04/duplicates").json()
+        assert [m["by_words"] for m in body["matches"] if m["identifier"] == "copy-bigcrop"] == [True]
+        page = client.get("/duplicates", params={"record": "work04"}).text
+        assert "copy-bigcrop" in page and "found by local features" in page
+        report = client.get("/api/duplicates").json()
+        assert report["local_candidates"] is not None and report["local_candidates"] >= 2
+        assert "more pairs from the local-feature index" in client.get("/duplicates").text

@@ -42,7 +42,7 @@ def expected(route: APIRoute) -> Permission | str:
     if path.startswith(("/review", "/api/suggestions", "/api/jobs", "/api/concepts", "/living/make",
                         "/living/allow")):
         return Permission.CATALOGUE
-    if path.startswith(("/api/sets", "/sets")):
+    if path.startswith(("/api/sets", "/sets", "/sitters", "/api/sitters")):
         return Permission.KEEP_SETS
     if _VISITOR.search(path):
         return Permission.VISIT

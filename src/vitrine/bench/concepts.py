@@ -35,12 +35,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.bench.feedback import PUBLIC_ART_MAP
+from vitrine.bench.feedback import import_public_art
 from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.concepts import learn, teach
-from vitrine.importers.base import run_import
-from vitrine.importers.mapping import ColumnMapping
-from vitrine.importers.tabular import TabularSource
 from vitrine.index.memory import MemoryIndex
 from vitrine.indexing import index_collection
 from vitrine.search.feedback import LinearModel
@@ -51,6 +48,7 @@ CONCEPTS: dict[str, Callable[[dict[str, str]], bool]] = {
     "Museo del Prado": lambda r: r["museum"] == "Museo del Prado",
     "19th century": lambda r: r["year"].lstrip("-").isdigit() and 1801 <= int(r["year"]) <= 1900,
 }
+CLASSIC_DIM = 319  # the classic embedder's vectors (what --only-scale draws)
 START, STEP = 5, 10  # positives (and negatives) the editor starts from; labels per round
 
 
@@ -62,41 +60,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--budgets", default="10,20,40,80,160")
     parser.add_argument("--scale", type=int, default=100_000, help="vectors of the refresh-time test")
+    parser.add_argument("--only-scale", action="store_true",
+                        help="only the refresh and application times (no public-art learning curves)")
     args = parser.parse_args(argv)
     csv_path = args.data / "records.csv"
-    if not csv_path.is_file():
+    if not csv_path.is_file() and not args.only_scale:
         print(f"no records.csv under {args.data}: pass --data", file=sys.stderr)
         return 2
-    budgets = [int(b) for b in args.budgets.split(",")]
     with tempfile.TemporaryDirectory(prefix="vitrine-bench-concepts-") as tmp:
-        collection = (open_collection(args.collection) if args.collection
-                      else build(csv_path, args.data, Path(tmp), args.works))
-        with collection:
-            ids, x = record_vectors(collection)
-            dim = x.shape[1]
-            print(f"collection: {len(ids)} works with vectors, embedder {collection.embedder.key}")
-            rows = {r["id"]: r for r in _read(csv_path)}
-            rescale = teach.collection_scaler(collection)
-            for name, truth in CONCEPTS.items():
-                y = np.asarray([truth(rows[i]) for i in ids], bool)
-                curves(name, x, y, rescale, budgets, args.seeds)
+        dim = CLASSIC_DIM if args.only_scale else learning_curves(args, csv_path, Path(tmp))
         refresh_time(args.scale, dim)
-        refresh_end_to_end(args.scale, dim, Path(tmp))
+        with scale_collection(args.scale, dim, Path(tmp)) as scale:
+            refresh_end_to_end(scale, args.scale)
+            application_time(scale, args.scale)
     return 0
+
+
+def learning_curves(args: argparse.Namespace, csv_path: Path, tmp: Path) -> int:
+    """The learning curves of each concept on public-art; returns the vectors' dimension."""
+    budgets = [int(b) for b in args.budgets.split(",")]
+    collection = (open_collection(args.collection) if args.collection
+                  else build(csv_path, args.data, tmp, args.works))
+    with collection:
+        ids, x = record_vectors(collection)
+        print(f"collection: {len(ids)} works with vectors, embedder {collection.embedder.key}")
+        rows = {r["id"]: r for r in _read(csv_path)}
+        rescale = teach.collection_scaler(collection)
+        for name, truth in CONCEPTS.items():
+            y = np.asarray([truth(rows[i]) for i in ids], bool)
+            curves(name, x, y, rescale, budgets, args.seeds)
+    return int(x.shape[1])
 
 
 def build(csv_path: Path, data: Path, tmp: Path, works: int) -> Collection:
     """Import a seeded subset of `works` records and index it with the classic embedder."""
     rows = _read(csv_path)
     subset = random.Random(0).sample(rows, min(works, len(rows)))
-    sub_csv = tmp / "records.csv"
-    with sub_csv.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(subset)
-    collection = create_collection(tmp / "public-art", embedder="classic", index="memory")
     started = time.perf_counter()
-    run_import(collection, TabularSource(sub_csv, ColumnMapping.parse(PUBLIC_ART_MAP, image_base=data)))
+    collection = import_public_art(subset, data, tmp / "public-art", embedder="classic")
     indexed = index_collection(collection, workers=1)
     print(f"built in {time.perf_counter() - started:.0f} s ({indexed.embedded} images,"
           f" {indexed.failed} failed)")
@@ -180,39 +181,76 @@ def refresh_time(n: int, dim: int, repeats: int = 5) -> None:
           f" median {statistics.median(times):.2f} s, max {max(times):.2f} s over {repeats}")
 
 
-def refresh_end_to_end(n: int, dim: int, tmp: Path, repeats: int = 5) -> None:
-    """The same through the use cases on a collection of n records (one image each, synthetic
-    vectors in a memory index): `teach.label` one more work, then `teach.ask` for the next 10."""
+def scale_collection(n: int, dim: int, tmp: Path) -> Collection:
+    """A catalogue of n records with one image each (a checksum, as if read), synthetic unit vectors
+    in a memory index, and a concept with 40 positive and 40 negative labels."""
     from vitrine.records import ImageRef, Record
 
     collection = create_collection(tmp / "scale", embedder="classic", index="memory")
-    with collection:
-        catalog = collection.catalog
-        with catalog.transaction():
-            for i in range(n):
-                catalog.upsert(Record(identifier=f"w{i}", title=f"work {i}",
-                                      images=[ImageRef(location=f"/synthetic/{i}.jpg")]))
-        image_ids, _ = catalog.concepts.image_records()
-        rng = np.random.default_rng(0)
-        vectors = rng.standard_normal((image_ids.size, dim)).astype(np.float32)
-        collection.index.add(image_ids, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
-        teach.create_concept(catalog, "synthetic", actor="bench")
-        picked = [f"w{i}" for i in rng.choice(n, 80 + repeats, replace=False)]
-        teach.label(catalog, "synthetic", picked[:40], positive=True, actor="bench")
-        teach.label(catalog, "synthetic", picked[40:80], positive=False, actor="bench")
+    catalog = collection.catalog
+    with catalog.transaction():
+        for i in range(n):
+            catalog.upsert(Record(identifier=f"w{i}", title=f"work {i}",
+                                  images=[ImageRef(location=f"/synthetic/{i}.jpg")]))
+    image_ids, _ = catalog.concepts.image_records()
+    with catalog.transaction():
+        for image_id in image_ids.tolist():
+            catalog.set_image_file(image_id, local_path=None, width=200, height=200,
+                                   sha256=f"{image_id:064x}")
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((image_ids.size, dim)).astype(np.float32)
+    collection.index.add(image_ids, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+    teach.create_concept(catalog, "synthetic", actor="bench")
+    picked = [f"w{i}" for i in rng.choice(n, 80, replace=False)]
+    teach.label(catalog, "synthetic", picked[:40], positive=True, actor="bench")
+    teach.label(catalog, "synthetic", picked[40:], positive=False, actor="bench")
+    return collection
+
+
+def refresh_end_to_end(collection: Collection, n: int, repeats: int = 5) -> None:
+    """The refresh through the use cases on the scale collection: `teach.label` one more work,
+    then `teach.ask` for the next 10."""
+    catalog = collection.catalog
+    started = time.perf_counter()
+    teach.ask(collection, "synthetic", 10)  # the first call imports scikit-learn
+    first = time.perf_counter() - started
+    labelled = {label.identifier for label in catalog.concepts.labels(catalog.concepts.get("synthetic").id)}
+    fresh = [w for w in (f"w{i}" for i in range(2 * repeats + 80)) if w not in labelled][:repeats]
+    times = []
+    for i, identifier in enumerate(fresh):
         started = time.perf_counter()
-        teach.ask(collection, "synthetic", 10)  # the first call imports scikit-learn
-        first = time.perf_counter() - started
-        times = []
-        for i, identifier in enumerate(picked[80:]):
-            started = time.perf_counter()
-            teach.label(catalog, "synthetic", [identifier], positive=bool(i % 2), actor="bench")
-            asked = teach.ask(collection, "synthetic", 10)
-            times.append(time.perf_counter() - started)
+        teach.label(catalog, "synthetic", [identifier], positive=bool(i % 2), actor="bench")
+        asked = teach.ask(collection, "synthetic", 10)
+        times.append(time.perf_counter() - started)
     print(f"label one work, then ask for the next 10, through the use cases at {n:,} records "
           f"({asked.strategy}, {80 + repeats} labels at most): median {statistics.median(times):.2f} s,"
           f" max {max(times):.2f} s over {repeats} (the first ask of this run, which imports"
           f" scikit-learn if nothing has yet: {first:.2f} s)")
+
+
+def application_time(collection: Collection, n: int) -> None:
+    """The saved classifier applied to every image: the `concept` agent as a job (what `vitrine
+    suggest run NAME concept` does: reading images and vectors, scoring, storing suggestions and
+    what it looked at), beside the bare scoring of the same vectors in one process (the baseline)."""
+    from vitrine.concepts.learn import ConceptModel
+    from vitrine.suggestions.run import run_agent
+
+    saved, _ = teach.save(collection, "synthetic", actor="bench")
+    model = ConceptModel.from_json((collection.root / saved.path).read_text(encoding="utf-8"))
+    ids = np.sort(collection.index.ids())
+    wall, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, ids.size, 4096):
+        model.probability(collection.index.get(ids[start:start + 4096]))
+    bare_wall, bare_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
+    job = run_agent(collection, "concept", options={"concept": "synthetic"}, actor="bench")
+    job_wall, job_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"applying the saved classifier to {n:,} images (synthetic vectors):"
+          f" bare scoring {bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU"
+          f" ({n / max(bare_cpu, 1e-9):,.0f} images/s per core); the concept agent as a job:"
+          f" {job_wall:.1f} s wall, {job_cpu:.1f} s CPU"
+          f" ({n / max(job_cpu, 1e-9):,.0f} images/s per core), {job.done:,} looked at, {job.made:,}"
+          f" suggestions stored, {job.failed} failed")
 
 
 def _read(csv_path: Path) -> list[dict[str, str]]:

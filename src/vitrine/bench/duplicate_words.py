@@ -2,12 +2,14 @@
 
 Data: `n` images of `features` quantised features each, words drawn from a skewed (Zipf-like)
 distribution over an 8,192-word vocabulary as real ones are, random 64-bit signatures; the last
-1% are "crops" of random earlier images: a random 45% of their features (signatures with 2 bits
-flipped) plus 10% unrelated ones. Every image asks `LocalIndex.similar` for its `per_image` best
-and verifies them on stored features, as `duplicates.words.word_pairs` does (the verification
-is timed only: random keypoints verify nothing, so candidates are counted before it). Figures:
-the time of that pass at n/10 and at n, and the share of crops whose original is a candidate
-(from either end). An all-pairs comparison of the bags of words would grow with n².
+1% are copies of random earlier images: half "crops" (a random 45% of the original's features,
+signatures with 2 bits flipped, and as many features of their own as make 150), half copies in a
+border (85% of the original's features and 15% of the border's). Every image asks
+`LocalIndex.similar` for its `per_image` best and verifies them on stored features, as
+`duplicates.words.word_pairs` does (the verification is timed only: random keypoints verify
+nothing, so candidates are counted before it). Figures: the time of that pass at n/10 and at n,
+and the share of crops, and of bordered copies, whose original is a candidate (from either end).
+An all-pairs comparison of the bags of words would grow with n².
 """
 
 from __future__ import annotations
@@ -29,25 +31,21 @@ WORDS = 8192
 
 
 def synthetic_index(n: int, features: int, seed: int) -> tuple[LocalIndex, NDArray[np.int64]]:
-    """A local index of `n` images, the last 1% crops; and the original of each crop."""
+    """A local index of `n` images, the last 1% copies of random earlier ones (the first half of
+    them crops, the second half copies in a border); and the original of each copy."""
     rng = np.random.default_rng(seed)
-    copies = max(1, n // 100)
+    copies = max(2, n // 100)
     base = n - copies
     zipf = 1.0 / (np.arange(WORDS) + 20.0) ** 0.9
-    words = rng.choice(WORDS, size=(base, features), p=zipf / zipf.sum()).astype(np.int32)
+    p = zipf / zipf.sum()
+    words = rng.choice(WORDS, size=(base, features), p=p).astype(np.int32)
     signatures = rng.integers(0, 2**63, size=(base, features), dtype=np.int64).astype(np.uint64)
     of = rng.integers(0, base, copies)
-    keep = int(features * 0.45)
-    picks = np.argsort(rng.random((copies, features)), axis=1)[:, :keep]
-    flips = (np.uint64(1) << rng.integers(0, 64, (copies, keep)).astype(np.uint64)) | (
-        np.uint64(1) << rng.integers(0, 64, (copies, keep)).astype(np.uint64))
-    extra = features - keep
-    crop_words = np.concatenate([np.take_along_axis(words[of], picks, 1), rng.choice(
-        WORDS, size=(copies, extra), p=zipf / zipf.sum()).astype(np.int32)], axis=1)
-    crop_signatures = np.concatenate([np.take_along_axis(signatures[of], picks, 1) ^ flips, rng.integers(
-        0, 2**63, size=(copies, extra), dtype=np.int64).astype(np.uint64)], axis=1)
-    all_words = np.concatenate([words, crop_words]).ravel()
-    all_signatures = np.concatenate([signatures, crop_signatures]).ravel()
+    half = copies // 2
+    crops = _copies(rng, words[of[:half]], signatures[of[:half]], int(features * CROP_KEEPS), p)
+    borders = _copies(rng, words[of[half:]], signatures[of[half:]], int(features * BORDER_KEEPS), p)
+    all_words = np.concatenate([words, crops[0], borders[0]]).ravel()
+    all_signatures = np.concatenate([signatures, crops[1], borders[1]]).ravel()
     total = n * features
     segment = Segment(
         image_ids=np.arange(n, dtype=np.int64), sha256=[""] * n, stamps=[None] * n,
@@ -57,6 +55,29 @@ def synthetic_index(n: int, features: int, seed: int) -> tuple[LocalIndex, NDArr
     vocabulary = Vocabulary(np.zeros((WORDS, 1), np.float32), np.zeros((64, 1), np.float32),
                             np.zeros((WORDS, 64), np.float32))
     return LocalIndex(vocabulary, [segment]), of.astype(np.int64)
+
+
+CROP_KEEPS = 0.45
+"""A crop keeps this share of its original's features; the rest of its features are its own."""
+BORDER_KEEPS = 0.85
+"""A copy in a border keeps this share (the picture is smaller inside the frame, its finest
+features are lost); the rest are the border's and the caption's."""
+
+
+def _copies(rng: np.random.Generator, words: NDArray[np.int32], signatures: NDArray[np.uint64], keep: int,
+            p: NDArray[np.float64]) -> tuple[NDArray[np.int32], NDArray[np.uint64]]:
+    """Copies of the rows given: `keep` of each row's features (signatures with 2 bits flipped)
+    and new ones up to the same number of features."""
+    copies, features = words.shape
+    picks = np.argsort(rng.random((copies, features)), axis=1)[:, :keep]
+    flips = (np.uint64(1) << rng.integers(0, 64, (copies, keep)).astype(np.uint64)) | (
+        np.uint64(1) << rng.integers(0, 64, (copies, keep)).astype(np.uint64))
+    extra = features - keep
+    new_words = np.concatenate([np.take_along_axis(words, picks, 1),
+                                rng.choice(WORDS, size=(copies, extra), p=p).astype(np.int32)], axis=1)
+    new_signatures = np.concatenate([np.take_along_axis(signatures, picks, 1) ^ flips, rng.integers(
+        0, 2**63, size=(copies, extra), dtype=np.int64).astype(np.uint64)], axis=1)
+    return new_words, new_signatures
 
 
 def candidate_pass(
@@ -84,10 +105,12 @@ def measure_words(
         index, of = synthetic_index(size, features, seed)
         built = time.perf_counter() - started
         seconds, found = candidate_pass(index, per_image, cap)
-        crops = np.arange(size - len(of), size)
-        hit = sum((int(o), int(c)) in found for o, c in zip(of, crops, strict=True))
+        copies = np.arange(size - len(of), size)
+        hit = np.array([(int(o), int(c)) in found for o, c in zip(of, copies, strict=True)])
+        half = len(of) // 2
         log.info("visual-word candidates for %d images in %.1fs", size, seconds)
         out[str(size)] = {"build_s": round(built, 1), "pass_s": round(seconds, 1),
                           "ms_per_image": round(1000 * seconds / size, 2),
-                          "crop_recall": round(hit / max(1, len(of)), 4), "crops": len(of)}
+                          "crop_recall": round(float(hit[:half].mean()), 4), "crops": half,
+                          "border_recall": round(float(hit[half:].mean()), 4), "borders": len(of) - half}
     return out

@@ -41,6 +41,18 @@ from vitrine.search.core import search_by_record
 from vitrine.search.feedback import METHODS, refine
 
 PUBLIC_ART_MAP = "identifier=id,title=title,creators=artist,date_text=date,medium=medium,image=file"
+
+
+def import_public_art(rows: list[dict[str, str]], data: Path, root: Path, *, embedder: str) -> Collection:
+    """A new collection at `root` holding these rows of public-art's records.csv (images in `data`)."""
+    sub = root.parent / f"{root.name}-records.csv"
+    with sub.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    collection = create_collection(root, embedder=embedder, index="memory")
+    run_import(collection, TabularSource(sub, ColumnMapping.parse(PUBLIC_ART_MAP, image_base=data)))
+    return collection
 _NOT_A_LABEL = ("unknown", "anonymous", "anonym", "")
 
 

@@ -18,6 +18,14 @@ inconsistencies on Tate, candidate generation at 100k records.
   contributor id.
 - Inconsistencies (Tate): records whose dateText reads otherwise than Tate's own dateRange, and
   dimensions in mixed units; counted, with examples to check by eye.
+- Planted inconsistencies (Tate): consistent records made to contradict themselves (a date text
+  moved 6 to 40 years, a second measurement in cm after mm, inches 15-40% off) and, as a control,
+  given the right inches: recall, precision, and what each kind gets.
+- Same work (Tate): 1% of Tate's records get a planted second record of the same work (one title
+  word dropped, the maker as initials, the date as "c. ...", or the title folded to lower case),
+  the records agent runs over all of them, and at each cutoff the planted pairs found (recall)
+  and the share of proposed pairs that are planted (precision: Tate has one record per object,
+  so any other pair joins two different objects).
 - Scale: Tate's records copied to `--records` with their titles and makers shuffled among copies
   and 1% planted duplicates (a copy with one word of the title dropped); the time of text blocking
   and of scoring the candidates, and the planted duplicates found; never all pairs.
@@ -37,7 +45,7 @@ from typing import Any
 
 from vitrine.recordcheck.blocking import text_candidates
 from vitrine.recordcheck.checks import check_record
-from vitrine.recordcheck.features import features_of
+from vitrine.recordcheck.features import features_of, measurements
 from vitrine.recordcheck.find import Options, maker_variants, same_work_pairs
 from vitrine.recordcheck.makers import SPELLING
 from vitrine.recordcheck.score import score_pair
@@ -170,6 +178,103 @@ def inconsistencies(records: list[Record]) -> dict[str, Any]:
             "dimension_examples": dims[:6]}
 
 
+def planted_inconsistencies(records: list[Record], planted: int = 300, seed: int = 3) -> dict[str, Any]:
+    """Recall and precision of the checks on Tate records made to contradict themselves, and that
+    the checks leave alone the same records made consistent: a date text moved 6 to 40 years
+    from the record's years (beyond the circa slack); a second measurement in another metric unit
+    ("...; frame 45 x 35 cm" after millimetres); inches beside the millimetres 15 to 40% off; and,
+    as a control that must not be flagged, the right inches beside them."""
+    rng = random.Random(seed)
+    dated = [r for r in records if r.year_min is not None and r.date_text and not check_record(r)]
+    sized = [r for r in records if r.dimensions and not check_record(r)]
+    cases: list[tuple[str, Record, bool]] = []
+    for record in rng.sample(dated, k=min(planted, len(dated))):
+        shift = rng.choice([-1, 1]) * rng.randint(6, 40)
+        cases.append(("date", replace(record, date_text=str((record.year_min or 0) + shift)), True))
+    for record in rng.sample(sized, k=min(planted, len(sized))):
+        sides = measurements(record.dimensions)
+        if not sides or sides[0][0] != "mm" or len(sides[0][1]) < 2:
+            continue
+        cm = sides[0][1]  # centimetres, whatever the unit written
+        off = 1 + rng.choice([-1, 1]) * rng.uniform(0.15, 0.4)
+        kind = ("mixed_units", "wrong_inches", "right_inches")[len(cases) % 3]
+        inches = " x ".join(f"{v / 2.54 * (off if kind == 'wrong_inches' else 1):.1f}" for v in cm)
+        text = (f"{record.dimensions}; frame: {cm[0] + 8:.1f} x {cm[1] + 8:.1f} cm" if kind == "mixed_units"
+                else f"{record.dimensions} ({inches} in)")
+        cases.append((kind, replace(record, dimensions=text), kind != "right_inches"))
+    flagged = [(kind, bool(check_record(record)), wanted) for kind, record, wanted in cases]
+    by_kind = {kind: {"planted": sum(1 for k, _, _ in flagged if k == kind),
+                      "flagged": sum(1 for k, f, _ in flagged if k == kind and f)}
+               for kind in ("date", "mixed_units", "wrong_inches", "right_inches")}
+    hits = sum(1 for _, f, w in flagged if f and w)
+    raised = sum(1 for _, f, _ in flagged if f)
+    return {"cases": len(cases), "by_kind": by_kind,
+            "recall": round(hits / max(1, sum(1 for _, _, w in flagged if w)), 3),
+            "precision": round(hits / raised, 3) if raised else None}
+
+
+# -- same work on Tate ---------------------------------------------------------------------
+
+COPY_KINDS = ("title_word", "maker_initials", "date_circa", "title_case")
+
+
+def tate_copy(record: Record, how: str, rng: random.Random) -> Record | None:
+    """A second record of the same work as a cataloguer elsewhere might write it, or None where
+    `how` does not apply: one title word dropped, the maker's given names as initials, the date
+    as "c. ...", or the title in lower case without punctuation."""
+    title, date = record.title or "", record.date_text or ""
+    if how == "title_word":
+        words = title.split()
+        if len(words) < 3:
+            return None
+        words.pop(rng.randrange(len(words)))
+        return replace(record, identifier=f"{record.identifier}-copy", title=" ".join(words))
+    if how == "maker_initials":
+        variant = variant_of(record.creators[0], "initials", rng) if len(record.creators) == 1 else None
+        return replace(record, identifier=f"{record.identifier}-copy",
+                       creators=[variant]) if variant else None
+    if how == "date_circa":
+        return replace(record, identifier=f"{record.identifier}-copy",
+                       date_text=f"c. {date}") if date else None
+    folded = "".join(ch for ch in title.lower() if ch.isalnum() or ch.isspace())
+    return replace(record, identifier=f"{record.identifier}-copy", title=folded) if folded != title else None
+
+
+def tate_same_work(records: list[Record], share: float = 0.01, seed: int = 5) -> dict[str, Any]:
+    """Planted second records of 1% of Tate's works among all 12,000, and what the records agent
+    proposes. Each Tate accession number is one object, so every proposed pair that is not a
+    planted one joins two different objects: precision counts them all as wrong (prints of one
+    edition and studies of one motif included, which a cataloguer might call versions)."""
+    rng = random.Random(seed)
+    data = dict(enumerate(records))
+    planted: dict[tuple[int, int], str] = {}
+    for n in rng.sample(range(len(records)), k=int(len(records) * share)):
+        how = COPY_KINDS[len(planted) % len(COPY_KINDS)]
+        copy = tate_copy(records[n], how, rng)
+        if copy is not None:
+            data[len(data)] = copy
+            planted[(n, len(data) - 1)] = how
+    started = time.perf_counter()
+    pairs = same_work_pairs(data, None, Options(min_similarity=0.0))
+    seconds = time.perf_counter() - started
+    found = {(p.a, p.b): p.similarity for p in pairs}
+    rows = []
+    for cut in CUTOFFS:
+        kept = {pair for pair, score in found.items() if score >= cut}
+        right = kept & set(planted)
+        rows.append({"cutoff": cut, "proposed": len(kept), "planted_found": len(right),
+                     "precision": round(len(right) / len(kept), 3) if kept else None,
+                     "recall": round(len(right) / len(planted), 3) if planted else None,
+                     "recall_by_kind": {k: round(sum(1 for p in right if planted[p] == k)
+                                                 / max(1, sum(1 for v in planted.values() if v == k)), 3)
+                                        for k in COPY_KINDS}})
+    default = {pair for pair, score in found.items() if score >= Options().min_similarity}
+    wrong = [f"{data[a].identifier} / {data[b].identifier}: {data[a].title} / {data[b].title}"
+             for a, b in sorted(default - set(planted))[:12]]
+    return {"records": len(data), "planted": len(planted), "candidates": len(found),
+            "seconds": round(seconds, 2), "cutoffs": rows, "wrong_examples": wrong}
+
+
 # -- scale ---------------------------------------------------------------------------------
 
 
@@ -230,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         records, ids = tate_records(args.tate)
         report["makers"] = makers(records, ids, seed=args.seed)
         report["inconsistencies"] = inconsistencies(records)
+        report["planted_inconsistencies"] = planted_inconsistencies(records)
+        report["tate_same_work"] = tate_same_work(records)
         if args.records:
             report["scale"] = scale(records, args.records)
     text = json.dumps(report, indent=1, ensure_ascii=False)

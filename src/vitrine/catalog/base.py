@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+
+_T = TypeVar("_T")
 
 
 class Connected:
@@ -49,7 +51,7 @@ def id_array(rows: Iterable[Any]) -> NDArray[np.int64]:
     return np.fromiter(ids, dtype=np.int64, count=len(ids))
 
 
-def chunks(items: list[int], size: int) -> Iterator[list[int]]:
+def chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
     """`items` in slices of at most `size` (SQLite limits the parameters of one statement)."""
     for start in range(0, len(items), size):
         yield items[start:start + size]

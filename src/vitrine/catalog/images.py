@@ -48,6 +48,16 @@ class Images(Connected):
             out.update((int(r["id"]), _to_image(r)) for r in rows)
         return out
 
+    def images_with_sha(self, shas: Iterable[str]) -> dict[str, list[StoredImage]]:
+        """The images of each checksum among `shas`, in id order (a checksum may be in several records)."""
+        out: dict[str, list[StoredImage]] = {}
+        for chunk in chunks(sorted(set(shas)), 900):
+            rows = self._db.execute(
+                _IMAGE_SELECT + f" WHERE i.sha256 IN ({placeholders(len(chunk))}) ORDER BY i.id", chunk)
+            for row in rows:
+                out.setdefault(str(row["sha256"]), []).append(_to_image(row))
+        return out
+
     def images_page(self, after: int, limit: int, among: Sequence[int] | None = None) -> list[StoredImage]:
         """Up to `limit` images read successfully (they have a checksum) with ids above `after`, in
         id order; only those of the records `among` when given."""

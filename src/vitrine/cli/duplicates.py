@@ -104,7 +104,7 @@ def _show_matches(matches: list[Any], identifier: str, as_json: bool) -> None:
         click.echo(f"No duplicates of {identifier}.")
     for m in matches:
         click.echo(f"{m.score:>6.3f}  {m.kind:<6}  {shorten(m.identifier, 24):<24}  "
-                   f"{shorten(m.title, 50)}")
+                   f"{shorten(m.title, 50)}{'  (local features)' if m.by_words else ''}")
 
 
 def _show_groups(groups: list[Any]) -> None:

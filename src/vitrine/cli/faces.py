@@ -51,5 +51,5 @@ def similar(app: App, /, name: str, image_id: int, k: int, as_json: bool) -> Non
         for match in query.matches:
             mark = "same sitter" if match.same_sitter else ""
             click.echo(f"  {match.distance:.3f}  {match.identifier}  image {match.image_id}  {match.box}"
-                       f"  {mark}")
+                       f"  {match.title or ''}  {mark}".rstrip())
     click.echo(f"(distance below {SAME_SITTER}: the same person by dlib's threshold)")

@@ -86,6 +86,8 @@ class DuplicateMatch:
     score: float
     kind: Kind
     inliers: int | None = None
+    by_words: bool = False
+    """Found through the local-feature index only (its global vector was not among the k nearest)."""
 
 
 def thresholds_for(collection: Collection) -> Thresholds:
@@ -140,9 +142,13 @@ def find_duplicates(
 
 def duplicates_of(
     collection: Collection, identifier: str, *, threshold: float | None = None, k: int = 20,
-    verify: bool = True, sure: float | None = None,
+    verify: bool = True, sure: float | None = None, local: bool = True, per_image: int = DEFAULT_PER_IMAGE,
 ) -> list[DuplicateMatch]:
-    """Records holding a duplicate of one of this record's images, best first (no full report)."""
+    """Records holding a duplicate of one of this record's images, best first (no full report).
+
+    Candidates: each image's `k` nearest neighbours by its vector, and, where the collection has a
+    local-feature index and `local` is True, the `per_image` images sharing most visual words with
+    it that its stored features verify (crops, borders), as `find_duplicates` takes them."""
     cut = _cutoffs(collection, threshold, sure)
     _check_k(k)
     collection.catalog.record_id(identifier)  # raises RecordNotFound
@@ -157,10 +163,26 @@ def duplicates_of(
             for q, row_s, row_f in zip(mine, scores, found, strict=True)
             for s, f in zip(row_s, row_f, strict=True)
             if f >= 0 and int(f) not in own_ids and s >= cut.threshold}
+    words = _word_hits(collection, mine, own_ids, per_image) if local else {}
+    by_words = set(words) - set(hits)
+    hits.update((pair, score) for pair, score in words.items() if pair not in hits)
     images = collection.catalog.images_by_id({i for pair in hits for i in pair} | own_ids)
     candidates = _mark_exact([Pair(a, b, round(s, 4), "near") for (a, b), s in hits.items()], images)
     kept = _judge_all(candidates, thumbnail_checker(collection, images) if verify else None, cut.sure, None)
-    return _matches(collection, kept, own_ids, images)
+    return _matches(collection, kept, own_ids, images, by_words)
+
+
+def _word_hits(collection: Collection, mine: list[int], own_ids: set[int], per_image: int,
+               ) -> dict[tuple[int, int], float]:
+    """Pairs of this record's images with others found by visual words (none without a local index)."""
+    index = local_index_of(collection)
+    key = collection.vectors_key
+    if index is None or key is None:
+        return {}
+    among = set(collection.catalog.embedded_image_ids(key).tolist()) - own_ids
+    pairs, scores = word_pairs(index, collection.index, np.asarray(mine, np.int64), per_image=per_image,
+                               among=among)
+    return {(int(a), int(b)): float(s) for (a, b), s in zip(pairs.tolist(), scores.tolist(), strict=True)}
 
 
 # -- stages ---------------------------------------------------------------------------------
@@ -345,6 +367,7 @@ def _group(pairs: list[Pair], images: Mapping[int, StoredImage], records: Mappin
 
 def _matches(
     collection: Collection, pairs: list[Pair], own_ids: set[int], images: Mapping[int, StoredImage],
+    by_words: set[tuple[int, int]],
 ) -> list[DuplicateMatch]:
     best: dict[str, DuplicateMatch] = {}
     others = {p.b if p.a in own_ids else p.a for p in pairs}
@@ -356,7 +379,8 @@ def _matches(
             continue
         record = records.get(image.record_id)
         best[image.identifier] = DuplicateMatch(
-            image.identifier, record.title if record else None, other, mine, p.score, p.kind, p.inliers)
+            image.identifier, record.title if record else None, other, mine, p.score, p.kind, p.inliers,
+            (p.a, p.b) in by_words)
     return list(best.values())
 
 

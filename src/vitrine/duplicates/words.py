@@ -54,11 +54,12 @@ def local_index_of(collection: Collection) -> LocalIndex | None:
 def word_pairs(
     local: LocalIndex, index: VectorIndex, ids: NDArray[np.int64], *, per_image: int = DEFAULT_PER_IMAGE,
     min_inliers: int = MIN_INLIERS, rarest: int | None = RAREST, min_coverage: float = MIN_COVERAGE,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback | None = None, among: set[int] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """Unordered pairs (a < b) of `ids` found by visual words and verified on stored features,
-    with their cosine in `index`: (m, 2) ids and (m,) scores, best first."""
-    indexed = set(ids.tolist())
+    """Unordered pairs (a < b) found by visual words from each of `ids` and verified on stored
+    features, with their cosine in `index`: (m, 2) ids and (m,) scores, best first. The other image
+    of a pair is one of `among` (images with a vector), by default one of `ids`."""
+    indexed = set(ids.tolist()) if among is None else among
     found: set[tuple[int, int]] = set()
     reporter = Reporter(progress, "visual words", int(ids.size))
     for image_id in ids.tolist():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,8 +85,11 @@ class FaceIndex:
     boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     vectors: list[np.ndarray] = field(default_factory=list)
+    _stacked: tuple[np.ndarray, np.ndarray] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def add(self, sha: str, faces: list[Face], vectors: np.ndarray) -> None:
+        self._stacked = None
         self.seen.add(sha)
         for face, vector in zip(faces, vectors, strict=True):
             self.shas.append(sha)
@@ -94,7 +98,18 @@ class FaceIndex:
             self.vectors.append(vector)
 
     def matrix(self) -> np.ndarray:
-        return np.stack(self.vectors) if self.vectors else np.zeros((0, 128), np.float32)
+        return self._arrays()[0]
+
+    def rows_of(self, sha: str) -> np.ndarray:
+        """The rows (faces) of the image whose SHA-256 is `sha`."""
+        return np.flatnonzero(self._arrays()[1] == sha)
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The descriptors stacked and the face's image checksums, made once until a face is added."""
+        if self._stacked is None:
+            matrix = np.stack(self.vectors) if self.vectors else np.zeros((0, 128), np.float32)
+            self._stacked = (matrix, np.asarray(self.shas, dtype="U64"))
+        return self._stacked
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +206,7 @@ class FaceMatch:
     image_id: int
     box: tuple[int, int, int, int]
     distance: float
+    title: str | None = None
 
     @property
     def same_sitter(self) -> bool:
@@ -207,38 +223,119 @@ class SitterQuery:
 
 
 def similar_faces(collection: Collection, image_id: int, *, k: int = 10) -> list[SitterQuery]:
-    """For each face of image `image_id`, the `k` nearest faces in the collection's other images."""
-    if k < 1:
-        raise FaceSearchError(f"k is how many faces to show, at least 1, not {k}")
+    """For each face of image `image_id`, the nearest faces of `k` other images (one face an image)."""
+    _check_k(k)
     image = collection.catalog.image(image_id)
-    index = FaceIndex.load(collection.root / DESCRIPTORS)
-    name = collection.root.name
+    index = _index_of(collection)
     if index is None or not image.sha256 or image.sha256 not in index.seen:
         raise FaceSearchError(
-            f"image {image_id} has no faces described yet; run 'vitrine faces index {name}'")
-    mine = [row for row, sha in enumerate(index.shas) if sha == image.sha256]
-    if not mine:
+            f"image {image_id} has no faces described yet; run 'vitrine faces index {collection.root.name}'")
+    found = _nearest(collection, index, image.sha256, k)
+    if not found:
         raise FaceSearchError(f"no face was found in image {image_id} ({image.identifier})")
+    return found
+
+
+@dataclass(frozen=True)
+class ImageSitters:
+    """One image of a record, and the nearest faces to each of its faces."""
+
+    image_id: int
+    faces: list[SitterQuery]
+
+
+def record_sitters(collection: Collection, identifier: str, *, k: int = 10) -> list[ImageSitters]:
+    """Other portraits of the sitters of record `identifier`: for each of its images where a face was
+    found, each face's `k` nearest faces in other images (what the record's staff page shows)."""
+    _check_k(k)
+    collection.catalog.record_id(identifier)  # RecordNotFound
+    images = [img for img in collection.catalog.images_of(identifier) if img.sha256]
+    index = _index_of(collection)
+    if index is None or not any(img.sha256 in index.seen for img in images):
+        raise FaceSearchError(f"the faces of {identifier!r} have not been described yet;"
+                              f" run 'vitrine faces index {collection.root.name}'")
+    out = [ImageSitters(img.id, found) for img in images
+           if img.sha256 and (found := _nearest(collection, index, img.sha256, k))]
+    if not out:
+        raise FaceSearchError(f"no face was found in the images of {identifier!r}")
+    return out
+
+
+def has_faces(collection: Collection, identifier: str) -> bool:
+    """Whether a face was found in an image of record `identifier` (False when nothing is indexed)."""
+    try:
+        index = _index_of(collection)
+    except FaceSearchError:
+        return False
+    return index is not None and any(
+        img.sha256 and index.rows_of(img.sha256).size for img in collection.catalog.images_of(identifier))
+
+
+def _check_k(k: int) -> None:
+    if not 1 <= k <= 100:
+        raise FaceSearchError(f"k is how many faces to show, at least 1 and at most 100, not {k}")
+
+
+def _nearest(collection: Collection, index: FaceIndex, sha: str, k: int) -> list[SitterQuery]:
+    mine = [int(row) for row in index.rows_of(sha)]
+    if not mine:
+        return []
     matrix = index.matrix()
-    others = np.array([sha != image.sha256 for sha in index.shas])
-    owners = _images_by_sha(collection, {index.shas[i] for i in np.flatnonzero(others)})
-    out = []
+    others = np.ones(len(index.shas), bool)
+    others[mine] = False
+    nearest_rows: list[list[int]] = []
+    distances = []
     for row in mine:
-        distances = np.linalg.norm(matrix - matrix[row], axis=1)
-        distances[~others] = np.inf
-        nearest = [int(i) for i in np.argsort(distances, kind="stable")[: min(k, int(others.sum()))]]
-        matches = [FaceMatch(owner.identifier, owner.id, index.boxes[i], round(float(distances[i]), 4))
-                   for i in nearest for owner in owners.get(index.shas[i], [])[:1]]
+        d = np.linalg.norm(matrix - matrix[row], axis=1)
+        d[~others] = np.inf
+        nearest_rows.append(_one_per_image(index.shas, np.argsort(d, kind="stable"), k, int(others.sum())))
+        distances.append(d)
+    owners = collection.catalog.images_with_sha({index.shas[i] for rows in nearest_rows for i in rows})
+    records = collection.catalog.get_many({imgs[0].record_id for imgs in owners.values()})
+    out = []
+    for row, rows, d in zip(mine, nearest_rows, distances, strict=True):
+        matches = []
+        for i in rows:
+            for owner in owners.get(index.shas[i], [])[:1]:
+                record = records.get(owner.record_id)
+                matches.append(FaceMatch(owner.identifier, owner.id, index.boxes[i], round(float(d[i]), 4),
+                                         record.title if record else None))
         out.append(SitterQuery(index.boxes[row], index.scores[row], matches))
     return out
 
 
-def _images_by_sha(collection: Collection, shas: set[str]) -> dict[str, list[Any]]:
-    owners: dict[str, list[Any]] = {}
-    after = 0
-    while shas and (page := collection.catalog.images_page(after, 2000)):
-        after = page[-1].id
-        for image in page:
-            if image.sha256 in shas:
-                owners.setdefault(image.sha256, []).append(image)
-    return owners
+def _one_per_image(shas: list[str], order: np.ndarray, k: int, candidates: int) -> list[int]:
+    """The first `k` rows of `order` (among its first `candidates`) whose images differ: an image
+    with several faces near the query (a group portrait) is listed once, at its nearest face."""
+    out: list[int] = []
+    seen: set[str] = set()
+    for row in order[:candidates].tolist():
+        if shas[row] not in seen:
+            seen.add(shas[row])
+            out.append(int(row))
+            if len(out) == k:
+                break
+    return out
+
+
+_CACHE: dict[Path, tuple[tuple[int, int], FaceIndex]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _index_of(collection: Collection) -> FaceIndex | None:
+    """The collection's face index, read again only when its file changed (the web app asks often)."""
+    path = collection.root / DESCRIPTORS
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    with _CACHE_LOCK:
+        known = _CACHE.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+    index = FaceIndex.load(path)
+    if index is not None:
+        with _CACHE_LOCK:
+            _CACHE[path] = (stamp, index)
+    return index

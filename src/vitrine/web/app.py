@@ -47,6 +47,7 @@ from vitrine.web.routes import (
     review,
     search,
     sets,
+    sitters,
     text,
     users,
     visitor,
@@ -105,7 +106,7 @@ def create_app(settings: Settings, collection_path: Path | None = None) -> FastA
     # agents and batches before the review queue: /api/suggestions/agents is no suggestion id.
     for module in (visitor, search, duplicates, records, gallery, moderation, images, regions, sets, maps,
                    account, audit, users, jobs, agents, batches, concept_pages, review, linked_art, concepts,
-                   reconcile, ask, text, living):
+                   reconcile, ask, text, living, sitters):
         app.include_router(module.router)
     handlers.install(app)
     return app

@@ -121,7 +121,7 @@ def report_page(collection: Collection, page: int, per_page: int) -> DuplicateRe
     return DuplicateReportPublic(
         status="stale" if reason else "fresh", stale_reason=reason, command=command,
         embedder=report.embedder, images=report.images, threshold=report.threshold,
-        created_at=report.created_at, page=page, per_page=per_page,
+        created_at=report.created_at, local_candidates=report.local_candidates, page=page, per_page=per_page,
         pages=max(1, -(-len(report.groups) // per_page)), total=len(report.groups),
         groups=[group_public(g) for g in window])
 
@@ -145,7 +145,7 @@ def match_public(m: DuplicateMatch) -> DuplicateMatchPublic:
     return DuplicateMatchPublic(
         identifier=m.identifier, title=m.title, url=record_url(m.identifier), image_id=m.image_id,
         thumbnail_url=thumbnail_url(m.image_id), of_image_id=m.of_image_id, score=round(m.score, 4),
-        kind=m.kind, inliers=m.inliers)
+        kind=m.kind, inliers=m.inliers, by_words=m.by_words)
 
 
 def _command(collection: Collection) -> str:

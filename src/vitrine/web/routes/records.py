@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vitrine.accounts import Permission
 from vitrine.errors import SearchError
+from vitrine.faces.sitters import has_faces
 from vitrine.living.store import allowed, portrait_of
 from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed, PrincipalDep
@@ -56,7 +57,8 @@ def record_page(
         "agent_words": agent_words, "kind_names": KIND_NAMES,
         "public_proposals": collection.config.proposed_public,
         "living": portrait_of(collection, identifier, public=not who.may(Permission.CATALOGUE)),
-        "living_allowed": allowed(collection, identifier)})
+        "living_allowed": allowed(collection, identifier),
+        "sitters": who.may(Permission.KEEP_SETS) and has_faces(collection, identifier)})
 
 
 @api.get("/records/{identifier:path}", response_model=RecordPublic)

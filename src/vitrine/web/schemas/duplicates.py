@@ -44,6 +44,8 @@ class DuplicateReportPublic(BaseModel):
     images: int = 0
     threshold: float | None = None
     created_at: float | None = None
+    local_candidates: int | None = Field(
+        default=None, description="pairs the local-feature index added to the k-NN ones; null: none used")
     page: int
     per_page: int
     pages: int
@@ -61,6 +63,8 @@ class DuplicateMatchPublic(BaseModel):
     score: float
     kind: str
     inliers: int | None = None
+    by_words: bool = Field(
+        False, description="found through the local-feature index only (a crop, a border...)")
 
 
 class RecordDuplicatesPublic(BaseModel):
