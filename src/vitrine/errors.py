@@ -341,7 +341,12 @@ class ModelError(AskError):
 
 
 class BotError(VitrineError):
-    """The social bot cannot run: no instance or token configured, or the instance refused it."""
+    """The social bot cannot run: no instance or token configured, or the instance refused it.
+    `transient` is true when the same call may succeed later (rate limited, server error, timeout)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class LivingError(VitrineError):

@@ -13,7 +13,10 @@ class SocialClient(Protocol):
 
     def own_id(self) -> str: ...
 
-    def mentions(self, since_id: str | None) -> list[dict[str, Any]]: ...
+    def mentions(self, min_id: str | None, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` mentions immediately newer than `min_id` (the oldest of them), oldest first;
+        with no `min_id`, the newest `limit`."""
+        ...
 
     def reply(self, status_id: str, text: str, visibility: str, language: str,
               media: list[tuple[bytes, str, str]]) -> str: ...
@@ -40,22 +43,31 @@ class MastodonClient:
             self._own = str(self._call("account_verify_credentials")["id"])
         return self._own
 
-    def mentions(self, since_id: str | None) -> list[dict[str, Any]]:
-        found = self._call("notifications", types=["mention"], since_id=since_id, limit=40)
+    def mentions(self, min_id: str | None, limit: int) -> list[dict[str, Any]]:
+        # min_id, not since_id: since_id gives the *newest* `limit` after the id, and a burst of more
+        # would lose the older ones; min_id gives those immediately after it (the instance still lists
+        # them newest first, hence the sort).
+        found = self._call("notifications", types=["mention"], min_id=min_id, limit=limit)
         return sorted((dict(n) for n in found), key=lambda n: int(n["id"]))
 
     def reply(self, status_id: str, text: str, visibility: str, language: str,
               media: list[tuple[bytes, str, str]]) -> str:
         ids = [self._call("media_post", data, mime_type=mime, description=alt, file_name="image.jpg")["id"]
                for data, mime, alt in media]
+        # the idempotency key makes a retry after a lost answer post once, not twice (Mastodon keeps keys
+        # for an hour)
         posted = self._call("status_post", text, in_reply_to_id=status_id, media_ids=ids or None,
-                            visibility=visibility, language=language)
+                            visibility=visibility, language=language,
+                            idempotency_key=f"vitrine-reply-{status_id}")
         return str(posted["id"])
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        from mastodon import MastodonError
+        from mastodon import MastodonError, MastodonNetworkError, MastodonRatelimitError, MastodonServerError
 
         try:
             return getattr(self._api, name)(*args, **kwargs)
+        except (MastodonNetworkError, MastodonRatelimitError, MastodonServerError) as exc:
+            raise BotError(f"the Mastodon instance did not answer {name} (will try again): {exc}",
+                           transient=True) from exc
         except MastodonError as exc:
             raise BotError(f"the Mastodon instance refused {name}: {exc}") from exc

@@ -16,6 +16,7 @@ from vitrine.ask.language import Language, detect
 from vitrine.records import Record
 
 _TAG = re.compile(r"<[^>]+>")
+MAX_REPLY = 480  # characters; Mastodon's default limit is 500 (a link counts 23, but not everywhere)
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,24 @@ def reply_text(mention: Mention, record: Record | None, link: str) -> str:
     words = _TEXT[mention.language]
     if record is None:
         return words["none"].format(acct=mention.acct)
-    text = words["found"].format(acct=mention.acct, link=link, **_label(record, mention.language))
-    return text.strip()[:480]
+    label = _label(record, mention.language)
+    text = words["found"].format(acct=mention.acct, link=link, **label)
+    # a long list of makers, then a long title, is shortened, never the link: each keeps a fair share
+    # first (makers 120 characters, the title 60), then gives up more if it must
+    for part, keep in (("by", 120), ("title", 60), ("by", 0), ("title", 0)):
+        over = len(text.strip()) - MAX_REPLY
+        if over <= 0:
+            break
+        label[part] = _shorten(label[part], max(len(label[part]) - over, min(keep, len(label[part]))))
+        text = words["found"].format(acct=mention.acct, link=link, **label)
+    return text.strip()
+
+
+def _shorten(text: str, size: int) -> str:
+    """`text` cut to `size` characters at most, an ellipsis marking the cut (at least the ellipsis)."""
+    if len(text) <= size:
+        return text
+    return text[:max(size - 1, 0)].rstrip() + "…"
 
 
 def descriptions(mention: Mention, record: Record) -> tuple[str, str]:
