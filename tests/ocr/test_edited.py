@@ -4,22 +4,28 @@ word is in the text but has no box. A stand-in reader gives known words, so no T
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
+
 from vitrine.catalog.ocr import StoredWord
+from vitrine.catalog.suggestions import SuggestionQuery
+from vitrine.errors import StaleSuggestion
 from vitrine.ocr.align import edited_words
 from vitrine.ocr.search import export_page, page_text, search_text
 from vitrine.suggestions.agents import AGENTS, Agent, AgentInfo, Item, Proposal
-from vitrine.suggestions.review import decide
+from vitrine.suggestions.review import decide, page_text_changed, undo
 from vitrine.suggestions.run import Scope, run_agent
 
-LINES = [["The", "history", "of", "Jack"], ["printed", "for", "the", "travelling", "booksellers"]]
+LINES = [["The", "history", "of", "Jack"], ["printed", "for", "the", "travelling", "booksellers"],
+         ["Glasgow", "1820"]]
 WORDS = [[word, 40 + 100 * i, 40 + 50 * line, 90, 30, 0.9, line]
          for line, words in enumerate(LINES) for i, word in enumerate(words)]
-EDITED = "The History of Jack\nprinted for the booksellers and chapmen"
+EDITED = "The History of Jack\nprinted for the booksellers and chapmen\nGlasgow 1820"
 
 
 class Reader(Agent):
@@ -38,12 +44,16 @@ class Reader(Agent):
         yield Proposal("text", value, score=0.9)
 
 
-def _edited(collection: Any) -> int:
+def _read(collection: Any) -> None:
     AGENTS.register("reader", Reader)
     try:
         run_agent(collection, "reader", scope=Scope(identifiers=("p1",)))
     finally:
         AGENTS.unregister("reader")
+
+
+def _edited(collection: Any) -> int:
+    _read(collection)
     [hit] = search_text(collection, "travelling", proposed=True)
     decide(collection.catalog, hit.suggestion_id, "edit", actor="ann", value={"text": EDITED})
     return hit.image_id
@@ -73,7 +83,7 @@ def test_a_corrected_spelling_keeps_its_box_and_an_inserted_word_has_none(text_c
     assert ">History<" in hocr and "chapmen" not in hocr
     page = json.loads(export_page(text_collection, "p1", image_id, "iiif", proposed=False)[0])
     texts = [a["body"]["value"] for a in page["items"]]
-    assert texts == [EDITED, "The History of Jack", "printed for the booksellers"]
+    assert texts == [EDITED, "The History of Jack", "printed for the booksellers", "Glasgow 1820"]
     assert page_text(text_collection, "p1", image_id, "chapmen", proposed=False).hits == []
     assert export_page(text_collection, "p1", image_id, "text", proposed=False)[0] == EDITED + "\n"
 
@@ -90,3 +100,24 @@ def test_the_alignment_keeps_replaces_and_drops_words() -> None:
         (0, "Glasgow"), (1, "printed"), (3, "name"), (4, "1820")]  # "by the": no box; "secret" gone
     assert [(w.n, w.text) for w in edited_words(words, "printed secrets 1820")] == [
         (1, "printed"), (2, "secrets"), (4, "1820")]
+
+
+def test_an_entity_read_from_a_page_text_is_stale_once_that_text_is_edited(text_collection: Any) -> None:
+    _read(text_collection)
+    job = run_agent(text_collection, "entities", options={"layers": "rules", "collection_names": False})
+    catalog = text_collection.catalog
+    [entity] = [s for s in catalog.suggestions.find(SuggestionQuery(job_id=job.id))
+                if s.value["field"].startswith("ocr:")]
+    assert entity.value["text"] == "1820" and len(entity.value["text_sha256"]) == 64
+    assert not page_text_changed(catalog, entity)
+    decide(catalog, entity.id, "accept", actor="ann")  # the text it was read from is unchanged: fine
+    entity = undo(catalog, entity.id, actor="ann")
+    [text] = search_text(text_collection, "travelling", proposed=True)
+    decide(catalog, text.suggestion_id, "edit", actor="ann", value={"text": EDITED})  # "1820" moved
+    assert page_text_changed(catalog, entity)
+    with pytest.raises(StaleSuggestion, match="text of a page"):
+        decide(catalog, entity.id, "accept", actor="ann")
+    without_digest = dataclasses.replace(entity, value={k: v for k, v in entity.value.items()
+                                                        if k != "text_sha256"})
+    assert page_text_changed(catalog, without_digest)  # made before digests: its offsets no longer hold
+    assert decide(catalog, entity.id, "reject", actor="ann").status == "rejected"
