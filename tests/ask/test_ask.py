@@ -242,3 +242,19 @@ def test_semantic_search_answers_only_above_a_calibrated_text_cutoff(
     assert all(any(w.startswith("image resembles the words") for w in s.why) for s in found.sources)
     monkeypatch.setattr(FakeEmbedder, "calibration", Calibration(text_match=1.01))
     assert not retrieve(fake_collection, question).found
+
+
+def test_more_than_a_thousand_matches_are_counted_in_full(tmp_path: Path) -> None:
+    made = create_collection(tmp_path / "many", embedder="fake", index="memory")
+    try:
+        with made.catalog.transaction():
+            for i in range(1205):
+                made.catalog.upsert(Record(f"s{i:04d}", title=f"Ship number {i}", date_text="1700"))
+        found = retrieve(made, "ships", limit=5)
+        assert found.method == "fulltext" and found.total == 1205 and len(found.sources) == 5
+        assert "1205 records in the collection match" in offline_answer(found).statements[0].text
+        partial = retrieve(made, "ships number zzzunknown", limit=5)  # one word too many
+        assert partial.method == "partial" and partial.total == 1205
+        assert retrieve(made, "works of 1700", limit=5).total == 1205  # dates only: the filter's count
+    finally:
+        made.close()

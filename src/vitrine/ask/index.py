@@ -56,8 +56,9 @@ class StemIndex:
     def __len__(self) -> int:
         return len(self._stems)
 
-    def search(self, terms: Sequence[str], allowed: set[int] | None = None, limit: int = 1000) -> list[Match]:
-        """Records holding every term (any of its stems, in any column), best first."""
+    def ranked(self, terms: Sequence[str], allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        """(record id, bm25: higher is better) of every record holding every term (any of its stems,
+        in any column), best first: all of them, so that their number is the true count."""
         groups = [sorted(stems(p)) for t in terms for p in parts(t)]
         groups = [g for g in groups if g]
         if not groups:
@@ -67,14 +68,12 @@ class StemIndex:
             rows = self._db.execute(
                 f"SELECT rowid, bm25(s, {', '.join(map(str, _WEIGHTS))}) FROM s WHERE s MATCH ? ORDER BY 2",
                 (match,)).fetchall()
-        found = []
-        for rowid, rank in rows:
-            if allowed is not None and rowid not in allowed:
-                continue
-            found.append(Match(int(rowid), -float(rank), self.matched(int(rowid), terms)))
-            if len(found) >= limit:
-                break
-        return found
+        return [(int(rowid), -float(rank)) for rowid, rank in rows if allowed is None or rowid in allowed]
+
+    def search(self, terms: Sequence[str], allowed: set[int] | None = None, limit: int = 1000) -> list[Match]:
+        """The best `limit` records holding every term, with the words each column matched."""
+        best = self.ranked(terms, allowed)[:limit]
+        return [Match(rid, score, self.matched(rid, terms)) for rid, score in best]
 
     def matched(self, record_id: int, terms: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Which of `terms` each column of the record holds."""

@@ -62,9 +62,9 @@ def retrieve(collection: Collection, text: str, *, limit: int = DEFAULT_LIMIT,
         question = replace(question, terms=previous.terms, makers=previous.makers,
                            maker_words=previous.maker_words)
     allowed = _allowed(collection, question)
-    matches, method = _rank(collection, question, allowed, limit)
+    matches, total, method = _rank(collection, question, allowed, limit)
     sources = _sources(collection, question, matches[:limit])
-    return Retrieval(question, tuple(sources), len(matches), method, (time.perf_counter() - started) * 1000)
+    return Retrieval(question, tuple(sources), total, method, (time.perf_counter() - started) * 1000)
 
 
 def _allowed(collection: Collection, q: Question) -> set[int] | None:
@@ -84,25 +84,30 @@ def _allowed(collection: Collection, q: Question) -> set[int] | None:
 
 
 def _rank(collection: Collection, q: Question, allowed: set[int] | None,
-          limit: int) -> tuple[list[Match], str]:
+          limit: int) -> tuple[list[Match], int, str]:
+    """The best `limit` matches, how many records match in all, and how they were found."""
     index = stem_index(collection.root, collection.catalog)
     if not q.terms:
         if allowed is None:
-            return [], "none"
-        return [Match(i, 0.0, {}) for i in sorted(allowed)], "filters"
-    found = index.search(q.terms, allowed)
+            return [], 0, "none"
+        return [Match(i, 0.0, {}) for i in sorted(allowed)[:limit]], len(allowed), "filters"
+    found = index.ranked(q.terms, allowed)
     if found:
-        return found, "fulltext"
+        matches = [Match(r, score, index.matched(r, q.terms)) for r, score in found[:limit]]
+        return matches, len(found), "fulltext"
     if len(q.terms) >= 3:  # one word too many ("please", a typo): every other word must still match
-        seen: dict[int, Match] = {}
+        seen: dict[int, tuple[float, tuple[str, ...]]] = {}
         for skip in range(len(q.terms)):
-            for m in index.search(q.terms[:skip] + q.terms[skip + 1:], allowed):
-                if m.record_id not in seen or m.score > seen[m.record_id].score:
-                    seen[m.record_id] = m
+            kept = q.terms[:skip] + q.terms[skip + 1:]
+            for r, score in index.ranked(kept, allowed):
+                if r not in seen or score > seen[r][0]:
+                    seen[r] = (score, kept)
         if seen:
-            return sorted(seen.values(), key=lambda m: -m.score), "partial"
+            best = sorted(seen.items(), key=lambda item: -item[1][0])[:limit]
+            return [Match(r, score, index.matched(r, kept)) for r, (score, kept) in best], len(seen), \
+                "partial"
     semantic = _semantic(collection, q, allowed, limit)
-    return semantic, "semantic" if semantic else "none"
+    return semantic, len(semantic), "semantic" if semantic else "none"
 
 
 def _semantic(collection: Collection, q: Question, allowed: set[int] | None, limit: int) -> list[Match]:

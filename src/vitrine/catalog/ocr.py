@@ -3,6 +3,7 @@ confidences, and full-text search over each page's current text, machine-read or
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -25,6 +26,12 @@ class StoredWord:
     w: float
     h: float
     confidence: float
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 of a page text: what a suggestion read from that text (an entity) carries, so
+    review can tell when the text has changed since."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -85,3 +92,13 @@ class OcrStore(Connected):
             f" AND stale = 0 AND status IN ({marks})"
             " ORDER BY status = 'proposed', id DESC", (record_id, image_id, *statuses)).fetchall()
         return [int(r[0]) for r in rows]
+
+    def current_text(self, record_id: int, image_id: int) -> str | None:
+        """The text a reader sees for an image: the decided text (as accepted or edited) where there
+        is one, else the newest machine-read one; None when there is none (rejected, stale, unread)."""
+        found = self.page_texts(record_id, image_id, ("accepted", "edited", "proposed"))
+        if not found:
+            return None
+        row = self._db.execute("SELECT json_extract(coalesce(final_value, value), '$.text') FROM suggestions"
+                               " WHERE id = ?", (found[0],)).fetchone()
+        return row[0] if row is not None and isinstance(row[0], str) else None

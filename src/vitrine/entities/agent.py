@@ -12,8 +12,10 @@ the authority file's and the model's digests are.
 
 With `ocr` on (the default), the machine-read text of the record's pages (the `ocr` agent's `text`
 suggestions, the reviewed text where a person decided it) is read too, as field ``ocr:IMAGE_ID``
-with offsets into that page's text. Run the `ocr` agent first: a record the entities agent has
-already read is read again only when the record changes, not when its page text does.
+with offsets into that page's text, and the SHA-256 of the text read (`text_sha256`): review
+refuses, as stale, an entity whose page text has changed since (edited, rejected or read again).
+Run the `ocr` agent first: a record the entities agent has already read is read again only when
+the record changes, not when its page text does.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from vitrine.catalog.ocr import text_digest
 from vitrine.entities.gazetteer import PLACE_KEYS, Gazetteer, from_records, read_authority
 from vitrine.entities.recognise import Combined, build_recogniser
 from vitrine.errors import AgentError, EntityError
@@ -107,6 +110,8 @@ class EntityAgent(Agent):
             for mention in mentions:
                 value: dict[str, Any] = {"text": text[mention.start:mention.end], "type": mention.type,
                                          "field": field, "start": mention.start, "end": mention.end}
+                if field.startswith("ocr:"):
+                    value["text_sha256"] = text_digest(text)
                 yield Proposal("entity", value, score=SCORES.get(mention.source, 0.5))
 
 
@@ -115,12 +120,9 @@ def page_texts(catalog: Catalog, record_id: int, identifier: str) -> list[tuple[
     text where a person decided it, else the newest proposed one; rejected and stale text never."""
     texts = []
     for image in catalog.images_of(identifier):
-        found = catalog.ocr.page_texts(record_id, image.id, ("accepted", "edited", "proposed"))
-        if found:
-            value = catalog.suggestions.get(found[0]).decided_value
-            text = value.get("text") if isinstance(value, dict) else None
-            if isinstance(text, str) and text.strip():
-                texts.append((f"ocr:{image.id}", text))
+        text = catalog.ocr.current_text(record_id, image.id)
+        if text is not None and text.strip():
+            texts.append((f"ocr:{image.id}", text))
     return texts
 
 

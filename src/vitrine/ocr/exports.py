@@ -4,8 +4,11 @@ All three are built from the words the catalogue keeps (`catalog.ocr`), with the
 ElementTree, so an export says what is stored and reviewed, without reading the page again;
 coordinates are the image's own pixels (ALTO's MeasurementUnit `pixel`), scaled to the canvas for
 IIIF. Lines are the words Tesseract read on one line; a line's box is its words' union and its
-confidence their mean. A text edited by a cataloguer is exported as edited only where it is not
-tied to boxes (the IIIF page's first annotation); ALTO and hOCR carry the words as read.
+confidence their mean. For a text edited by a cataloguer the words given are those aligned to the
+edited text (`ocr.align.edited_words`): words the edit removed are absent, corrected ones carry the
+edited spelling on the machine's box, and words the edit inserted (which have no box) are left out
+of ALTO, hOCR and the IIIF line annotations; the IIIF page's first annotation carries the whole
+edited text, inserted words included.
 """
 
 from __future__ import annotations

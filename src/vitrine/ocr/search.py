@@ -4,8 +4,8 @@ Machine-read text is searchable as soon as it is read, but it stays a proposal: 
 is still `proposed` is marked machine-read and not reviewed, and is shown to the public only where
 the collection shows proposals (`proposed_public`), like every other suggestion. Accepted text
 (as read, or edited by a cataloguer) also joins the record's curated full text. The words of a page
-are those Tesseract read: after an edit, hits are found on the edited text but drawn where the
-machine's words match.
+are those Tesseract read; after an edit they are aligned to the edited text (`ocr.align`): a word the
+edit removed is gone from the hits, outlines and exports, a corrected one keeps its box.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from vitrine.catalog.ocr import StoredWord, TextHit
 from vitrine.collection import Collection
 from vitrine.errors import NotFound, SearchError
+from vitrine.ocr.align import edited_words
 
 DECIDED = ("accepted", "edited")
 VISIBLE = ("accepted", "edited", "proposed")
@@ -70,10 +71,12 @@ def page_text(collection: Collection, identifier: str, image_id: int, query: str
     if not found:
         raise NotFound(f"image {image_id} of {identifier!r} has no text to show")
     suggestion = catalog.suggestions.get(found[0])
+    text = str(suggestion.decided_value.get("text", ""))
     words = catalog.ocr.words(suggestion.id)
+    if suggestion.status == "edited":  # never show or export a machine word the edit took out
+        words = edited_words(words, text)
     return PageText(identifier, image_id, image.width or 0, image.height or 0, suggestion.id,
-                    suggestion.status, str(suggestion.decided_value.get("text", "")), words,
-                    hit_words(words, query))
+                    suggestion.status, text, words, hit_words(words, query))
 
 
 def fold(text: str) -> str:

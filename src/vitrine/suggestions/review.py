@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from vitrine.accounts import GRANTS, Permission, Role
 from vitrine.catalog import Catalog
+from vitrine.catalog.ocr import text_digest
 from vitrine.catalog.suggestions import Suggestion, SuggestionQuery
 from vitrine.errors import DecisionConflict, StaleSuggestion, SuggestionError
 from vitrine.suggestions.values import check_value, label_of
@@ -40,6 +41,11 @@ def decide(catalog: Catalog, suggestion_id: int, action: str, *, actor: str, rev
             raise StaleSuggestion(
                 f"suggestion {seen.id} was made from a version of record {seen.identifier or seen.record_id}"
                 " (or its image) that has changed or gone; it can be rejected, not applied")
+        if action != "reject" and page_text_changed(catalog, seen):
+            raise StaleSuggestion(
+                f"suggestion {seen.id} was read from the text of a page of record"
+                f" {seen.identifier or seen.record_id} that has changed since"
+                " (edited, rejected or read again); it can be rejected, not applied")
         decided = catalog.suggestions.set_status(seen, _STATUS[action], actor, note=note[:2000],
                                                  final_value=final)
         if action != "reject":
@@ -50,6 +56,22 @@ def decide(catalog: Catalog, suggestion_id: int, action: str, *, actor: str, rev
         catalog.audit.record(actor, f"suggestion.{action}", f"suggestion:{seen.id}", before=_state(seen),
                              after=_state(decided), address=address)
     return decided
+
+
+def page_text_changed(catalog: Catalog, s: Suggestion) -> bool:
+    """True for an entity read from a page's text (field `ocr:IMAGE_ID`) whose text has changed
+    since: its digest (`text_sha256`) differs from the page's current text, or, for one made without
+    a digest, its offsets no longer hold its words; or the page has no text to read any more."""
+    field = s.value.get("field") if s.kind == "entity" else None
+    if not isinstance(field, str) or not field.startswith("ocr:") or not field[4:].isdigit():
+        return False
+    text = catalog.ocr.current_text(s.record_id, int(field[4:]))
+    if text is None:
+        return True
+    if "text_sha256" in s.value:
+        return bool(s.value["text_sha256"] != text_digest(text))
+    start, end = s.value.get("start"), s.value.get("end")
+    return not (isinstance(start, int) and isinstance(end, int) and text[start:end] == s.value.get("text"))
 
 
 def undo(catalog: Catalog, suggestion_id: int, *, actor: str, revision: int | None = None,
