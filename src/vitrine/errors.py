@@ -35,9 +35,10 @@ VitrineError
 │   ├── DecisionConflict (Conflict)  someone else decided the suggestion first
 │   ├── StaleSuggestion (Conflict)   its record or image changed or went since it was made
 │   ├── AgentError             an agent cannot load (missing or corrupt model file...)
-│   └── ConceptError           a concept cannot be made, labelled, trained or saved
-│       ├── ConceptNotFound (NotFound)
-│       └── ConceptExists (Conflict)
+│   ├── ConceptError           a concept cannot be made, labelled, trained or saved
+│   │   ├── ConceptNotFound (NotFound)
+│   │   └── ConceptExists (Conflict)
+│   └── PagesError             page labels, a page model or its training are malformed or missing
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
 └── SearchError                a query is malformed (empty text, bad page...)
@@ -256,6 +257,12 @@ class ConceptExists(ConceptError, Conflict):
     """A concept of that name exists already."""
 
     code = "concept_exists"
+
+
+class PagesError(SuggestionError):
+    """Page labels are malformed (the file and line are named), or a page model cannot be trained or read."""
+
+    code = "pages_refused"
 
 
 class JobError(VitrineError):

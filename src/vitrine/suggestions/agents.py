@@ -120,7 +120,8 @@ AGENTS: Registry[Agent] = Registry(
     {"dates": "vitrine.suggestions.dates:DateAgent", "fake": "vitrine.suggestions.fake:FakeAgent",
      "records": "vitrine.suggestions.consistency:RecordsAgent",
      "concept": "vitrine.concepts.agent:ConceptAgent",
-     "faces": "vitrine.suggestions.faces:FaceAgent"},
+     "faces": "vitrine.suggestions.faces:FaceAgent",
+     "illustrations": "vitrine.pages.agent:IllustrationAgent"},
     error=PluginError, unknown=_unknown)
 
 

@@ -1,0 +1,1 @@
+"""Illustrations and text blocks in printed pages (docs/pages.md)."""
