@@ -29,6 +29,7 @@ from vitrine.cli.faces import faces
 from vitrine.cli.imports import import_
 from vitrine.cli.index import index
 from vitrine.cli.maps import maps
+from vitrine.cli.pages import pages
 from vitrine.cli.recognize import recognize
 from vitrine.cli.records import record
 from vitrine.cli.regions import regions
@@ -79,7 +80,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
                  regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
-                 faces):
+                 faces, pages):
     cli.add_command(_command)
 
 

@@ -23,6 +23,7 @@ BENCHMARKS = {
     "records": "Records agent: same-work pairs on public-art, maker variants and dates on Tate; 100k.",
     "concepts": "Concepts taught from examples (public-art): AP by labels, uncertainty vs random.",
     "faces": "Face detectors (YuNet, dlib HOG, dlib MMOD) on public-art: ms per image; P/R with --labels.",
+    "pages": "Picture and text blocks on chapbook pages: P/R at IoU 0.5 by class; finder vs trained; pages/s",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
 }
 _MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from vitrine.collection import Collection
 
 CLASSIFIER = "vitrine.pages"
+#: the source of the records made from accepted blocks (`pages.parts`): the agent does not look at them
+PART_SOURCE = "pages"
 
 
 def models_folder(collection: Collection) -> Path:
@@ -93,6 +95,8 @@ class IllustrationAgent(Agent):
     def suggest(self, item: Item) -> Iterator[Proposal]:
         if item.image_path is None:
             raise AgentError(f"image {item.target} has no local file to look at")
+        if item.record.source == PART_SOURCE:  # an illustration cut from a page is not a page
+            return
         image, _ = read_image(item.image_path)
         for block in self.blocks(image):
             x, y, w, h = (round(v, 1) for v in block.box)

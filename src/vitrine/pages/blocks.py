@@ -34,7 +34,7 @@ _PICTURE_PASSES: Final = (
                           min_fill=0.45)),
 )
 #: vertical gaps (fractions of the page width) that merge text lines into one block
-_TEXT_GAPS: Final = (0.012, 0.025)
+_TEXT_GAPS: Final = (0.015, 0.04, 0.08)
 #: candidate sources, in a fixed order (a model's features hold them one-hot)
 SOURCES: Final = (*(name for name, _ in _PICTURE_PASSES), *(f"text{i}" for i in range(len(_TEXT_GAPS))))
 
@@ -93,10 +93,12 @@ def candidates(page: Page) -> list[Block]:
 def find_blocks(image: Image.Image) -> list[Block]:
     """The weight-free finder: picture blocks classed by shape, then the text blocks between them."""
     page = prepare(image)
-    blocks = [b for b in candidates(page) if b.source in ("picture", "small")]
+    width = page.size[0]
+    blocks = [b for b in candidates(page) if b.source == "picture"
+              or (b.source == "small" and b.label != "illustration" and b.box[2] * b.box[3] < 0.05 * width**2)]
     kept = suppress(blocks, 0.3)
     pictures = [b.box for b in kept]
-    texts = [Block(box, "text", 0.5, "text0") for box in text_blocks(page, pictures, _TEXT_GAPS[0])]
+    texts = [Block(box, "text", 0.5, "text1") for box in text_blocks(page, pictures, _TEXT_GAPS[1])]
     return kept + texts
 
 

@@ -66,7 +66,10 @@ class PageModel:
         found = candidates(page)
         if not found:
             return []
-        proba = self.classifier.predict_proba(block_features(page, found))
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):  # one page is too small to share out; a job runs pages side by side
+            proba = self.classifier.predict_proba(block_features(page, found))
         labels = [str(c) for c in self.classifier.classes_]
         scored = []
         for block, row in zip(found, proba, strict=True):
@@ -108,11 +111,14 @@ def train(examples: Sequence[Example], *, source: str = "", seed: int = 0) -> Pa
     if not classes:
         raise PagesError(
             f"none of the {len(examples)} pages has a box the candidates reach: nothing to learn")
-    classifier = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.08, max_leaf_nodes=15,
+    classifier = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                                 l2_regularization=1.0, class_weight="balanced",
                                                 random_state=seed)
     started = time.perf_counter()
-    classifier.fit(x, np.asarray(y))
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # on a few thousand rows, threads cost more than they give
+        classifier.fit(x, np.asarray(y))
     counts = {label: y.count(label) for label in sorted(set(y))}
     meta = {"pages": len(examples), "candidates": len(y), "labels": counts, "features": list(NAMES),
             "classes": classes, "source": source, "trained_at": time.time(),
