@@ -61,7 +61,8 @@ def _load(pages_dir: Path, truth: PageTruth) -> tuple[Page, list[TrueBox]]:
 def _picture_finder(page: Page) -> list[Block]:
     from vitrine.local.boxes import picture_boxes
 
-    return [Block((x0, y0, x1 - x0, y1 - y0), "illustration", 0.5) for x0, y0, x1, y1 in picture_boxes(page.image)]
+    return [Block((x0, y0, x1 - x0, y1 - y0), "illustration", 0.5)
+            for x0, y0, x1, y1 in picture_boxes(page.image)]
 
 
 Pages = Sequence[tuple[Page, list[TrueBox]]]
@@ -100,7 +101,8 @@ def _candidate_recall(pages: Sequence[tuple[Page, list[TrueBox]]]) -> dict[str, 
     return {c: (round(n / d, 3) if d else None) for c, (n, d) in reached.items()}
 
 
-def run(labels: Path, pages_dir: Path, limit: int | None = None, folds: int = 0, split: str = "report") -> Report:
+def run(labels: Path, pages_dir: Path, limit: int | None = None, folds: int = 0,
+        split: str = "report") -> Report:
     """Scored on `split`; the model trained on the tune split, or (`folds` > 1) cross-validated within
     `split`, each fold scored by a model trained on the others."""
     import cv2
@@ -114,7 +116,8 @@ def run(labels: Path, pages_dir: Path, limit: int | None = None, folds: int = 0,
     report.methods.append(_measure("finder with classes and text", [(lambda p: find_blocks(p.image), held)]))
     if folds > 1:
         parts = [list(held[i::folds]) for i in range(folds)]
-        plan = [([x for j, part in enumerate(parts) if j != i for x in part], part) for i, part in enumerate(parts)]
+        plan = [([x for j, part in enumerate(parts) if j != i for x in part], part)
+                for i, part in enumerate(parts)]
     else:
         plan = [(list(tune), list(held))] if tune and split != "tune" else []
     models = []
@@ -134,9 +137,11 @@ def _at(model: PageModel, floor: float) -> Finder:
 
 
 def table(report: Report) -> str:
-    lines = [f"pages: {report.tune_pages} tune; {report.report_pages} {report.split} scored; labels {report.labels}",
-             "candidates reach (IoU 0.5): " + ", ".join(f"{c} {v}" for c, v in report.candidate_recall.items()),
-             f"training on tune: {report.train_seconds:.1f} s", ""]
+    reach = ", ".join(f"{c} {v}" for c, v in report.candidate_recall.items())
+    lines = [f"pages: {report.tune_pages} tune; {report.report_pages} {report.split} scored;"
+             f" labels {report.labels}",
+             f"candidates reach (IoU 0.5): {reach}",
+             f"training: {report.train_seconds:.1f} s (all models, one thread)", ""]
     header = f"{'method':<34} {'class':<13} {'true':>5} {'found':>6} {'P':>6} {'R':>6} {'AP':>6}  pages/s"
     lines.append(header)
     for m in report.methods:
@@ -144,8 +149,8 @@ def table(report: Report) -> str:
             if not c["true"] and not c["found"]:
                 continue
             cells = [f"{c[k]:.3f}" if c[k] is not None else "-" for k in ("precision", "recall", "ap")]
-            lines.append(f"{m.name:<34} {label:<13} {c['true']:>5} {c['found']:>6} {cells[0]:>6} {cells[1]:>6}"
-                         f" {cells[2]:>6}  {m.pages_per_s:.1f}")
+            lines.append(f"{m.name:<34} {label:<13} {c['true']:>5} {c['found']:>6} {cells[0]:>6}"
+                         f" {cells[1]:>6} {cells[2]:>6}  {m.pages_per_s:.1f}")
     lines += ["", "anchors: " + "; ".join(f"{k}: {v}" for k, v in ANCHORS.items())]
     return "\n".join(lines)
 
@@ -162,7 +167,8 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--json", type=Path, help="write the report here as JSON")
     args = parser.parse_args(argv)
     if not args.pages.is_dir():
-        parser.error(f"{args.pages} not found; pass --pages the chapbook pages folder (../shared/data/chapbooks/pages)")
+        parser.error(f"{args.pages} not found; pass --pages the chapbook pages folder"
+                     " (../shared/data/chapbooks/pages)")
     if not list(args.labels.glob("*.jsonl")):
         parser.error(f"no *.jsonl page boxes in {args.labels}; pass --labels")
     report = run(args.labels, args.pages, args.limit, args.folds, args.split)

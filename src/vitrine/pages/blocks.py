@@ -34,7 +34,7 @@ _PICTURE_PASSES: Final = (
                           min_fill=0.45)),
 )
 #: vertical gaps (fractions of the page width) that merge text lines into one block
-_TEXT_GAPS: Final = (0.015, 0.04, 0.08)
+_TEXT_GAPS: Final = (0.01, 0.025, 0.05, 0.1)
 #: candidate sources, in a fixed order (a model's features hold them one-hot)
 SOURCES: Final = (*(name for name, _ in _PICTURE_PASSES), *(f"text{i}" for i in range(len(_TEXT_GAPS))))
 
@@ -94,11 +94,12 @@ def find_blocks(image: Image.Image) -> list[Block]:
     """The weight-free finder: picture blocks classed by shape, then the text blocks between them."""
     page = prepare(image)
     width = page.size[0]
-    blocks = [b for b in candidates(page) if b.source == "picture"
-              or (b.source == "small" and b.label != "illustration" and b.box[2] * b.box[3] < 0.05 * width**2)]
-    kept = suppress(blocks, 0.3)
+    # region search's picture finder, its blocks classed by shape (small dense blocks, found by a looser
+    # pass, were mostly large title letters on the tune pages: initials are left to a trained model)
+    kept = suppress([b for b in candidates(page) if b.source == "picture"], 0.3)
     pictures = [b.box for b in kept]
-    texts = [Block(box, "text", 0.5, "text1") for box in text_blocks(page, pictures, _TEXT_GAPS[1])]
+    texts = [Block(box, "text", 0.5, "text2") for box in text_blocks(page, pictures, _TEXT_GAPS[2])
+             if box[2] >= 0.08 * width]
     return kept + texts
 
 
@@ -131,9 +132,10 @@ def text_blocks(page: Page, pictures: list[XYWH], gap: float) -> list[XYWH]:
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     for x, y, w, h, area in stats[1:count]:
-        if w < 0.08 * WORK_WIDTH or h < 0.012 * WORK_WIDTH or area < 0.3 * w * h:
+        if w < 0.02 * WORK_WIDTH or h < 0.01 * WORK_WIDTH or area < 0.3 * w * h:
             continue
-        out.append((x / page.scale, y / page.scale, w / page.scale, h / page.scale))
+        s = page.scale
+        out.append((float(x) / s, float(y) / s, float(w) / s, float(h) / s))
     return out
 
 

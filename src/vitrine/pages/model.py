@@ -172,7 +172,7 @@ def load_model(folder: Path, version: int | None = None) -> tuple[PageModel, Pat
     try:
         meta = json.loads((path.parent / META_FILE).read_text(encoding="utf-8"))
         classifier = joblib.load(path)
-    except (OSError, ValueError, EOFError) as exc:
+    except Exception as exc:
         raise PagesError(f"the page model {path} cannot be read: {exc}") from None
     if meta.get("features") != list(NAMES):
         raise PagesError(f"the page model {path} was trained on other features; train it again")
