@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from motifs import motif
@@ -32,3 +36,23 @@ def printed_page(seed: int = 3, shift: int = 0, picture: bool = True) -> Image.I
         hatch.rectangle([0, 0, w - 1, h - 1], outline=0, width=4)
         image.paste(block, (x0, y0 + shift))
     return image.convert("RGB")
+
+
+@pytest.fixture
+def page_collection(tmp_path: Path) -> Iterator[object]:
+    """An indexed collection (fake embedder, memory index) of four pages p0..p3, the woodcut moving down."""
+    from vitrine.collection import create_collection
+    from vitrine.indexing import index_collection
+    from vitrine.records import ImageRef, Record
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    collection = create_collection(tmp_path / "coll", embedder="fake", index="memory")
+    for i in range(4):
+        path = folder / f"p{i}.png"
+        printed_page(seed=i, shift=20 * i).save(path)
+        collection.catalog.upsert(Record(identifier=f"p{i}", title=f"Chapbook page {i}", source="test",
+                                         images=[ImageRef(location=str(path))]))
+    index_collection(collection, workers=1)
+    yield collection
+    collection.close()

@@ -31,15 +31,20 @@ def find(image: Path, as_json: bool) -> None:
         click.echo(f"{b.label:<13} {' '.join(f'{v:7.1f}' for v in b.box)}")
 
 
+_AGENT = click.option("--agent", "agent", default="illustrations", show_default=True,
+                       help="The agent whose reviewed suggestions are used (a plugin detector's name).")
+
+
 @pages.command("train")
 @collection_argument()
+@_AGENT
 @pass_app
-def train(app: App, /, name: str) -> None:
+def train(app: App, /, name: str, agent: str) -> None:
     """Train NAME's page model from its editors' decisions on the illustrations agent's suggestions."""
     from vitrine.pages.train import train_collection
 
     with app.open(name) as coll, progress_bar("pages", unit="page") as progress:
-        report = train_collection(coll, progress=progress)
+        report = train_collection(coll, agent=agent, progress=progress)
     boxes = ", ".join(f"{n} {k}" for k, n in sorted(report.boxes.items())) or "no box"
     click.echo(f"page model v{report.version} saved in {report.folder}: {report.pages} reviewed pages"
                f" ({boxes}); the illustrations agent uses it from its next run")
@@ -47,13 +52,15 @@ def train(app: App, /, name: str) -> None:
 
 @pages.command("promote")
 @collection_argument()
+@click.option("--agent", "agents", multiple=True, default=("illustrations",), show_default=True,
+              help="Agents whose accepted picture blocks become records; repeatable.")
 @pass_app
-def promote(app: App, /, name: str) -> None:
+def promote(app: App, /, name: str, agents: tuple[str, ...]) -> None:
     """Make each accepted illustration of NAME a record of its own, linked to its page."""
     from vitrine.pages.parts import promote as promote_parts
 
     with app.open(name) as coll:
-        report = promote_parts(coll)
+        report = promote_parts(coll, agents)
     click.echo(f"{len(report.added)} illustrations added or updated, {report.unchanged} unchanged,"
                f" {len(report.removed)} removed (no longer accepted)")
     for line in report.skipped:

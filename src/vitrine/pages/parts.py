@@ -48,9 +48,9 @@ class PromoteReport:
     skipped: list[str] = field(default_factory=list)  # page image not readable here, with why
 
 
-def accepted_blocks(catalog: Catalog) -> list[Assertion]:
-    """The accepted picture blocks of the illustrations agent (any version), with their regions."""
-    agent_ids = tuple(a.id for a in catalog.suggestions.agents() if a.name == IllustrationAgent.name)
+def accepted_blocks(catalog: Catalog, agent: str = IllustrationAgent.name) -> list[Assertion]:
+    """The accepted picture blocks of `agent` (any version), with their regions."""
+    agent_ids = tuple(a.id for a in catalog.suggestions.agents() if a.name == agent)
     if not agent_ids:
         return []
     query = SuggestionQuery(agent_ids=agent_ids, statuses=("accepted", "edited"), order="id", limit=1000)
@@ -61,10 +61,11 @@ def accepted_blocks(catalog: Catalog) -> list[Assertion]:
             and a.value.get("label") in PICTURE_CLASSES]
 
 
-def promote(collection: Collection) -> PromoteReport:
-    """Make (or update, or remove) the derived record of each accepted picture block."""
+def promote(collection: Collection, agents: tuple[str, ...] = (IllustrationAgent.name,)) -> PromoteReport:
+    """Make (or update, or remove) the derived record of each picture block accepted from `agents` (the
+    illustrations agent, and any plugin detector proposing the same classes)."""
     report = PromoteReport()
-    blocks = accepted_blocks(collection.catalog)
+    blocks = [a for name in agents for a in accepted_blocks(collection.catalog, name)]
     wanted: set[str] = set()
     with collection.writing("pages promote"):
         for assertion in blocks:

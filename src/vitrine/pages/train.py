@@ -42,10 +42,10 @@ class TrainReport:
     candidates: dict[str, int]  # candidate blocks by the label they learned
 
 
-def decided_pages(collection: Collection) -> dict[int, list[Suggestion]]:
-    """The illustrations agent's suggestions by image, for images with at least one decided, none stale."""
+def decided_pages(collection: Collection, agent: str = IllustrationAgent.name) -> dict[int, list[Suggestion]]:
+    """The agent's suggestions by image (any version), for images with at least one decided, none stale."""
     agents = collection.catalog.suggestions.agents()
-    agent_ids = tuple(a.id for a in agents if a.name == IllustrationAgent.name)
+    agent_ids = tuple(a.id for a in agents if a.name == agent)
     by_image: dict[int, list[Suggestion]] = defaultdict(list)
     if agent_ids:
         query = SuggestionQuery(agent_ids=agent_ids, statuses=STATUSES, order="id", limit=1000)
@@ -71,12 +71,14 @@ def page_example(collection: Collection, image_id: int, found: list[Suggestion])
     return Example(prepare(picture), truth, ignore)
 
 
-def train_collection(collection: Collection, *, progress: ProgressCallback | None = None) -> TrainReport:
-    """Train a page model from the editors' decisions and save it as the collection's next version."""
-    pages = decided_pages(collection)
+def train_collection(collection: Collection, *, agent: str = IllustrationAgent.name,
+                     progress: ProgressCallback | None = None) -> TrainReport:
+    """Train a page model from the editors' decisions on `agent`'s suggestions (the illustrations agent,
+    or a plugin proposing the same classes) and save it as the collection's next version."""
+    pages = decided_pages(collection, agent)
     if not pages:
-        raise PagesError(f"no page of {collection.name!r} has a decided suggestion of the illustrations"
-                         " agent; run `vitrine suggest run NAME illustrations` and review some first")
+        raise PagesError(f"no page of {collection.name!r} has a decided suggestion of the {agent}"
+                         f" agent; run `vitrine suggest run NAME {agent}` and review some first")
     examples = []
     for done, (image_id, found) in enumerate(sorted(pages.items()), start=1):
         example = page_example(collection, image_id, found)
