@@ -13,11 +13,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from vitrine.accounts import Permission
 from vitrine.errors import SearchError
+from vitrine.pages.parts import page_of, parts_of
 from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed, PrincipalDep
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
 from vitrine.web.negotiation import negotiated
-from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.present import alt_text, page_public, record_public, record_url
 from vitrine.web.provenance import KIND_NAMES, agent_words, region_figures, with_values
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.records import RecordPublic
@@ -42,7 +43,8 @@ def record_page(
     linked_art = negotiated(request, collection, identifier)  # Accept: application/ld+json
     if linked_art is not None:
         return linked_art
-    record = with_values(collection, who, record_public(collection, collection.catalog.get(identifier)))
+    stored = collection.catalog.get(identifier)
+    record = with_values(collection, who, record_public(collection, stored))
     similar: SearchPagePublic | None
     try:
         similar = page_public(collection, search_by_record(collection, identifier, per_page=SIMILAR))
@@ -53,7 +55,10 @@ def record_page(
         "collection": collection, "record": record, "similar": similar, "fields": _SHOWN_FIELDS,
         "alt_text": alt_text, "regions": region_figures(record.images, record.accepted, record.proposed),
         "agent_words": agent_words, "kind_names": KIND_NAMES,
-        "public_proposals": collection.config.proposed_public})
+        "public_proposals": collection.config.proposed_public, "page_of": page_of(stored),
+        "parts": [(record_url(p.identifier), p.title or p.identifier)
+                  for p in parts_of(collection.catalog, identifier)],
+        "record_url": record_url})
 
 
 @api.get("/records/{identifier:path}", response_model=RecordPublic)
