@@ -96,7 +96,8 @@ def find_blocks(image: Image.Image) -> list[Block]:
     width = page.size[0]
     # region search's picture finder, its blocks classed by shape (small dense blocks, found by a looser
     # pass, were mostly large title letters on the tune pages: initials are left to a trained model)
-    kept = suppress([b for b in candidates(page) if b.source == "picture"], 0.3)
+    found = [(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in picture_boxes(image, _PICTURE_PASSES[0][1])]
+    kept = suppress([Block(box, shape_class(box, page.size), 0.5, "picture") for box in found], 0.3)
     pictures = [b.box for b in kept]
     texts = [Block(box, "text", 0.5, "text2") for box in text_blocks(page, pictures, _TEXT_GAPS[2])
              if box[2] >= 0.08 * width]
