@@ -34,7 +34,7 @@ _PICTURE_PASSES: Final = (
                           min_fill=0.45)),
 )
 #: vertical gaps (fractions of the page width) that merge text lines into one block
-_TEXT_GAPS: Final = (0.01, 0.025, 0.05, 0.1)
+_TEXT_GAPS: Final = (0.01, 0.025, 0.05, 0.1, 0.2)
 #: candidate sources, in a fixed order (a model's features hold them one-hot)
 SOURCES: Final = (*(name for name, _ in _PICTURE_PASSES), *(f"text{i}" for i in range(len(_TEXT_GAPS))))
 
