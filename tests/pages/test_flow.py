@@ -3,6 +3,7 @@ their decisions and used by the agent, and accepted illustrations become records
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +124,13 @@ def test_accepted_illustrations_become_records_linked_to_their_page(page_collect
     job = run_agent(page_collection, "illustrations", options={"model": "finder", "min_score": 0.1})
     assert not [s for s in page_collection.catalog.suggestions.find(SuggestionQuery(limit=500, job_id=job.id))
                 if "#" in (s.identifier or "")]
+
+
+def test_an_unreadable_page_is_reported_and_the_job_goes_on(page_collection: Any) -> None:
+    (image,) = page_collection.catalog.images_of("p3")
+    Path(image.location).write_bytes(b"not an image at all")
+    job = run_agent(page_collection, "illustrations")
+    assert job.state == "done" and job.done == 4 and job.failed == 1
+    (error,) = page_collection.catalog.jobs.errors(job.id)
+    assert "not an image file" in str(error)
+    assert _blocks(page_collection, "p0") and not _blocks(page_collection, "p3")
