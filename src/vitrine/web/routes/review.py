@@ -139,11 +139,13 @@ def _apply(request: Request, collection: Collection, principal: Principal, sugge
     if action == "undo":
         review.undo(catalog, suggestion_id, actor=principal.name, revision=revision, address=address)
         return
-    value = None
+    value, region = None, None
     if action == "edit":
-        value = reviewing.form_value(catalog.suggestions.get(suggestion_id).value, fields)
+        current = catalog.suggestions.get(suggestion_id)
+        value = reviewing.form_value(current.value, fields)
+        region = reviewing.form_region(current.region, fields)
     review.decide(catalog, suggestion_id, action, actor=principal.name, revision=revision, value=value,
-                  note=fields.get("note", ""), address=address)
+                  note=fields.get("note", ""), address=address, region=region)
 
 
 def _notice(collection: Collection, done: str, decided: int) -> SuggestionPublic | None:
