@@ -32,6 +32,8 @@ _PICTURE_PASSES: Final = (
     ("small", BoxOptions(min_side=0.04, min_area=0.003, min_stroke=0.04, max_aspect=12.0, min_fill=0.5)),
     ("sparse", BoxOptions(min_density=0.10, min_side=0.08, min_area=0.01, min_stroke=0.06, max_aspect=8.0,
                           min_fill=0.45)),
+    ("band", BoxOptions(window=0.02, min_density=0.2, min_side=0.02, min_area=0.002, min_stroke=0.08,
+                        max_aspect=30.0, min_fill=0.4)),
 )
 #: vertical gaps (fractions of the page width) that merge text lines into one block
 _TEXT_GAPS: Final = (0.01, 0.025, 0.05, 0.1, 0.2)
