@@ -38,8 +38,9 @@ VitrineError
 │   ├── ConceptError           a concept cannot be made, labelled, trained or saved
 │   │   ├── ConceptNotFound (NotFound)
 │   │   └── ConceptExists (Conflict)
-│   └── OcrError               OCR cannot read a page as asked (bad options, Tesseract failed)
-│       └── OcrUnavailable (AgentError)  Tesseract or its language data are not installed
+│   ├── OcrError               OCR cannot read a page as asked (bad options, Tesseract failed)
+│   │   └── OcrUnavailable (AgentError)  Tesseract or its language data are not installed
+│   └── PagesError             page labels, a page model or its training are malformed or missing
 ├── EntityError                a HIPE, annotation or authority file is malformed (names the line)
 ├── JobError                   a job cannot start, be cancelled or resume
 │   └── JobNotFound (NotFound)
@@ -287,6 +288,12 @@ class EntityError(VitrineError):
     file (the message names the file and line), a missing pipeline or optional dependency."""
 
     code = "bad_entities"
+
+
+class PagesError(SuggestionError):
+    """Page labels are malformed (the file and line are named), or a page model cannot be trained or read."""
+
+    code = "pages_refused"
 
 
 class JobError(VitrineError):

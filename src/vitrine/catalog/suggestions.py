@@ -392,9 +392,10 @@ class SuggestionStore(Connected):
     # -- accepted values ------------------------------------------------------------------------
 
     def add_assertion(self, suggestion: Suggestion, value: dict[str, Any], label: str, actor: str,
-                      edited: bool) -> int:
-        """Store an accepted value; a date keeps the record's years as they were before any date was
-        accepted, for an undo."""
+                      edited: bool, region: dict[str, Any] | None = None) -> int:
+        """Store an accepted value (at `region` when an editor corrected the suggestion's); a date keeps
+        the record's years as they were before any date was accepted, for an undo."""
+        region = region or suggestion.region
         with self.transaction():
             prior = ""
             if suggestion.kind == "date":  # the years before any accepted date: the source's
@@ -409,7 +410,7 @@ class SuggestionStore(Connected):
                 "INSERT INTO assertions (record_id, image_id, region, kind, value, label, suggestion_id,"
                 " accepted_by, accepted_at, edited, prior_years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (suggestion.record_id, suggestion.image_id or 0,
-                 _dump(suggestion.region) if suggestion.region else "", suggestion.kind, _dump(value), label,
+                 _dump(region) if region else "", suggestion.kind, _dump(value), label,
                  suggestion.id, actor, time.time(), int(edited), prior))
             return int(cursor.lastrowid or 0)
 

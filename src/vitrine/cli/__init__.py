@@ -33,6 +33,7 @@ from vitrine.cli.index import index
 from vitrine.cli.living import living
 from vitrine.cli.maps import maps
 from vitrine.cli.ocr import ocr
+from vitrine.cli.pages import pages
 from vitrine.cli.recognize import recognize
 from vitrine.cli.reconcile import reconcile
 from vitrine.cli.records import record
@@ -84,7 +85,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 for _command in (collection, import_, index, search, record, check, export, bench, demo,
                  regions, recognize, sets, duplicates, maps, users, audit, suggest, review, concepts,
-                 faces, reconcile, ask, bot, ocr, entities, living):
+                 faces, reconcile, ask, bot, ocr, entities, living, pages):
     cli.add_command(_command)
 
 

@@ -28,6 +28,7 @@ BENCHMARKS = {
     "entities": "Named entities on HIPE-2022 dev files: strict/fuzzy F1 per layer and combination; tokens/s.",
     "living": "Living portraits on public-art: landmarks found on portraits, render time.",
     "sitters": "Same sitter across public-art (hand-checked groups): recall@k, mAP of the nearest faces.",
+    "pages": "Picture and text blocks on chapbook pages: P/R at IoU 0.5 by class; finder vs trained; pages/s",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
     "ocr": "Tesseract OCR on hand-transcribed chapbook pages: CER, WER, pages/s per core vs plain Tesseract.",
 }

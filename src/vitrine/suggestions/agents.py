@@ -121,7 +121,8 @@ AGENTS: Registry[Agent] = Registry(
      "records": "vitrine.suggestions.consistency:RecordsAgent",
      "concept": "vitrine.concepts.agent:ConceptAgent",
      "faces": "vitrine.suggestions.faces:FaceAgent", "authority": "vitrine.reconcile.agent:AuthorityAgent",
-     "ocr": "vitrine.suggestions.ocr:OcrAgent", "entities": "vitrine.entities.agent:EntityAgent"},
+     "ocr": "vitrine.suggestions.ocr:OcrAgent", "entities": "vitrine.entities.agent:EntityAgent",
+     "illustrations": "vitrine.pages.agent:IllustrationAgent"},
     error=PluginError, unknown=_unknown)
 
 

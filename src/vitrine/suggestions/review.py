@@ -19,7 +19,7 @@ from vitrine.catalog import Catalog
 from vitrine.catalog.ocr import text_digest
 from vitrine.catalog.suggestions import Suggestion, SuggestionQuery
 from vitrine.errors import DecisionConflict, StaleSuggestion, SuggestionError
-from vitrine.suggestions.values import check_value, label_of
+from vitrine.suggestions.values import check_region, check_value, label_of
 
 Action = Literal["accept", "edit", "reject"]
 ACTIONS: tuple[Action, ...] = ("accept", "edit", "reject")
@@ -27,8 +27,11 @@ _STATUS = {"accept": "accepted", "edit": "edited", "reject": "rejected"}
 
 
 def decide(catalog: Catalog, suggestion_id: int, action: str, *, actor: str, revision: int | None = None,
-           value: Any = None, note: str = "", address: str = "") -> Suggestion:
-    """Apply one person's decision; `revision` is the one they saw (None: whatever it is now)."""
+           value: Any = None, note: str = "", address: str = "", region: Any = None) -> Suggestion:
+    """Apply one person's decision; `revision` is the one they saw (None: whatever it is now).
+
+    An edit carries the corrected `value`, the corrected `region` (a box or polygon in the image's
+    pixels, for a suggestion about an image), or both; the accepted value keeps the corrected region."""
     if action not in ACTIONS:
         raise SuggestionError(f"unknown decision {action!r}; decisions: {', '.join(ACTIONS)}")
     with catalog.transaction():
@@ -36,7 +39,8 @@ def decide(catalog: Catalog, suggestion_id: int, action: str, *, actor: str, rev
         if seen.status != "proposed":
             raise DecisionConflict(
                 f"suggestion {seen.id} is {seen.status} already (by {seen.decided_by}); undo it first")
-        final = _final_value(seen, action, value)
+        final = _final_value(seen, action, value, region)
+        corrected = _final_region(seen, action, region)
         if action != "reject" and seen.stale:
             raise StaleSuggestion(
                 f"suggestion {seen.id} was made from a version of record {seen.identifier or seen.record_id}"
@@ -51,10 +55,11 @@ def decide(catalog: Catalog, suggestion_id: int, action: str, *, actor: str, rev
         if action != "reject":
             applied = final if final is not None else seen.value
             catalog.suggestions.add_assertion(decided, applied, label_of(seen.kind, applied), actor,
-                                              edited=final is not None)
+                                              edited=final is not None, region=corrected)
             catalog.suggestions.apply_to_record(seen.record_id, seen.kind, applied)
+        after = {**_state(decided), **({"region": corrected} if corrected else {})}
         catalog.audit.record(actor, f"suggestion.{action}", f"suggestion:{seen.id}", before=_state(seen),
-                             after=_state(decided), address=address)
+                             after=after, address=address)
     return decided
 
 
@@ -101,14 +106,27 @@ def _as_seen(catalog: Catalog, suggestion_id: int, revision: int | None) -> Sugg
         f"{' by ' + current.decided_by if current.decided_by else ''} now")
 
 
-def _final_value(seen: Suggestion, action: str, value: Any) -> dict[str, Any] | None:
+def _final_value(seen: Suggestion, action: str, value: Any, region: Any) -> dict[str, Any] | None:
     if action != "edit":
-        if value is not None:
-            raise SuggestionError(f"a value goes with 'edit', not with {action!r}")
+        if value is not None or region is not None:
+            raise SuggestionError(f"a value or region goes with 'edit', not with {action!r}")
         return None
-    if value is None:
-        raise SuggestionError("an edit needs the corrected value")
-    return check_value(seen.kind, value)
+    if value is None and region is None:
+        raise SuggestionError("an edit needs the corrected value, the corrected region, or both")
+    return check_value(seen.kind, value if value is not None else seen.value)
+
+
+def _final_region(seen: Suggestion, action: str, region: Any) -> dict[str, Any] | None:
+    """The corrected region of an edit (None: the suggestion's own)."""
+    if action != "edit" or region is None:
+        return None
+    if seen.image_id is None:
+        raise SuggestionError(
+            f"suggestion {seen.id} is about a record, not an image: it has no region to correct")
+    checked = check_region(region)
+    if checked is None:
+        raise SuggestionError('a corrected region is {"box": [x, y, w, h]} or {"polygon": [[x, y], ...]}')
+    return checked
 
 
 def _state(s: Suggestion) -> dict[str, Any]:

@@ -73,6 +73,21 @@ def query_string(params: QueueParams, **extra: str | int) -> str:
     return urlencode([*pairs, *extra.items()])
 
 
+def form_region(current: Mapping[str, Any] | None, fields: Mapping[str, str]) -> Any:
+    """The corrected box an edit form sends (`region_box`: "x, y, w, h"), or None when it is the
+    suggestion's own or absent. Checked by the library after."""
+    text = fields.get("region_box", "").strip()
+    if not text:
+        return None
+    try:
+        box = [float(v) for v in text.replace(",", " ").split()]
+    except ValueError:
+        raise SuggestionError(f"a box is four numbers x, y, width, height, not {text!r}") from None
+    if current is not None and current.get("box") == box:
+        return None
+    return {"box": box}
+
+
 def form_value(current: Mapping[str, Any], fields: Mapping[str, str]) -> Any:
     """The value an edit form sends: its JSON text (`value_json`), or the current value with each
     `value.KEY` field put in (an empty field takes the key out). Checked by the library after."""

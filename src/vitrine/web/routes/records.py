@@ -15,11 +15,12 @@ from vitrine.accounts import Permission
 from vitrine.errors import SearchError
 from vitrine.faces.sitters import has_faces
 from vitrine.living.store import allowed, portrait_of
+from vitrine.pages.parts import page_of, parts_of
 from vitrine.search.core import search_by_record
 from vitrine.web.auth import Allowed, PrincipalDep
 from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
 from vitrine.web.negotiation import negotiated
-from vitrine.web.present import alt_text, page_public, record_public
+from vitrine.web.present import alt_text, page_public, record_public, record_url
 from vitrine.web.provenance import KIND_NAMES, agent_words, region_figures, with_values
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.records import RecordPublic
@@ -44,7 +45,8 @@ def record_page(
     linked_art = negotiated(request, collection, identifier)  # Accept: application/ld+json
     if linked_art is not None:
         return linked_art
-    record = with_values(collection, who, record_public(collection, collection.catalog.get(identifier)))
+    stored = collection.catalog.get(identifier)
+    record = with_values(collection, who, record_public(collection, stored))
     similar: SearchPagePublic | None
     try:
         similar = page_public(collection, search_by_record(collection, identifier, per_page=SIMILAR))
@@ -55,7 +57,10 @@ def record_page(
         "collection": collection, "record": record, "similar": similar, "fields": _SHOWN_FIELDS,
         "alt_text": alt_text, "regions": region_figures(record.images, record.accepted, record.proposed),
         "agent_words": agent_words, "kind_names": KIND_NAMES,
-        "public_proposals": collection.config.proposed_public,
+        "public_proposals": collection.config.proposed_public, "page_of": page_of(stored),
+        "parts": [(record_url(p.identifier), p.title or p.identifier)
+                  for p in parts_of(collection.catalog, identifier)],
+        "record_url": record_url,
         "living": portrait_of(collection, identifier, public=not who.may(Permission.CATALOGUE)),
         "living_allowed": allowed(collection, identifier),
         "sitters": who.may(Permission.KEEP_SETS) and has_faces(collection, identifier)})

@@ -75,12 +75,14 @@ def api_suggestion(suggestion_id: SuggestionId, collection: CollectionDep) -> Su
 @api.post("/{suggestion_id}/decision", response_model=SuggestionPublic)
 def api_decide(request: Request, suggestion_id: SuggestionId, body: DecisionRequest,
                collection: CollectionDep, principal: PrincipalDep) -> SuggestionPublic:
-    """Accept, edit (accept a corrected `value`) or reject a suggestion, at the `revision` you saw.
+    """Accept, edit (accept a corrected `value` and/or `region`) or reject a suggestion, at the
+    `revision` you saw.
 
     409 `decided_already` when someone decided it since; 409 `stale` when its record or image
     changed since it was made (it can still be rejected); 422 naming the key of a bad value."""
     review.decide(collection.catalog, suggestion_id, body.action, actor=principal.name,
-                  revision=body.revision, value=body.value, note=body.note, address=client_address(request))
+                  revision=body.revision, value=body.value, note=body.note, address=client_address(request),
+                  region=body.region)
     return reviewing.suggestion_public(queue_item(collection, suggestion_id))
 
 
@@ -137,11 +139,13 @@ def _apply(request: Request, collection: Collection, principal: Principal, sugge
     if action == "undo":
         review.undo(catalog, suggestion_id, actor=principal.name, revision=revision, address=address)
         return
-    value = None
+    value, region = None, None
     if action == "edit":
-        value = reviewing.form_value(catalog.suggestions.get(suggestion_id).value, fields)
+        current = catalog.suggestions.get(suggestion_id)
+        value = reviewing.form_value(current.value, fields)
+        region = reviewing.form_region(current.region, fields)
     review.decide(catalog, suggestion_id, action, actor=principal.name, revision=revision, value=value,
-                  note=fields.get("note", ""), address=address)
+                  note=fields.get("note", ""), address=address, region=region)
 
 
 def _notice(collection: Collection, done: str, decided: int) -> SuggestionPublic | None:

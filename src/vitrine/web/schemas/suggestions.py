@@ -129,6 +129,9 @@ class DecisionRequest(BaseModel):
     revision: int = Field(ge=0, le=MAX_ID, description="the revision you saw (from the suggestion)")
     value: dict[str, Any] | None = Field(default=None, description="the corrected value (only with 'edit'); "
                                          "its keys depend on the kind")
+    region: dict[str, Any] | None = Field(
+        default=None, description="the corrected region (only with 'edit'): "
+        '{"box": [x, y, w, h]} or {"polygon": [[x, y], ...]} in image pixels')
     note: str = Field(default="", max_length=2000, description="why, for the record")
 
 
