@@ -96,10 +96,12 @@ def _check_query(name: str, query: Mapping[str, Any]) -> None:
                                       f"each one of {', '.join(TYPES)}")
     limit = query.get("limit", 5)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_QUERY_LIMIT:
-        raise ReconcileQueryError(f"query {name!r}: 'limit' must be a whole number from 1 to {MAX_QUERY_LIMIT}")
+        raise ReconcileQueryError(
+            f"query {name!r}: 'limit' must be a whole number from 1 to {MAX_QUERY_LIMIT}")
     props = query.get("properties", [])
     if not isinstance(props, list) or not all(isinstance(p, dict) and "v" in p for p in props):
-        raise ReconcileQueryError(f"query {name!r}: 'properties' must be a list of {{\"pid\": ..., \"v\": ...}}")
+        raise ReconcileQueryError(
+            f"query {name!r}: 'properties' must be a list of {{\"pid\": ..., \"v\": ...}}")
     strict = query.get("type_strict", "should")
     if strict not in TYPE_STRICT:
         raise ReconcileQueryError(f"query {name!r}: 'type_strict' is one of {', '.join(TYPE_STRICT)}")

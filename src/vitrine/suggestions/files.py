@@ -55,7 +55,8 @@ def _inside(option: str, value: object, folders: Sequence[Path]) -> Path:
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError) as exc:  # a loop of links
-        raise SuggestionError(f"the option {option!r} names {value!r}, which cannot be resolved ({exc})") from None
+        raise SuggestionError(
+            f"the option {option!r} names {value!r}, which cannot be resolved ({exc})") from None
     if any(resolved.is_relative_to(folder) for folder in folders):
         return resolved
     raise SuggestionError(
