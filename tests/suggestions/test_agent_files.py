@@ -85,3 +85,17 @@ def test_errors_about_an_authority_file_name_the_file_line_and_column_never_its_
     [job] = fake_collection.catalog.jobs.recent(1)
     assert job.state == "failed" and said in job.message and said in str(raised.value)
     assert "s3cr3t" not in job.message + str(raised.value) and "SECRET" not in job.message
+
+
+def test_an_agent_may_not_follow_imports_with_a_file_outside_the_allowed_folders(
+        fake_collection: Any, files_dir: Path, tmp_path: Path) -> None:
+    from vitrine.suggestions.follow import follow, followed
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("name,type\n" + SECRET + ",planet\n", encoding="utf-8")
+    with pytest.raises(SuggestionError, match="outside the folders") as raised:
+        follow(fake_collection, "entities", {"authority": str(secret)}, actor="ann")
+    assert "s3cr3t" not in str(raised.value) and followed(fake_collection) == []
+    (files_dir / "names.csv").write_text("name,type\nAnna Painter,person\n", encoding="utf-8")
+    follow(fake_collection, "entities", {"authority": "names.csv"}, actor="ann")
+    assert followed(fake_collection) == [{"agent": "entities", "options": {"authority": "names.csv"}}]
