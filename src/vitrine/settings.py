@@ -87,6 +87,15 @@ class FacesSettings(BaseModel):
     detector: str = "auto"
 
 
+class SuggestSettings(BaseModel):
+    """Suggestion agents (VITRINE_SUGGEST__...): the folder of files their options may name."""
+
+    #: where authority files, gazetteers and model files for agents' options live; an agent option
+    #: naming a file (authority=, altnames=, model=) may point into this folder or the collection's
+    #: folder, nowhere else. Empty: `files` under the data folder ($VITRINE_DATA_DIR/files).
+    files_dir: Path | None = None
+
+
 class AskSettings(BaseModel):
     """Asking the collection (VITRINE_ASK__...): the optional language model, limits, conversations."""
 
@@ -140,6 +149,7 @@ class Settings(BaseSettings):
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     faces: FacesSettings = Field(default_factory=FacesSettings)
+    suggest: SuggestSettings = Field(default_factory=SuggestSettings)
     ask: AskSettings = Field(default_factory=AskSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     #: the former name of VITRINE_MILVUS__TOKEN, still read so existing deployments keep their token
@@ -150,6 +160,10 @@ class Settings(BaseSettings):
         if self.milvus_token and not self.milvus.token:
             self.milvus = self.milvus.model_copy(update={"token": self.milvus_token})
         return self
+
+    def agent_files_dir(self) -> Path:
+        """The folder of files agents' options may name besides the collection's (`suggest.files_dir`)."""
+        return self.suggest.files_dir or self.data_dir / "files"
 
     def index_options(self) -> dict[str, dict[str, Any]]:
         """Deployment options per vector index name, for `open_collection(index_options=...)`."""

@@ -92,7 +92,7 @@ def test_loopback_is_refused_unless_allowed(authority: Authority) -> None:
 
 
 def test_the_agent_links_makers_from_a_local_file(fake_collection: Any, tmp_path: Path) -> None:
-    path = tmp_path / "constituents.csv"
+    path = fake_collection.root / "constituents.csv"  # inside the collection: agents may read it
     path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
     job = run_agent(fake_collection, "authority", options={"authority": str(path)})
     assert job.state == "done" and job.made > 0

@@ -20,7 +20,7 @@ def test_accepted_links_and_tags_join_the_service(fake_collection: Any, tmp_path
     before = service.reconcile(fake_collection, {"q": {"query": "Anna Painter", "type": "person"}})
     anna = before["q"]["result"][0]
     assert anna["name"] == "Anna Painter" and service.entity(fake_collection, anna["id"]).same_as == ()
-    authority = tmp_path / "constituents.csv"
+    authority = fake_collection.root / "constituents.csv"
     authority.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
     run_agent(fake_collection, "authority", options={"authority": str(authority)})
     run_agent(fake_collection, "fake")

@@ -48,13 +48,30 @@ def test_a_json_body_and_a_get_give_the_same_batch(client: TestClient) -> None:
     assert posted == bare == got
 
 
+#: query shapes that once reached the code as they came (a 500), each with what its refusal names
+MALFORMED = [({"properties": 5}, "query 'q0': 'properties' must be a list"),
+             ({"properties": {"pid": "year", "v": 1900}}, "'properties' must be a list"),
+             ({"properties": [5]}, "'properties' must be a list"),
+             ({"properties": [{"pid": "year", "v": {"a": 1}}]}, "property 'year' needs a year"),
+             ({"properties": [{"pid": "year", "v": "1e400"}]}, "property 'year' needs a year"),
+             ({"properties": [{"pid": ["year"], "v": 1900}]}, "properties take a pid among"),
+             ({"type": [["a"]]}, "query 'q0': 'type' is a type's id or a list of them"),
+             ({"type": {"id": 5}}, "'type' is a type's id"), ({"type": 7}, "'type' is a type's id"),
+             ({"type": [{"id": "ship"}]}, "unknown type 'ship'"),
+             ({"limit": "3"}, "'limit' must be a whole number from 1 to 1000"),
+             ({"limit": True}, "'limit'"), ({"limit": 10**9}, "'limit'"),
+             ({"type_strict": "sometimes"}, "'type_strict' is one of any, all, should"),
+             ({"query": ["x"]}, "needs a non-empty 'query' text")]
+
+
 def test_bad_batches_are_refused_naming_what_is_wrong(client: TestClient) -> None:
     cases = [("not json", "not valid JSON"), (json.dumps([1]), "JSON object"),
              (json.dumps({"q0": {"limit": 3}}), "'q0'"), (json.dumps({"q0": "Anna"}), "'q0'"),
              (json.dumps({"q0": {"query": "Anna", "type": "ship"}}), "unknown type 'ship'"),
              (json.dumps({"q0": {"query": "Anna", "limit": 0}}), "limit"),
              (json.dumps({"q0": {"query": "A", "properties": [{"pid": "height", "v": 3}]}}), "pid"),
-             (json.dumps({f"q{i}": {"query": "A"} for i in range(51)}), "at most 50")]
+             (json.dumps({f"q{i}": {"query": "A"} for i in range(51)}), "at most 50"),
+             *((json.dumps({"q0": {"query": "x", **shape}}), says) for shape, says in MALFORMED)]
     for text, says in cases:
         response = client.post("/reconcile", data={"queries": text})
         assert response.status_code == 422, text

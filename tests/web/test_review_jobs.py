@@ -190,3 +190,15 @@ def _own_pid() -> int:
     import os
 
     return os.getpid()
+
+
+def test_a_job_may_not_name_a_file_outside_the_allowed_folders(
+        cat_app: FastAPI, editor: TestClient, spawned: Worker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VITRINE_BOT__ACCESS_TOKEN", "tok-XYZ")
+    options = {"authority": "/proc/self/environ"}
+    answer = editor.post("/api/jobs", json={"agent": "authority", "options": options})
+    assert answer.status_code in (400, 422) and "outside the folders agents may read" in answer.text
+    page = editor.post("/review/jobs", data={"agent": "entities", "options": "model=/etc\n", "scope": "all"})
+    assert page.status_code == 422 and "outside the folders agents may read" in page.text
+    assert "tok-XYZ" not in answer.text + page.text and spawned.spawned == []
+    assert served(cat_app).catalog.jobs.recent(5) == []

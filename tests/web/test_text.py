@@ -110,3 +110,18 @@ def test_a_page_exports_as_alto_hocr_iiif_and_text(app: FastAPI) -> None:
     prezi3.AnnotationPage(**{k: v for k, v in annotations.items() if k != "@context"})
     public = TestClient(app, raise_server_exceptions=False).get("/iiif/w01/manifest").json()
     assert all("items" in p for p in public["items"][0].get("annotations", []))  # not for the public
+
+
+def test_text_answers_differ_by_who_asks_so_no_shared_cache_keeps_them(app: FastAPI) -> None:
+    editor = staff_client(app, "editor")
+    anonymous = TestClient(app, raise_server_exceptions=False)
+    image = _image(app)
+    for client, url in [(editor, "/text?q=booksellers"), (anonymous, "/text?q=booksellers"),
+                        (editor, f"/text/{image}"), (anonymous, f"/text/{image}"),
+                        (editor, f"/text/{image}/alto"),
+                        (editor, "/api/text?q=printed"), (anonymous, "/api/text?q=printed")]:
+        answer = client.get(url)
+        assert answer.headers["cache-control"] == "private, no-cache", url
+        assert {"Cookie", "Authorization"} <= {v.strip() for v in answer.headers["vary"].split(",")}, url
+    for url in ("/texts", "/ask", "/reconcile", "/search?q=x"):  # the same for everyone: left cacheable
+        assert "private" not in anonymous.get(url).headers.get("cache-control", ""), url

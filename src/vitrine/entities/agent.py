@@ -60,6 +60,7 @@ class EntityAgent(Agent):
     name = "entities"
     target = "record"
     kinds = ("entity",)
+    file_options = ("authority", "model")
 
     def __init__(self, layers: str = "rules", model: str | None = None, authority: str | None = None,
                  collection_names: bool = True, ocr: bool = True) -> None:

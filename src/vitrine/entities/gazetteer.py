@@ -113,7 +113,7 @@ def read_authority(path: Path | str, gazetteer: Gazetteer | None = None,
         with path.open(encoding="utf-8", newline="") as handle:
             for line, name, kind, alternatives in _authority_rows(path, handle, default_type):
                 if kind not in TYPES:
-                    raise EntityError(f"{path}:{line}: unknown type {kind!r}; types: {', '.join(TYPES)}")
+                    raise EntityError(f"{path}:{line}: the type is not one of {', '.join(TYPES)}")
                 gazetteer.add_with_forms(name, kind)
                 for alternative in alternatives:
                     gazetteer.add_with_forms(alternative, kind)

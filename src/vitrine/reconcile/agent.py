@@ -43,6 +43,7 @@ class AuthorityAgent(Agent):
     name = "authority"
     target = "record"
     kinds = ("link",)
+    file_options = ("authority", "altnames")
 
     def __init__(self, authority: str = "", altnames: str = "", columns: Mapping[str, Any] | None = None,
                  service: str = "", type: str = "", limit: int = 1, batch_size: int = 10,

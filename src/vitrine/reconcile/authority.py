@@ -135,7 +135,7 @@ def _year(text: str | None, where: str, column: str) -> int | None:
     try:
         year = int(float(text))
     except ValueError:
-        raise SuggestionError(f"{where}: the {column!r} column holds {text!r}, not a year") from None
+        raise SuggestionError(f"{where}: the {column!r} column does not hold a year") from None
     return year if -3000 <= year <= 2200 else None
 
 
@@ -149,8 +149,8 @@ def _rows(path: Path, needed: Iterable[str]) -> Iterable[tuple[int, dict[str, st
         missing = [c for c in needed if c not in (reader.fieldnames or [])]
         if missing:
             raise SuggestionError(
-                f"{path}, line 1: no column {missing[0]!r} (columns: {', '.join(reader.fieldnames or [])});"
-                " name the columns with the agent's `columns` option")
+                f"{path}, line 1: the header has no column {missing[0]!r}; name the file's columns with"
+                " the agent's `columns` option")  # the header itself is not repeated: it could be anything
         try:
             for row in reader:
                 yield reader.line_num, {k: v or "" for k, v in row.items() if k is not None}

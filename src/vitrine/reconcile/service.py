@@ -33,6 +33,9 @@ PROPERTIES = {"year": "Year of the work (or a year in a person's working life)",
               "birth": "Year of birth", "death": "Year of death"}
 BATCH_SIZE = 50
 MAX_LIMIT = 25
+#: the largest `limit` a query may ask for (answers hold MAX_LIMIT candidates at most)
+MAX_QUERY_LIMIT = 1000
+TYPE_STRICT = ("any", "all", "should")
 _PLACE_TYPES = frozenset({"loc", "place", "location", "gpe"})
 
 
@@ -74,14 +77,45 @@ def parse_batch(text: str) -> dict[str, dict[str, Any]]:
     for name, query in batch.items():
         if not isinstance(query, dict):
             raise ReconcileQueryError(f"query {name!r} must be an object")
-        text = query.get("query", "")
-        if not isinstance(text, str) or not text.strip():
-            raise ReconcileQueryError(f"query {name!r} needs a non-empty 'query' text")
+        _check_query(name, query)
     return batch
+
+
+def _check_query(name: str, query: Mapping[str, Any]) -> None:
+    """The whole shape of one query (the Reconciliation API's): a `ReconcileQueryError` naming the
+    query and field of the first thing wrong."""
+    text = query.get("query", "")
+    if not isinstance(text, str) or not text.strip():
+        raise ReconcileQueryError(f"query {name!r} needs a non-empty 'query' text")
+    given = query.get("type")
+    kinds = given if isinstance(given, list) else [] if given is None else [given]
+    for kind in kinds:
+        ident = kind.get("id") if isinstance(kind, dict) else kind
+        if not isinstance(ident, str):
+            raise ReconcileQueryError(f"query {name!r}: 'type' is a type's id or a list of them, "
+                                      f"each one of {', '.join(TYPES)}")
+    limit = query.get("limit", 5)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_QUERY_LIMIT:
+        raise ReconcileQueryError(
+            f"query {name!r}: 'limit' must be a whole number from 1 to {MAX_QUERY_LIMIT}")
+    props = query.get("properties", [])
+    if not isinstance(props, list) or not all(isinstance(p, dict) and "v" in p for p in props):
+        raise ReconcileQueryError(
+            f"query {name!r}: 'properties' must be a list of {{\"pid\": ..., \"v\": ...}}")
+    strict = query.get("type_strict", "should")
+    if strict not in TYPE_STRICT:
+        raise ReconcileQueryError(f"query {name!r}: 'type_strict' is one of {', '.join(TYPE_STRICT)}")
+    try:
+        _types(given)
+        _properties(props)
+    except ReconcileQueryError as exc:
+        raise ReconcileQueryError(f"query {name!r}: {exc}") from None
 
 
 def reconcile(collection: Collection, batch: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A result batch: candidates with id, name, type, score, match and features for each query."""
+    for name, query in batch.items():
+        _check_query(name, query)
     index = collection_index(collection)
     return {name: {"result": [_candidate(c) for c in _answer(index.authority, q)]}
             for name, q in batch.items()}
@@ -89,9 +123,7 @@ def reconcile(collection: Collection, batch: Mapping[str, Mapping[str, Any]]) ->
 
 def _answer(authority: Authority, q: Mapping[str, Any]) -> list[Candidate]:
     props = _properties(q.get("properties"))
-    limit = q.get("limit", 5)
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ReconcileQueryError(f"limit must be a positive whole number, not {limit!r}")
+    limit = int(q.get("limit", 5))  # checked by parse_batch
     types = _types(q.get("type"))
     query = Query(str(q.get("query") or ""), props.get("birth"), props.get("death"), props.get("year"))
     found = candidates(authority, query, limit=min(limit, MAX_LIMIT) * (4 if types else 1))
@@ -103,7 +135,7 @@ def _answer(authority: Authority, q: Mapping[str, Any]) -> list[Candidate]:
 def _types(given: Any) -> set[str]:
     raw = given if isinstance(given, list) else [given] if given else []
     out = {t.get("id") if isinstance(t, dict) else t for t in raw}
-    unknown = [t for t in out if t not in TYPES]
+    unknown = [t for t in out if not isinstance(t, str) or t not in TYPES]
     if unknown:
         raise ReconcileQueryError(f"unknown type {unknown[0]!r}; types: {', '.join(TYPES)}")
     return {str(t) for t in out}
@@ -112,14 +144,17 @@ def _types(given: Any) -> set[str]:
 def _properties(given: Any) -> dict[str, int]:
     out: dict[str, int] = {}
     for prop in given or []:
-        if not isinstance(prop, dict) or prop.get("pid") not in PROPERTIES:
-            raise ReconcileQueryError(f"properties take a pid among {', '.join(PROPERTIES)}, not {prop!r}")
+        pid = prop.get("pid") if isinstance(prop, dict) else None
+        if not isinstance(pid, str) or pid not in PROPERTIES:
+            raise ReconcileQueryError(f"properties take a pid among {', '.join(PROPERTIES)}")
         value = prop.get("v")
         value = value[0] if isinstance(value, list) and value else value
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ReconcileQueryError(f"property {pid!r} needs a year (text or a number)")
         try:
-            out[prop["pid"]] = int(str(value).strip()[:4])
+            out[pid] = int(str(value).strip()[:4])
         except ValueError:
-            raise ReconcileQueryError(f"property {prop['pid']!r} needs a year, not {value!r}") from None
+            raise ReconcileQueryError(f"property {pid!r} needs a year, not {str(value)[:40]!r}") from None
     return out
 
 

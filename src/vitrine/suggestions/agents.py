@@ -96,6 +96,9 @@ class Agent(ABC):
     name: ClassVar[str]
     target: ClassVar[Literal["record", "image"]] = "record"
     kinds: ClassVar[tuple[str, ...]] = ()
+    #: the options that name a file or folder the agent reads: a job may only name one inside the
+    #: folders agents may read (`vitrine.suggestions.files`), checked before the agent is built
+    file_options: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def info(self) -> AgentInfo:

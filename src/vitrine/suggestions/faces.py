@@ -26,6 +26,7 @@ class FaceAgent(Agent):
     name = "faces"
     target = "image"
     kinds = ("face",)
+    file_options = ("model",)
 
     def __init__(self, detector: str = "", min_score: float | None = None, size: int = 640,
                  model: str = "", max_faces: int = 50) -> None:

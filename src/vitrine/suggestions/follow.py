@@ -17,6 +17,7 @@ from vitrine.catalog.jobs import Job
 from vitrine.collection import Collection
 from vitrine.errors import SuggestionError, VitrineError
 from vitrine.suggestions.agents import create_agent
+from vitrine.suggestions.files import checked_options
 from vitrine.suggestions.run import Scope, create_job, run_job
 
 RunJob = Callable[[Collection, int], Job]
@@ -40,8 +41,9 @@ def followed(collection: Collection) -> list[dict[str, Any]]:
 def follow(collection: Collection, agent: str, options: dict[str, Any] | None = None, *, actor: str,
            address: str = "") -> None:
     """Run `agent` with `options` after every import (an agent may follow with several sets of
-    options: one concept each, say). An unknown agent or option is refused now."""
-    create_agent(agent, options)
+    options: one concept each, say). An unknown agent or option, or a file option outside the
+    folders agents may read (`vitrine.suggestions.files`), is refused now."""
+    create_agent(agent, checked_options(collection.root, agent, options))
     entry = {"agent": agent, "options": dict(options or {})}
     kept = [f for f in collection.config.follow if f != entry]
     catalog = collection.catalog

@@ -24,6 +24,7 @@ from vitrine.errors import AgentError, JobError, RecordNotFound, SuggestionError
 from vitrine.jobs import ProgressCallback, Reporter
 from vitrine.jobs.worker import settle
 from vitrine.suggestions.agents import Agent, Item, Proposal, create_agent
+from vitrine.suggestions.files import checked_options
 from vitrine.suggestions.values import check_kind, check_region, check_value, label_of
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,9 @@ class Scope:
 def create_job(catalog: Catalog, agent: str, *, options: dict[str, Any] | None = None,
                scope: Scope = Scope(), actor: str = "", address: str = "") -> Job:
     """A queued job for `agent`, checked first: an unknown agent, option or record is refused now,
-    not in the worker. Audited as `job.create`."""
+    not in the worker; a file option outside the folders agents may read is refused
+    (`vitrine.suggestions.files`). Audited as `job.create`."""
+    options = checked_options(catalog.path.parent, agent, options)
     create_agent(agent, options)
     scope.record_ids(catalog)
     with catalog.transaction():
@@ -95,7 +98,7 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     job = catalog.jobs.get(job_id)
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
-    agent = create_agent(job.agent, job.options)
+    agent = create_agent(job.agent, checked_options(collection.root, job.agent, job.options))
     try:
         agent.prepare(collection)
     except VitrineError as exc:  # a missing concept or model: the job cannot start

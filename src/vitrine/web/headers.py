@@ -1,4 +1,5 @@
-"""Headers on every response: a Content-Security-Policy the pages satisfy, CORS for IIIF, Vary for records.
+"""Headers on every response: a Content-Security-Policy the pages satisfy, CORS for IIIF, Vary for records
+and for the pages that differ for staff.
 
 The pages load scripts and styles from /static only (no inline script, no style attribute), so
 the policy can forbid everything else. Images may come from museum servers (a record's remote
@@ -40,6 +41,10 @@ RECONCILE_PREFIX = "/reconcile"
 #: URLs whose answer depends on the Accept header (a record: HTML, or Linked Art JSON-LD), errors included,
 #: and on who asks (staff see account names and unreviewed suggestions there): never shared by caches
 NEGOTIATED_PREFIXES = ("/records/", "/api/records/")
+#: URLs (and all below them) whose answer depends on who asks: staff see machine-read text not yet
+#: reviewed, visitors do not. `/ask` and `/reconcile` answer everyone alike (no account is read there;
+#: `/api/ask` is `no-store` already), so they need neither.
+PERSONAL_PATHS = ("/text", "/api/text")
 DOCS_PATHS = ("/api/docs", "/api/docs/oauth2-redirect")
 
 
@@ -75,8 +80,9 @@ class SecurityHeaders:
                 headers.setdefault("Content-Security-Policy", DOCS_CSP if path in DOCS_PATHS else CSP)
                 if cors:
                     headers["Access-Control-Allow-Origin"] = "*"
-                if path.startswith(NEGOTIATED_PREFIXES):
-                    for name in ("Accept", "Cookie", "Authorization"):
+                negotiated = path.startswith(NEGOTIATED_PREFIXES)
+                if negotiated or _under(path, PERSONAL_PATHS):
+                    for name in ("Accept", "Cookie", "Authorization")[0 if negotiated else 1:]:
                         headers.add_vary_header(name)
                     if "cache-control" not in headers:
                         headers["Cache-Control"] = "private, no-cache"
@@ -85,6 +91,11 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    """Whether `path` is one of `roots` or below one (`/text/3`, not `/texts`)."""
+    return any(path == root or path.startswith(root + "/") for root in roots)
 
 
 def _secure_cookies(headers: MutableHeaders) -> None:
