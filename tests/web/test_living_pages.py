@@ -30,7 +30,7 @@ def app_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Test
                                          images=[ImageRef(str(path))]))
     collection.close()
     fast = functools.partial(make_living, landmarker="fake", speech=False, size=128)
-    monkeypatch.setattr("vitrine.web.routes.living.make_living", fast)
+    monkeypatch.setattr("vitrine.living.make.make_living", fast)
     app = create_app(make_settings(tmp_path), tmp_path / "coll")
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
@@ -86,7 +86,7 @@ def test_a_work_without_a_face_gets_a_clear_error(app_client: TestClient,
         DlibLandmarker().describe()
     except LivingUnavailable as exc:
         pytest.skip(f"dlib's 68-point landmark model is not installed (the faces extra): {exc}")
-    monkeypatch.setattr("vitrine.web.routes.living.make_living",
+    monkeypatch.setattr("vitrine.living.make.make_living",
                         functools.partial(make_living, speech=False, size=256))
     editor = staff_client(app_client.app, "editor")  # type: ignore[arg-type]
     refused = editor.post("/living/make/p2", headers={"Accept": "text/html"})

@@ -15,7 +15,6 @@ from starlette.concurrency import run_in_threadpool
 
 from vitrine.accounts import Permission, Principal
 from vitrine.living import store
-from vitrine.living.make import make_living
 from vitrine.web.auth import Allowed, PrincipalDep, client_address
 from vitrine.web.deps import CollectionDep, RateLimited, SettingsDep, TemplatesDep
 from vitrine.web.security import read_form
@@ -49,6 +48,8 @@ def living_media(name: str, collection: CollectionDep, who: PrincipalDep) -> Res
 @router.post("/living/make/{identifier:path}", dependencies=[Allowed(Permission.CATALOGUE)])
 def make(request: Request, identifier: str, collection: CollectionDep, who: PrincipalDep) -> Response:
     """Bring a record's portrait to life (a few seconds, inline) and show it on the record's page."""
+    from vitrine.living.make import make_living  # OpenCV and the renderer: loaded on first use
+
     make_living(collection, identifier, actor=who.name, address=client_address(request))
     return RedirectResponse(f"/records/{quote(identifier)}#living", status_code=303)
 

@@ -18,7 +18,7 @@ from vitrine.accounts import Permission
 from vitrine.catalog.ocr import TextHit
 from vitrine.ocr.search import FORMATS, export_page, page_text, search_text
 from vitrine.web.auth import Allowed, PrincipalDep
-from vitrine.web.deps import CollectionDep, RateLimited, TemplatesDep
+from vitrine.web.deps import CollectionDep, ImageIdPath, RateLimited, TemplatesDep
 from vitrine.web.provenance import sees_proposed
 from vitrine.web.schemas.errors import API_ERRORS
 from vitrine.web.schemas.text import TextHitPublic, TextSearchPublic
@@ -54,7 +54,7 @@ def text_search_page(request: Request, templates: TemplatesDep, collection: Coll
 
 
 @pages.get("/text/{image_id}", response_class=HTMLResponse)
-def text_page(request: Request, image_id: int, templates: TemplatesDep, collection: CollectionDep,
+def text_page(request: Request, image_id: ImageIdPath, templates: TemplatesDep, collection: CollectionDep,
               who: PrincipalDep, q: QueryText = "") -> Response:
     image = collection.catalog.image(image_id)
     shown = page_text(collection, image.identifier, image_id, q, proposed=sees_proposed(who, collection))
@@ -64,7 +64,7 @@ def text_page(request: Request, image_id: int, templates: TemplatesDep, collecti
 
 
 @pages.get("/text/{image_id}/{fmt}")
-def text_export(request: Request, image_id: int, fmt: str, collection: CollectionDep,
+def text_export(request: Request, image_id: ImageIdPath, fmt: str, collection: CollectionDep,
                 who: PrincipalDep) -> Response:
     image = collection.catalog.image(image_id)
     document, media_type = export_page(collection, image.identifier, image_id, fmt,
