@@ -117,7 +117,8 @@ def test_the_cli_names_the_work_or_says_no_match(collection: Collection, tmp_pat
     body = json.loads(result.output)
     assert result.exit_code == 0 and body["matched"] is False and body["method"] == "local"
     assert body["works"] == []
-    result = runner.invoke(cli, ["recognize", str(collection.root), str(seen), "--json"], catch_exceptions=False)
+    result = runner.invoke(cli, ["recognize", str(collection.root), str(seen), "--json"],
+                           catch_exceptions=False)
     works = json.loads(result.output)["works"]
     assert [w["identifier"] for w in works] == ["r5"] and len(works[0]["quad"]) == 4
     result = runner.invoke(cli, ["recognize", str(collection.root), str(seen), "--candidates", "0"])
@@ -156,7 +157,9 @@ def test_the_pruned_search_finds_what_verifying_everything_finds(collection: Col
         assert new.record.identifier == old.record.identifier == f"r{seed + 2}"
 
 
-def test_the_photo_is_not_embedded_for_recognition(collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_photo_is_not_embedded_for_recognition(
+    collection: Collection, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from vitrine.visitor import recognize
 
     def refuse(*_: object) -> None:

@@ -450,17 +450,18 @@ def _occlude(photo: NDArray[np.float32], quad: Quad, share: float,
     head = share * (x1 - x0) / 2.6  # the shoulders are about 2.6 heads wide
     cx = rng.uniform(x0 + head, x1 - head) if x1 - x0 > 2 * head else (x0 + x1) / 2
     top = y0 + (y1 - y0) * rng.uniform(0.35, 0.65)  # the top of the head
-    mask = np.zeros((h, w), np.float32)
+    mask: NDArray[np.float32] = np.zeros((h, w), np.float32)
     centre = (round(cx), round(top + head * 1.2))
     cv2.ellipse(mask, centre, (round(head * 0.8), round(head * 1.2)), 0, 0, 360, 1.0, -1)
     neck = top + head * 2.2
     shoulders = neck + head * 1.6
-    cv2.ellipse(mask, (round(cx), round(shoulders)), (round(head * 1.3), round(head * 1.6)), 0, 180, 360, 1.0, -1)
+    axes = (round(head * 1.3), round(head * 1.6))
+    cv2.ellipse(mask, (round(cx), round(shoulders)), axes, 0, 180, 360, 1.0, -1)
     cv2.rectangle(mask, (round(cx - head * 1.3), round(shoulders)), (round(cx + head * 1.3), h), 1.0, -1)
-    mask = cv2.GaussianBlur(mask, (0, 0), max(1.0, head * 0.05))[..., None]
+    soft = np.asarray(cv2.GaussianBlur(mask, (0, 0), max(1.0, head * 0.05)), np.float32)[..., None]
     tone = np.array(rng.uniform(15, 70, 3), np.float32)  # hair and a dark coat, lit from behind
-    texture = 1 + 0.15 * _smooth_noise(rng, (h, w), 24)[..., None]
-    out: NDArray[np.float32] = photo * (1 - mask) + tone * texture * mask
+    texture = (1 + 0.15 * _smooth_noise(rng, (h, w), 24)[..., None]).astype(np.float32)
+    out: NDArray[np.float32] = photo * (1 - soft) + tone * texture * soft
     return out
 
 

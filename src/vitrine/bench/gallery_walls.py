@@ -70,8 +70,11 @@ def wall_photo(artworks: Sequence[Image.Image], rng: np.random.Generator, d: Dis
         boxes.append((float(x + inset), float(y + inset), float(x + inset + w), float(y + inset + h)))
         x += framed.width + gap
     if rng.random() < d.label:
-        _label(layer, alpha, round(boxes[-1][2]) + gap // 6, round(boxes[-1][3]) - 40, max(40, _WORK_SIDE // 6), rng)
-    union = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        x0, y1 = round(boxes[-1][2]) + gap // 6, round(boxes[-1][3]) - 40
+        _label(layer, alpha, x0, y1, max(40, _WORK_SIDE // 6), rng)
+    corners = np.array(boxes)
+    union = (float(corners[:, 0].min()), float(corners[:, 1].min()), float(corners[:, 2].max()),
+             float(corners[:, 3].max()))
     size = _photo_size(rng, d)
     size = (max(size), min(size))  # a wall is photographed in landscape
     homography, _, _ = _camera(layer.size, union, size, rng, d)
@@ -87,7 +90,8 @@ def bare_wall_photo(rng: np.random.Generator, d: Distortions = WALL) -> WallPhot
     side = _WORK_SIDE
     layer = Image.new("RGB", (side * 3, side * 2))
     alpha = Image.new("L", layer.size, 0)
-    _label(layer, alpha, round(side * rng.uniform(0.8, 1.8)), round(side * rng.uniform(0.6, 1.2)), side // 3, rng)
+    x, y = round(side * rng.uniform(0.8, 1.8)), round(side * rng.uniform(0.6, 1.2))
+    _label(layer, alpha, x, y, side // 3, rng)
     box = (side * 0.5, side * 0.4, side * 2.5, side * 1.6)
     size = _photo_size(rng, d)
     homography, _, _ = _camera(layer.size, box, size, rng, replace(d, min_visible=0.0))

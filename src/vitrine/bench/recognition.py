@@ -301,7 +301,8 @@ def table(report: Report) -> str:
         f"{'prec':>5} {'aimed':>5} {'p50 ms':>7} {'p95 ms':>7}"]
     for r in report.rows:
         lines.append(
-            f"{r.family:<15} {r.variant:<11} {r.photos:>6} {r.outsiders:>4} {r.recall:>6.3f} {r.no_match:>8.3f} "
+            f"{r.family:<15} {r.variant:<11} {r.photos:>6} {r.outsiders:>4} {r.recall:>6.3f} "
+            f"{r.no_match:>8.3f} "
             f"{r.wrong:>5} {r.precision:>5.3f} {r.aimed_first:>5.3f} {r.p50_ms:>7.0f} {r.p95_ms:>7.0f}")
     lines += ["", "phone photos (1800 px and up), from the uploaded bytes to the answer, one thread:"]
     lines += [f"  {k:<11} p50 {v['p50']:.0f} ms, p95 {v['p95']:.0f} ms ({v['photos']:.0f} photos)"
@@ -325,7 +326,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-words", type=int, default=4096, help="visual vocabulary size cap")
     parser.add_argument("--max-false-accept", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workdir", type=Path, default=None, help="keep the collection here (reused by a later run with the same --limit and --seed)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep the collection here (a later run with the same --limit and --seed "
+                             "reuses it)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     check_choices(parser, "families", args.families, list(ALL_FAMILIES))

@@ -8,7 +8,7 @@ recogniser's ordering, `visitor.recognize.aim`), None when no collection work is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,13 +71,16 @@ def bare(seed: int, i: int) -> Shot:
 
 
 def shots(data: Path, family: str, inside: Sequence[tuple[dict[str, str], int]],
-          outside: Sequence[dict[str, str]], seed: int, pool: Sequence[tuple[dict[str, str], int]]) -> list[Shot]:
+          outside: Sequence[dict[str, str]], seed: int,
+          pool: Sequence[tuple[dict[str, str], int]]) -> list[Shot]:
     """Photos of `family`: one per work of `inside` and of `outside` (walls: as many, drawn from `pool`)."""
     if family == "wall":
         return [wall(data, pool, outside or [r for r, _ in pool], seed, i) for i in range(len(inside))]
     if family == "bare-wall":
         return [bare(seed, i) for i in range(len(outside))]
-    make: Callable[[dict[str, str], int | None, int], Shot] = (
-        lambda row, image_id, i: single(data, row, image_id, family, seed, i))
+
+    def make(row: dict[str, str], image_id: int | None, i: int) -> Shot:
+        return single(data, row, image_id, family, seed, i)
+
     return ([make(row, image_id, i) for i, (row, image_id) in enumerate(inside)]
             + [make(row, None, len(inside) + i) for i, row in enumerate(outside)])

@@ -75,7 +75,8 @@ def _update_local(coll: Collection, workers: int | None) -> int:
         return 0
     with progress_bar(f"local features of {coll.name}", "image") as progress:
         report = index_regions(coll, workers=workers, progress=progress)
-    click.echo(f"local features: {report.added} images added, {report.removed} removed, {report.failed} failed")
+    click.echo(f"local features: {report.added} images added, {report.removed} removed, "
+               f"{report.failed} failed")
     for location, reason in report.errors:
         click.echo(f"  failed: {location}: {reason}", err=True)
     return report.failed

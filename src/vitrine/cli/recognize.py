@@ -17,7 +17,8 @@ from vitrine.visitor.recognize import Recognition
 @click.argument("photo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--candidates", type=click.IntRange(1, 500), default=use_case.DEFAULT_CANDIDATES,
               show_default=True, help="Images the global search shortlists (with --global-only).")
-@click.option("--max-works", type=click.IntRange(1, 20), default=use_case.DEFAULT_MAX_WORKS, show_default=True,
+@click.option("--max-works", type=click.IntRange(1, 20), default=use_case.DEFAULT_MAX_WORKS,
+              show_default=True,
               help="The most works reported in one photo (a whole wall).")
 @click.option("--min-inliers", type=click.IntRange(4, 10_000), default=use_case.DEFAULT_MIN_INLIERS,
               show_default=True, help="Verified matches needed to call it a match (calibrated default).")
@@ -86,5 +87,6 @@ def show(result: Recognition) -> None:
         click.echo(f"  where in the photo: {corners}")
     for other in result.works[1:]:
         corners = "  ".join(f"({x:.0f}, {y:.0f})" for x, y in other.quad)
-        click.echo(f"Also in the photo: {other.record.title or 'an untitled work'} ({other.record.identifier}), "
+        title = other.record.title or "an untitled work"
+        click.echo(f"Also in the photo: {title} ({other.record.identifier}), "
                    f"{other.inliers} verified matches, at {corners}")

@@ -191,7 +191,7 @@ class LocalIndex:
         alive = np.ones(len(q), bool)
         found: list[Verification] = []
         for _ in range(max_works):
-            taken = np.isin(pairs.row, [self._row(h.image_id) for h in found])
+            taken = np.isin(pairs.row, np.array([self._row(h.image_id) for h in found], np.int64))
             best = self._best(q, pairs.take(alive[pairs.query] & ~taken), min_inliers, shortlist, prune, vote)
             if best is None:
                 break
@@ -224,7 +224,8 @@ class LocalIndex:
             if prune and best is not None and bound[row] <= best.inliers:
                 break
             hit = self._verify_one(q, pairs.take(np.arange(lo, hi)), row, _frame(q), "homography", vote=vote)
-            if hit is not None and hit.inliers >= min_inliers and (best is None or hit.inliers > best.inliers):
+            better = hit is not None and (best is None or hit.inliers > best.inliers)
+            if hit is not None and better and hit.inliers >= min_inliers:
                 best = Verification(hit.image_id, hit.inliers, hit.transform, hit.region, hit.quad,
                                     float(scores[row]), hit.coverage)
         return best
@@ -430,8 +431,10 @@ def consistent(query: NDArray[np.float32], stored: NDArray[np.float32]) -> NDArr
     octave = np.clip(np.floor(ratio + _OCTAVE_BINS / 2), 0, _OCTAVE_BINS - 1).astype(np.int64)
     votes = np.zeros((_ANGLE_BINS, _OCTAVE_BINS + 2), np.int64)
     np.add.at(votes, (turn, octave + 1), 1)
-    window = sum(np.roll(votes, a, axis=0)[:, 1 + o:_OCTAVE_BINS + 1 + o]
-                 for a in (-1, 0, 1) for o in (-1, 0, 1))
+    window = np.zeros((_ANGLE_BINS, _OCTAVE_BINS), np.int64)
+    for a in (-1, 0, 1):
+        for o in (-1, 0, 1):
+            window += np.roll(votes, a, axis=0)[:, 1 + o:_OCTAVE_BINS + 1 + o]
     peak_turn, peak_octave = np.unravel_index(int(np.argmax(window)), window.shape)
     near_turn = np.minimum((turn - peak_turn) % _ANGLE_BINS, (peak_turn - turn) % _ANGLE_BINS) <= 1
     return np.asarray(near_turn & (np.abs(octave - peak_octave) <= 1))
@@ -441,7 +444,9 @@ def _frame(q: Quantised) -> Box:
     return (0.0, 0.0, float(q.image_size[0]), float(q.image_size[1]))
 
 
-def photo_quad(size: tuple[int, int], transform: NDArray[np.float64]) -> tuple[tuple[float, float], ...] | None:
+def photo_quad(
+    size: tuple[int, int], transform: NDArray[np.float64],
+) -> tuple[tuple[float, float], ...] | None:
     """A stored image's corners (top-left, top-right, bottom-right, bottom-left) mapped into the
     query through the inverse of `transform` (query -> image); None when degenerate."""
     try:

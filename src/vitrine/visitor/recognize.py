@@ -171,7 +171,8 @@ def recognize_photo(
             back in its pixels.
     """
     pipe = pipeline or Pipeline()
-    pipe = replace(pipe, query_side=query_side or pipe.query_side, shortlist=pipe.shortlist if bow is None else bow)
+    pipe = replace(pipe, query_side=query_side or pipe.query_side,
+                   shortlist=pipe.shortlist if bow is None else bow)
     if candidates < 1 or min_inliers < 1 or pipe.query_side < 64:
         raise RecognitionError("candidates and min_inliers must be 1 or more, query_side 64 or more")
     if method != "global" and local is None:

@@ -44,5 +44,6 @@ class RecognitionPublic(BaseModel):
     timings_ms: TimingsPublic
     note: str | None = Field(None, description="why the answer is less reliable than usual, if it is")
     works: list[WorkFoundPublic] = Field(
-        default_factory=list, description="every collection work recognised in the photo, the one the "
-                                          "visitor aimed at (largest and most central) first; `record` is the first")
+        default_factory=list,
+        description="every collection work recognised in the photo, the one the visitor aimed at "
+                    "(largest and most central) first; `record` is the first")
