@@ -178,3 +178,28 @@ def test_quads_come_back_in_the_original_photos_pixels(collection: Collection) -
     result = recognize_photo(collection, half, original_size=shot.image.size)
     assert result.photo_size == shot.image.size and result.quad is not None
     assert np.abs(np.array(result.quad) - shot.quad).max() < 0.03 * max(shot.image.size)
+
+
+def test_an_imported_work_is_recognised_when_indexing_ends_and_a_deleted_one_no_more(
+    tmp_path: Path,
+) -> None:
+    from vitrine.cli.index import run_indexing
+    from vitrine.records import ImageRef, Record
+    from vitrine.settings import Settings
+
+    coll = build(tmp_path, local=True)
+    try:
+        path = tmp_path / "late.png"
+        textured(42).save(path)
+        coll.catalog.upsert(Record(identifier="late", title="Late", images=[ImageRef(location=str(path))]))
+        photo = family_photo(textured(42), "mild", 1).image
+        assert not recognize_photo(coll, photo).matched  # not indexed yet
+        assert run_indexing(coll, Settings()) == 0  # what every import ends with
+        result = recognize_photo(coll, photo)
+        assert result.record is not None and result.record.identifier == "late"
+        coll.catalog.delete_record("late")
+        assert not recognize_photo(coll, photo).matched  # a deleted record is never answered
+        run_indexing(coll, Settings())
+        assert len(coll.local_index()) == 10  # and its features are gone from the index
+    finally:
+        coll.close()
