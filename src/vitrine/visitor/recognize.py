@@ -44,8 +44,10 @@ Point = tuple[float, float]
 #: unknown works answered "no match" (docs/recognition.md)
 DEFAULT_MIN_INLIERS = 12
 DEFAULT_CANDIDATES = 30
-#: the photo's long side for feature extraction: phone photos are bigger than needed
-DEFAULT_QUERY_SIDE = 1024
+#: the photo's long side for feature extraction: phone photos are far bigger than needed (SIFT
+#: doubles it for its first octave); 640 px recognised as much as 800 and 1024 px on photos of the
+#: calibration seed, 2.4 times faster than 1024 (docs/recognition.md)
+DEFAULT_QUERY_SIDE = 640
 #: the most works reported in one photo (a wall seen whole)
 DEFAULT_MAX_WORKS = 5
 
@@ -60,7 +62,9 @@ class Pipeline:
     upper bound on inliers and stop when no candidate left can win (`LocalIndex.find_works`);
     False: verify every shortlisted image (the pipeline before issue 15). max_works: works
     reported in one photo, found one after another. vote: before RANSAC, keep the tentative
-    matches that agree on rotation and scale (`local.index.consistent`).
+    matches that agree on rotation and scale (`local.index.consistent`). stretch: spread the
+    photo's grey levels over the whole range first (a dim photo has too little contrast for SIFT's
+    fixed detection threshold).
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -70,10 +74,12 @@ class Pipeline:
     max_works: int = DEFAULT_MAX_WORKS
     max_features: int = 2000
     vote: bool = True
+    stretch: bool = True
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
-BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1)
+BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
+                    vote=False, stretch=False)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -245,7 +251,8 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
     """Every work verified in the photo (`LocalIndex.find_works`), the aimed one first."""
     from vitrine.local.features import extract
 
-    features = extract(photo, max_side=pipe.query_side, max_features=pipe.max_features)
+    grey = stretch(photo.convert("L")) if pipe.stretch else photo
+    features = extract(grey, max_side=pipe.query_side, max_features=pipe.max_features)
     hits = local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
                             shortlist=pipe.shortlist, prune=True, vote=pipe.vote)
     found = []
@@ -256,6 +263,16 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
                                round(hit.coverage, 3)))
     found.sort(key=lambda f: -f.aim)
     return found
+
+
+def stretch(grey: Image.Image) -> Image.Image:
+    """Grey levels from the 1st to the 99th percentile spread linearly over 0-255."""
+    pixels = np.asarray(grey)
+    lo, hi = np.percentile(pixels[::4, ::4], (1, 99))
+    if hi - lo < 1:
+        return grey
+    table = np.clip((np.arange(256) - lo) * 255 / (hi - lo), 0, 255).astype(np.uint8)
+    return Image.fromarray(table[pixels])
 
 
 def aim(quad: Sequence[Point], size: tuple[int, int]) -> float:
