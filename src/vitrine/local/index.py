@@ -175,7 +175,7 @@ class LocalIndex:
 
     def find_works(
         self, query: LocalFeatures | Quantised, *, min_inliers: int, max_works: int = 1,
-        shortlist: int = 30, prune: bool = True, vote: bool = True,
+        shortlist: int = 30, prune: bool = True, vote: bool = True, max_postings: int | None = None,
     ) -> list[Verification]:
         """Every stored image found in `query`, one after another: the image with the most verified
         inliers, then again with the query features inside where it lies in the photo left out.
@@ -184,9 +184,14 @@ class LocalIndex:
         features with a tentative match in them) and stops as soon as no remaining candidate can
         beat the best so far or reach `min_inliers`: the same winner, for far fewer RANSAC fits.
         `vote` keeps only the tentative matches that agree on rotation and scale (`consistent`)
-        before RANSAC. Each hit's `quad` is the image's corners mapped into the query's pixels.
+        before RANSAC. `max_postings` bounds the inverted-file entries read: the query features of
+        the rarest words are kept until their postings reach it (a large collection makes common
+        words' postings long, and they say little). Each hit's `quad` is the image's corners
+        mapped into the query's pixels.
         """
         q, _ = self._prepare(query, None)
+        if max_postings is not None:
+            q = self._rarest(q, max_postings)
         pairs = self._pairs(q, None)
         alive = np.ones(len(q), bool)
         found: list[Verification] = []
@@ -202,6 +207,15 @@ class LocalIndex:
                                       best.score, best.coverage))
             alive &= ~inside_quad(q.keypoints[:, :2], np.array(quad))
         return found
+
+    def _rarest(self, q: Quantised, max_postings: int) -> Quantised:
+        """The query features of the rarest words, as many as `max_postings` postings allow."""
+        lengths = self._word_start[q.words + 1] - self._word_start[q.words]
+        if int(lengths.sum()) <= max_postings:
+            return q
+        order = np.argsort(lengths, kind="stable")
+        keep = np.sort(order[np.cumsum(lengths[order]) <= max_postings])
+        return Quantised(q.words[keep], q.signatures[keep], q.keypoints[keep], q.image_size)
 
     def _best(self, q: Quantised, pairs: _Pairs, min_inliers: int, shortlist: int, prune: bool,
               vote: bool) -> Verification | None:

@@ -64,7 +64,8 @@ class Pipeline:
     reported in one photo, found one after another. vote: before RANSAC, keep the tentative
     matches that agree on rotation and scale (`local.index.consistent`). stretch: spread the
     photo's grey levels over the whole range first (a dim photo has too little contrast for SIFT's
-    fixed detection threshold).
+    fixed detection threshold). max_postings: inverted-file entries read at most, the rarest
+    words' first (None: all); it only bites on large collections (docs/recognition.md).
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -75,11 +76,12 @@ class Pipeline:
     max_features: int = 2000
     vote: bool = True
     stretch: bool = True
+    max_postings: int | None = 2_000_000
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
 BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
-                    vote=False, stretch=False)
+                    vote=False, stretch=False, max_postings=None)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -254,7 +256,8 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
     grey = stretch(photo.convert("L")) if pipe.stretch else photo
     features = extract(grey, max_side=pipe.query_side, max_features=pipe.max_features)
     hits = local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
-                            shortlist=pipe.shortlist, prune=True, vote=pipe.vote)
+                            shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
+                            max_postings=pipe.max_postings)
     found = []
     for hit in hits:
         record = _record_of(collection, hit.image_id)
