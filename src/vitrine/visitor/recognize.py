@@ -48,6 +48,8 @@ DEFAULT_CANDIDATES = 30
 #: doubles it for its first octave); 640 px recognised as much as 800 and 1024 px on photos of the
 #: calibration seed, 2.4 times faster than 1024 (docs/recognition.md)
 DEFAULT_QUERY_SIDE = 640
+#: a photo whose grey levels span less than this share of the range is stretched (`stretch`)
+_DIM = 0.4
 #: the most works reported in one photo (a wall seen whole)
 DEFAULT_MAX_WORKS = 5
 
@@ -268,11 +270,13 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
     return found
 
 
-def stretch(grey: Image.Image) -> Image.Image:
-    """Grey levels from the 1st to the 99th percentile spread linearly over 0-255."""
+def stretch(grey: Image.Image, dim: float = _DIM) -> Image.Image:
+    """A dim photo's grey levels, 1st to 99th percentile, spread linearly over 0-255; a photo whose
+    levels already span more than `dim` of the range is left alone (stretching it would only
+    raise its noise into features that crowd out the work's)."""
     pixels = np.asarray(grey)
     lo, hi = np.percentile(pixels[::4, ::4], (1, 99))
-    if hi - lo < 1:
+    if hi - lo < 1 or hi - lo > dim * 255:
         return grey
     table = np.clip((np.arange(256) - lo) * 255 / (hi - lo), 0, 255).astype(np.uint8)
     return Image.fromarray(table[pixels])
