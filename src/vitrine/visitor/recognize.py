@@ -1,19 +1,20 @@
-"""Recognise the artwork in a visitor's photo: global shortlist, local-feature verification.
+"""Recognise every collection work in a visitor's photo, verified with local features.
 
-A phone photo shows the work in perspective, in its frame, on a wall, with glare and blur, and
-sometimes only part of it. The global embedder alone confuses such a photo with look-alikes, so:
+A phone photo shows the work in perspective, in its frame, on a wall, with glare and blur,
+sometimes small, dim, behind another visitor, or beside other works. With a local index (the
+default `Pipeline`, docs/recognition.md):
 
-1. global stage: the photo's vector against the collection's vector index gives the `candidates`
-   most similar images (cheap: a few milliseconds);
-2. local stage: RootSIFT features of the photo; the local index's bag-of-words search adds its own
-   shortlist (it finds works the global vector missed, e.g. under heavy cropping), and every
-   shortlisted image is verified geometrically (RANSAC) against the photo;
-3. decision: the image with the most verified inliers wins when it has at least `min_inliers`
-   (chosen on synthetic gallery photos of public-art, docs/recognition.md); otherwise the answer is
-   "no match", a normal result rather than an error.
+1. the photo's RootSIFT features (640 px, grey levels stretched when dim), quantised;
+2. `LocalIndex.find_works`: a bag-of-words shortlist, verified in order of an upper bound on the
+   inliers (stopping when no candidate can win), each after a rotation-and-scale vote, with a
+   RANSAC homography; the best work's outline is cut out of the photo and the search runs again;
+3. every work with at least `min_inliers` verified inliers, the one the visitor aimed at (largest
+   and most central, `aim`) first; none is "no match", a normal result rather than an error.
 
-A collection without a local index still gets an answer from the global stage alone, accepted
-when its cosine reaches the embedder's `match_threshold`, and the result says so (`method`).
+`BASELINE` is the pipeline before issue 15 (global and bag-of-words shortlists, every candidate
+verified, one work). A collection without a local index still gets an answer from the global
+stage alone, accepted when its cosine reaches the embedder's `match_threshold`, and the result
+says so (`method`).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ log = logging.getLogger(__name__)
 
 Method = Literal["local", "global"]
 Point = tuple[float, float]
-#: verified inliers a match needs: on public-art gallery photos, recall@1 0.955 and 99% of
-#: unknown works answered "no match" (docs/recognition.md)
+#: verified inliers a match needs: above every threshold the recognition bench calibrated
+#: (6-7 on public-art photos), for a margin (docs/recognition.md)
 DEFAULT_MIN_INLIERS = 12
 DEFAULT_CANDIDATES = 30
 #: the photo's long side for feature extraction: phone photos are far bigger than needed (SIFT
