@@ -366,15 +366,6 @@ def _record_of(collection: Collection, image_id: int) -> Record | None:
 
 def _quad(size: tuple[int, int], transform: NDArray[np.float64] | None) -> tuple[Point, ...] | None:
     """The matched image's corners mapped into the photo (the inverse of photo -> image)."""
-    if transform is None:
-        return None
-    try:
-        inverse = np.linalg.inv(transform)
-    except np.linalg.LinAlgError:
-        return None
-    w, h = size
-    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ inverse.T
-    if np.any(np.abs(corners[:, 2]) < 1e-9):
-        return None
-    xy = corners[:, :2] / corners[:, 2:]
-    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in xy)
+    from vitrine.local.index import photo_quad
+
+    return None if transform is None else photo_quad(size, transform)
