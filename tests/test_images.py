@@ -109,6 +109,23 @@ def test_exif_orientation_is_applied(hostile: dict[str, Path]) -> None:
     assert original_size(hostile["exif_rotated.jpg"].read_bytes()) == (20, 40)
 
 
+def test_decode_gray_reduces_a_jpeg_while_decoding_and_keeps_it_upright(hostile: dict[str, Path]) -> None:
+    import io
+
+    from vitrine.images import decode_gray
+
+    grey, size = decode_gray(hostile["exif_rotated.jpg"].read_bytes(), "r.jpg", max_side=64)
+    assert grey.mode == "L" and grey.size == size == (20, 40)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1800, 1350), (200, 40, 40)).save(buffer, "JPEG")
+    grey, size = decode_gray(buffer.getvalue(), "big.jpg", max_side=640)
+    assert size == (1800, 1350) and grey.size == (640, 480) and grey.mode == "L"
+    png = io.BytesIO()
+    Image.new("RGBA", (300, 200), (0, 0, 0, 0)).save(png, "PNG")
+    grey, size = decode_gray(png.getvalue(), "a.png", max_side=150)
+    assert grey.size == (150, 100) and size == (300, 200) and grey.getpixel((5, 5)) == 255  # on white
+
+
 def test_own_pixel_limit_is_checked_from_the_header() -> None:
     data = png_bytes(2000, 1000, 8, 0)
     with pytest.raises(ImageError, match=r"2000x1000 = 2,000,000 pixels is over the limit of 1,000,000"):

@@ -90,6 +90,30 @@ def decode(
         return _finish(image, source, reduce_to)
 
 
+def decode_gray(
+    data: bytes, source: str, *, max_side: int, max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> tuple[Image.Image, tuple[int, int]]:
+    """Upright greyscale no larger than `max_side`, and the upright size of the original.
+
+    What local features need, at the least cost: a JPEG decodes reduced (draft mode) and its luma
+    only, with no colour conversion; anything else decodes as `decode` does, then to grey.
+    """
+    with _decoding(source):
+        image = _open(data, source, max_pixels)
+        w, h = image.size
+        orientation = _orientation(image)
+        size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+        if image.format != "JPEG" or image.mode not in ("L", "RGB"):
+            return decode(data, source, max_pixels=max_pixels, max_side=max_side).convert("L"), size
+        if max(w, h) >= 2 * max_side:
+            scale = max(w, h) / max_side
+            image.draft("L", (max(1, math.ceil(w / scale)), max(1, math.ceil(h / scale))))
+        gray = image.convert("L")
+        if max(gray.size) > max_side:
+            gray.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+        return _upright(gray, orientation), size
+
+
 def decode_for_index(
     data: bytes, source: str, *, embed_size: int, thumb_size: int = THUMBNAIL_SIZE,
     max_pixels: int = DEFAULT_MAX_PIXELS,

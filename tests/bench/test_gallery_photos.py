@@ -30,8 +30,9 @@ def test_same_seed_same_photo_other_seed_other_photo() -> None:
 def test_every_family_gives_a_phone_sized_photo_with_the_work_inside(family: str) -> None:
     shot = family_photo(textured(2), family, 3)
     w, h = shot.image.size
-    assert shot.image.mode == "RGB" and 800 <= max(w, h) <= 1200 and abs(max(w, h) / min(w, h) - 4 / 3) < 0.01
     d = FAMILIES[family]
+    assert shot.image.mode == "RGB" and d.long_side[0] - 1 <= max(w, h) <= d.long_side[1] + 1
+    assert abs(max(w, h) / min(w, h) - 4 / 3) < 0.01
     assert d.min_visible - 1e-9 <= shot.visible <= d.max_visible + 1e-9
     assert shot.quad.shape == (4, 2)
     inside = (shot.quad[:, 0] >= 0) & (shot.quad[:, 0] <= w) & (shot.quad[:, 1] >= 0) & (shot.quad[:, 1] <= h)
@@ -97,3 +98,39 @@ def test_write_examples_for_eyeballing(tmp_path: Path) -> None:
     for path in written:
         with Image.open(io.BytesIO(path.read_bytes())) as image:
             assert image.format == "JPEG" and max(image.size) >= 800
+
+
+def test_phone_families_are_phone_sized_and_carry_the_uploaded_bytes() -> None:
+    shot = family_photo(textured(2), "phone", 1)
+    assert max(shot.image.size) >= 1800
+    with Image.open(io.BytesIO(shot.jpeg)) as decoded:
+        assert decoded.format == "JPEG" and decoded.size == shot.image.size
+    small = family_photo(textured(2), "phone-small", 1)
+    span = small.quad.max(axis=0) - small.quad.min(axis=0)
+    assert 0.1 <= min(span[0] / small.image.width, span[1] / small.image.height) <= 0.35
+
+
+def test_a_visitor_in_front_hides_part_of_the_work_and_low_light_darkens() -> None:
+    art = textured(4)
+    plain = family_photo(art, "phone", 9)
+    hidden = gallery_photo(art, np.random.default_rng(9), gallery_photos.FAMILIES["phone-occluded"])
+    x0, y0 = hidden.quad.min(axis=0).astype(int)
+    x1, y1 = hidden.quad.max(axis=0).astype(int)
+    work = _pixels(hidden.image)[y0:y1, x0:x1].mean(axis=2)
+    assert (work < 80).mean() > 0.08  # a dark silhouette covers a good part of the work
+    dark = family_photo(art, "phone-lowlight", 9)
+    assert _pixels(dark.image).mean() < 0.6 * _pixels(plain.image).mean()
+
+
+def test_a_wall_photo_holds_every_work_where_its_quad_says() -> None:
+    from vitrine.bench.gallery_walls import bare_wall_photo, wall_photo
+
+    works = [textured(1), textured(2, (200, 300)), textured(3)]
+    wall = wall_photo(works, np.random.default_rng(4))
+    assert len(wall.quads) == 3 and min(wall.visible) >= 0.9 and max(wall.image.size) >= 1800
+    areas = [np.ptp(q[:, 0]) * np.ptp(q[:, 1]) for q in wall.quads]
+    assert max(areas) > 1.3 * min(areas)  # works of different sizes
+    lefts = [q[:, 0].min() for q in wall.quads]
+    assert lefts == sorted(lefts)  # side by side, in the order given
+    bare = bare_wall_photo(np.random.default_rng(4))
+    assert bare.quads == [] and bare.jpeg[:2] == b"\xff\xd8"

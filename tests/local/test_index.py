@@ -116,3 +116,34 @@ def test_plain_bag_of_words_baseline_still_works(built: Built) -> None:
     plain = LocalIndex(built.store.vocabulary, built.store.segments, hamming=False)
     hits = plain.search(plain.features_of(1), box=built.boxes[1], exclude=(1,)).hits
     assert {h.image_id for h in hits} == {2, 3}
+
+
+def test_the_vote_keeps_the_matches_that_agree_on_rotation_and_scale() -> None:
+    from vitrine.local.index import consistent
+
+    rng = np.random.default_rng(0)
+    query = np.zeros((60, 4), np.float32)
+    query[:, 2], query[:, 3] = 4.0, rng.uniform(0, 360, 60)
+    stored = query.copy()
+    stored[:20, 2] *= 2.0  # 20 agree: twice the scale, turned by 40 degrees
+    stored[:20, 3] = (query[:20, 3] + 40) % 360
+    stored[20:, 2] = query[20:, 2] * 2.0 ** rng.uniform(-4, 4, 40)  # 40 disagree at random
+    stored[20:, 3] = rng.uniform(0, 360, 40)
+    keep = consistent(query, stored)
+    assert keep[:20].all() and keep[20:].mean() < 0.35
+
+
+def test_inside_quad_and_the_posting_budget(built: Built) -> None:
+    from vitrine.local.index import inside_quad
+
+    quad = np.array([[0, 0], [10, 1], [9, 10], [1, 9]], np.float64)
+    points = np.array([[5, 5], [-1, 5], [9.5, 9.9], [5, 1.0]], np.float32)
+    assert inside_quad(points, quad).tolist() == [True, False, False, True]
+    assert inside_quad(points, quad[::-1]).tolist() == [True, False, False, True]
+    index = open_local_index(store=built.store)
+    some = next(iter(index.entries()))
+    q = index.features_of(some)
+    assert index._rarest(q, 10**9) is q
+    few = index._rarest(q, 50)
+    lengths = index._word_start[few.words + 1] - index._word_start[few.words]
+    assert 0 < len(few) < len(q) and int(lengths.sum()) <= 50

@@ -197,7 +197,8 @@ def test_a_recognised_work_is_named_with_a_link_and_look_alikes_below(gallery_cl
     assert "This is" in heading.group(1) and "Work 4" in heading.group(1) and "A. Painter" in heading.group(1)
     assert 'href="/records/r4"' in heading.group(1)
     assert 'id="full-record" href="/records/r4"' in page
-    assert 'id="work-outline"' in page and "<polygon points=" in page
+    assert 'id="work-outline"' in page and '<polygon class="work-1" points=' in page
+    assert 'id="all-recognised"' not in page  # one work: no list
     assert "Other works that look alike" in page
     # the composite download pairs the photo with the recognised work
     assert 'name="identifier" value="r4"' in page
@@ -225,7 +226,47 @@ def test_api_recognize_returns_the_record_quad_and_timings(gallery_client: TestC
     assert quad.shape == (4, 2)
     centre = quad.mean(axis=0)
     assert 0 < centre[0] < body["photo_width"] and 0 < centre[1] < body["photo_height"]
-    assert body["timings_ms"]["global_ms"] > 0 and body["timings_ms"]["local_ms"] > 0
+    assert body["timings_ms"]["local_ms"] > 0
+    assert [w["record"]["identifier"] for w in body["works"]] == ["r2"]
+    assert body["works"][0]["quad"] == body["quad"]
+
+
+def wall_jpeg() -> bytes:
+    from artworks import textured
+    from vitrine.bench.gallery_walls import wall_photo
+
+    return wall_photo([textured(1), textured(99), textured(4, (240, 300))], np.random.default_rng(2)).jpeg
+
+
+def test_every_work_on_a_wall_is_outlined_and_listed(gallery_client: TestClient) -> None:
+    page, _token = share(gallery_client, wall_jpeg())
+    assert page.count("<polygon class=") == 2 and '<polygon class="work-2"' in page
+    listed = re.search(r'<ol class="recognised-list">(.*?)</ol>', page, re.S)
+    assert listed is not None
+    assert 'href="/records/r1"' in listed.group(1) and 'href="/records/r4"' in listed.group(1)
+    assert "<script" not in listed.group(1)
+    body = gallery_client.post("/api/recognize", files={"photo": ("w.jpg", wall_jpeg(), "image/jpeg")}).json()
+    assert {w["record"]["identifier"] for w in body["works"]} == {"r1", "r4"}
+    assert body["record"]["identifier"] == body["works"][0]["record"]["identifier"]
+
+
+def test_the_share_page_embeds_the_photo_once(
+    gallery_client: TestClient, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vitrine.search import core
+    from vitrine.visitor import recognize
+
+    calls: list[int] = []
+    original = core.embed_query_image
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(core, "embed_query_image", counted)
+    monkeypatch.setattr(recognize, "embed_query_image", counted)
+    page, _token = share(gallery_client, gallery_jpeg(4))
+    assert 'id="recognised"' in page and len(calls) == 1
 
 
 def test_api_recognize_says_no_match_for_an_unknown_work(gallery_client: TestClient) -> None:

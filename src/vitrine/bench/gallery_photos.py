@@ -68,9 +68,13 @@ class Distortions:
     long_side: Range = (800.0, 1200.0)
     neighbours: float = 0.5  # probability of each neighbouring work
     label: float = 0.6  # probability of a label card
+    occluder: Range = (0.0, 0.0)  # share of the work's width a visitor's head and shoulders hide
+    exposure: Range = (1.0, 1.0)  # overall brightness (low light: well under 1, before the noise)
 
 
 _MILD = Distortions()
+#: a phone's own resolution (1800x1350 and up), where the visitor's photos really come from
+_PHONE = replace(_MILD, long_side=(1800.0, 2000.0))
 FAMILIES: dict[str, Distortions] = {
     "mild": _MILD,
     "perspective": replace(_MILD, yaw=(22.0, 40.0), pitch=(0.0, 15.0), roll=(0.0, 8.0)),
@@ -85,7 +89,16 @@ FAMILIES: dict[str, Distortions] = {
         min_visible=0.65, max_visible=0.95, light_gradient=(0.2, 0.45), cast=(0.03, 0.1),
         glare=(0.3, 0.8), glare_size=(0.04, 0.12), motion_blur=(2.0, 8.0), defocus=(0.5, 2.5),
         noise=(3.0, 9.0), jpeg_quality=(50.0, 80.0)),
+    # what visitors' phones really take (issue 15): full resolution, and each one hard thing
+    "phone": _PHONE,
+    "phone-small": replace(_PHONE, fill=(0.15, 0.3)),
+    "phone-steep": replace(_PHONE, yaw=(30.0, 45.0), pitch=(0.0, 15.0), roll=(0.0, 8.0)),
+    "phone-occluded": replace(_PHONE, occluder=(0.25, 0.45), fill=(0.45, 0.7)),
+    "phone-lowlight": replace(_PHONE, exposure=(0.2, 0.4), motion_blur=(4.0, 10.0), noise=(4.0, 8.0),
+                              jpeg_quality=(70.0, 85.0)),
 }
+#: the families of photos taken at a phone's resolution
+PHONE_FAMILIES = tuple(name for name in FAMILIES if name.startswith("phone"))
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,7 @@ class GalleryPhoto:
     pitch: float
     frame: str
     params: dict[str, float] = field(default_factory=dict)
+    jpeg: bytes = b""  # the photo as the phone uploads it (`image` is its decoded pixels)
 
 
 def gallery_photo(
@@ -114,12 +128,20 @@ def gallery_photo(
     homography, angles, visible = _camera(layer.size, work_box, size, rng, d)
     photo = _render(layer, alpha, homography, size, rng)
     quad = _project(homography, _corners(work_box))
-    photo = _light(photo, quad, rng, d)
+    photo = _occlude(photo, quad, _draw(rng, d.occluder), rng)
+    image, jpeg, quality = finish(photo, quad, rng, d)
+    return GalleryPhoto(image, quad, visible, angles[0], angles[1], frame, {"jpeg_quality": quality}, jpeg)
+
+
+def finish(photo: NDArray[np.float32], quad: Quad, rng: np.random.Generator,
+           d: Distortions) -> tuple[Image.Image, bytes, int]:
+    """Light, camera blur and noise, JPEG: the decoded photo, its bytes and the quality."""
+    photo = _light(photo, quad, rng, d) * _draw(rng, d.exposure)
     photo = _blur(photo, rng, d)
     photo = _noise(photo, rng, d)
     quality = round(_draw(rng, d.jpeg_quality))
-    image = _jpeg(photo, quality)
-    return GalleryPhoto(image, quad, visible, angles[0], angles[1], frame, {"jpeg_quality": quality})
+    image, jpeg = _jpeg(photo, quality)
+    return image, jpeg, quality
 
 
 def family_photo(artwork: Image.Image, family: str, seed: int | Sequence[int]) -> GalleryPhoto:
@@ -405,13 +427,42 @@ def _noise(photo: NDArray[np.float32], rng: np.random.Generator, d: Distortions)
     return out
 
 
-def _jpeg(photo: NDArray[np.float32], quality: int) -> Image.Image:
+def _jpeg(photo: NDArray[np.float32], quality: int) -> tuple[Image.Image, bytes]:
     image = Image.fromarray(np.clip(photo, 0, 255).round().astype(np.uint8))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality)
     buffer.seek(0)
     with Image.open(buffer) as decoded:
-        return decoded.convert("RGB")
+        return decoded.convert("RGB"), buffer.getvalue()
+
+
+def _occlude(photo: NDArray[np.float32], quad: Quad, share: float,
+             rng: np.random.Generator) -> NDArray[np.float32]:
+    """A visitor's head and shoulders, dark and out of focus, rising from the bottom of the
+    photo in front of the work, `share` of the work's width wide (0: nobody in the way)."""
+    import cv2
+
+    if share <= 0.01:
+        return photo
+    h, w, _ = photo.shape
+    x0, x1 = float(quad[:, 0].min()), float(quad[:, 0].max())
+    y0, y1 = float(quad[:, 1].min()), float(quad[:, 1].max())
+    head = share * (x1 - x0) / 2.6  # the shoulders are about 2.6 heads wide
+    cx = rng.uniform(x0 + head, x1 - head) if x1 - x0 > 2 * head else (x0 + x1) / 2
+    top = y0 + (y1 - y0) * rng.uniform(0.35, 0.65)  # the top of the head
+    mask: NDArray[np.float32] = np.zeros((h, w), np.float32)
+    centre = (round(cx), round(top + head * 1.2))
+    cv2.ellipse(mask, centre, (round(head * 0.8), round(head * 1.2)), 0, 0, 360, 1.0, -1)
+    neck = top + head * 2.2
+    shoulders = neck + head * 1.6
+    axes = (round(head * 1.3), round(head * 1.6))
+    cv2.ellipse(mask, (round(cx), round(shoulders)), axes, 0, 180, 360, 1.0, -1)
+    cv2.rectangle(mask, (round(cx - head * 1.3), round(shoulders)), (round(cx + head * 1.3), h), 1.0, -1)
+    soft = np.asarray(cv2.GaussianBlur(mask, (0, 0), max(1.0, head * 0.05)), np.float32)[..., None]
+    tone = np.array(rng.uniform(15, 70, 3), np.float32)  # hair and a dark coat, lit from behind
+    texture = (1 + 0.15 * _smooth_noise(rng, (h, w), 24)[..., None]).astype(np.float32)
+    out: NDArray[np.float32] = photo * (1 - soft) + tone * texture * soft
+    return out
 
 
 def _draw(rng: np.random.Generator, bounds: Range) -> float:

@@ -15,7 +15,8 @@ BENCHMARKS = {
     "regions": "Region search on chapbook pages: box recall@1, woodcut groups, latency at 10k pages.",
     "duplicates": "Near-duplicate precision/recall on public-art with planted copies; k-NN vs all pairs.",
     "map": "Similarity map: layout time at 100k, first paint and frame rate in Chromium.",
-    "recognition": "Artworks in synthetic gallery photos: recall@1, no-match rate, global vs local.",
+    "recognition": "Works in synthetic phone photos, family by family: today's pipeline vs the new one.",
+    "recognition-scale": "Recognition latency with the local index grown to 100,000 synthetic works.",
     "feedback": "Relevance feedback on public-art (artist as label): precision@20 by round, latency.",
     "uploads": "Peak server memory per request on each upload route, hostile files, vs the former decode.",
     "screening": "NudeNet screening of visitor photos: time per photo (p50, p95) vs decode and resize alone.",
@@ -32,7 +33,8 @@ BENCHMARKS = {
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
     "ocr": "Tesseract OCR on hand-transcribed chapbook pages: CER, WER, pages/s per core vs plain Tesseract.",
 }
-_MODULES = {"map": "maps"}  # benchmark name -> module under vitrine.bench, where they differ
+# benchmark name -> module under vitrine.bench, where they differ
+_MODULES = {"map": "maps", "recognition-scale": "recognition_scale"}
 
 _FORWARD = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
 

@@ -16,22 +16,26 @@ from vitrine.visitor.recognize import Recognition
 @collection_argument()
 @click.argument("photo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--candidates", type=click.IntRange(1, 500), default=use_case.DEFAULT_CANDIDATES,
-              show_default=True, help="Images the global search shortlists for verification.")
+              show_default=True, help="Images the global search shortlists (with --global-only).")
+@click.option("--max-works", type=click.IntRange(1, 20), default=use_case.DEFAULT_MAX_WORKS,
+              show_default=True,
+              help="The most works reported in one photo (a whole wall).")
 @click.option("--min-inliers", type=click.IntRange(4, 10_000), default=use_case.DEFAULT_MIN_INLIERS,
               show_default=True, help="Verified matches needed to call it a match (calibrated default).")
 @click.option("--global-only", is_flag=True, help="Skip local-feature verification.")
 @click.option("--json", "as_json", is_flag=True, help="Print the recognition as JSON.")
 @pass_app
-def recognize(app: App, /, name: str, photo: Path, candidates: int, min_inliers: int,
+def recognize(app: App, /, name: str, photo: Path, candidates: int, max_works: int, min_inliers: int,
               global_only: bool, as_json: bool) -> None:
-    """Recognise the artwork in the photo PHOTO, or say that none of the collection is in it."""
+    """Recognise every artwork of the collection in the photo PHOTO (the one aimed at first), or
+    say that none of the collection is in it."""
     from vitrine.images import read_image
 
     picture, _ = read_image(photo, max_pixels=app.settings.max_image_pixels)
     with app.open(name) as coll:
         result = use_case.recognize_photo(
             coll, picture, candidates=candidates, min_inliers=min_inliers,
-            method="global" if global_only else None)
+            method="global" if global_only else None, pipeline=use_case.Pipeline(max_works=max_works))
     if as_json:
         echo_json(to_json(result))
     else:
@@ -56,6 +60,10 @@ def to_json(result: Recognition) -> dict[str, Any]:
         "timings_ms": {"global": round(result.timings.global_ms, 1),
                        "local": round(result.timings.local_ms, 1)},
         "note": result.note,
+        "works": [{"identifier": f.record.identifier, "title": f.record.title,
+                   "creators": list(f.record.creators), "image_id": f.image_id, "inliers": f.inliers,
+                   "quad": [list(p) for p in f.quad], "aim": f.aim, "coverage": f.coverage}
+                  for f in result.works],
     }
 
 
@@ -77,3 +85,8 @@ def show(result: Recognition) -> None:
     if result.quad:
         corners = "  ".join(f"({x:.0f}, {y:.0f})" for x, y in result.quad)
         click.echo(f"  where in the photo: {corners}")
+    for other in result.works[1:]:
+        corners = "  ".join(f"({x:.0f}, {y:.0f})" for x, y in other.quad)
+        title = other.record.title or "an untitled work"
+        click.echo(f"Also in the photo: {title} ({other.record.identifier}), "
+                   f"{other.inliers} verified matches, at {corners}")

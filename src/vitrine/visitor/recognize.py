@@ -1,26 +1,28 @@
-"""Recognise the artwork in a visitor's photo: global shortlist, local-feature verification.
+"""Recognise every collection work in a visitor's photo, verified with local features.
 
-A phone photo shows the work in perspective, in its frame, on a wall, with glare and blur, and
-sometimes only part of it. The global embedder alone confuses such a photo with look-alikes, so:
+A phone photo shows the work in perspective, in its frame, on a wall, with glare and blur,
+sometimes small, dim, behind another visitor, or beside other works. With a local index (the
+default `Pipeline`, docs/recognition.md):
 
-1. global stage: the photo's vector against the collection's vector index gives the `candidates`
-   most similar images (cheap: a few milliseconds);
-2. local stage: RootSIFT features of the photo; the local index's bag-of-words search adds its own
-   shortlist (it finds works the global vector missed, e.g. under heavy cropping), and every
-   shortlisted image is verified geometrically (RANSAC) against the photo;
-3. decision: the image with the most verified inliers wins when it has at least `min_inliers`
-   (chosen on synthetic gallery photos of public-art, docs/recognition.md); otherwise the answer is
-   "no match", a normal result rather than an error.
+1. the photo's RootSIFT features (640 px, grey levels stretched when dim), quantised;
+2. `LocalIndex.find_works`: a bag-of-words shortlist, verified in order of an upper bound on the
+   inliers (stopping when no candidate can win), each after a rotation-and-scale vote, with a
+   RANSAC homography; the best work's outline is cut out of the photo and the search runs again;
+3. every work with at least `min_inliers` verified inliers, the one the visitor aimed at (largest
+   and most central, `aim`) first; none is "no match", a normal result rather than an error.
 
-A collection without a local index still gets an answer from the global stage alone, accepted
-when its cosine reaches the embedder's `match_threshold`, and the result says so (`method`).
+`BASELINE` is the pipeline before issue 15 (global and bag-of-words shortlists, every candidate
+verified, one work). A collection without a local index still gets an answer from the global
+stage alone, accepted when its cosine reaches the embedder's `match_threshold`, and the result
+says so (`method`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -39,12 +41,50 @@ log = logging.getLogger(__name__)
 
 Method = Literal["local", "global"]
 Point = tuple[float, float]
-#: verified inliers a match needs: on public-art gallery photos, recall@1 0.955 and 99% of
-#: unknown works answered "no match" (docs/recognition.md)
+#: verified inliers a match needs: above every threshold the recognition bench calibrated
+#: (6-7 on public-art photos), for a margin (docs/recognition.md)
 DEFAULT_MIN_INLIERS = 12
 DEFAULT_CANDIDATES = 30
-#: the photo's long side for feature extraction: phone photos are bigger than needed
-DEFAULT_QUERY_SIDE = 1024
+#: the photo's long side for feature extraction: phone photos are far bigger than needed (SIFT
+#: doubles it for its first octave); 640 px recognised as much as 800 and 1024 px on photos of the
+#: calibration seed, 2.4 times faster than 1024 (docs/recognition.md)
+DEFAULT_QUERY_SIDE = 640
+#: a photo whose grey levels span less than this share of the range is stretched (`stretch`)
+_DIM = 0.4
+#: the most works reported in one photo (a wall seen whole)
+DEFAULT_MAX_WORKS = 5
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """How the local stage works (docs/recognition.md has what each choice bought).
+
+    query_side: the photo's long side for SIFT. global_candidates: images the global embedder
+    shortlists (0: none; the bag-of-words shortlist finds the work, and the photo need not be
+    embedded). shortlist: images the bag-of-words search shortlists. prune: verify in order of an
+    upper bound on inliers and stop when no candidate left can win (`LocalIndex.find_works`);
+    False: verify every shortlisted image (the pipeline before issue 15). max_works: works
+    reported in one photo, found one after another. vote: before RANSAC, keep the tentative
+    matches that agree on rotation and scale (`local.index.consistent`). stretch: spread the
+    photo's grey levels over the whole range first (a dim photo has too little contrast for SIFT's
+    fixed detection threshold). max_postings: inverted-file entries read at most, the rarest
+    words' first (None: all); it only bites on large collections (docs/recognition.md).
+    """
+
+    query_side: int = DEFAULT_QUERY_SIDE
+    global_candidates: int = 0
+    shortlist: int = DEFAULT_CANDIDATES
+    prune: bool = True
+    max_works: int = DEFAULT_MAX_WORKS
+    max_features: int = 2000
+    vote: bool = True
+    stretch: bool = True
+    max_postings: int | None = 2_000_000
+
+
+#: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
+BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
+                    vote=False, stretch=False, max_postings=None)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -74,6 +114,23 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Found:
+    """One work recognised in the photo: its image, the verified evidence and where it is.
+
+    quad: the image's corners (top-left, top-right, bottom-right, bottom-left) in the photo's
+    pixels (they may reach outside the photo). aim: how much the visitor aimed at it (its share
+    of the photo, less for works off-centre); the list of works is sorted by it.
+    """
+
+    record: Record
+    image_id: int
+    inliers: int
+    quad: tuple[Point, ...]
+    aim: float
+    coverage: float = 0.0  # share of a 4x4 grid over the photo holding its inliers
+
+
+@dataclass(frozen=True)
 class Recognition:
     """The answer for one photo: a record, or `record is None` for "no match".
 
@@ -93,6 +150,7 @@ class Recognition:
     photo_size: tuple[int, int]
     candidates: list[Candidate] = field(default_factory=list)
     note: str | None = None
+    works: list[Found] = field(default_factory=list)  # every work found, the aimed one first
 
     @property
     def matched(self) -> bool:
@@ -105,36 +163,48 @@ class Recognition:
 def recognize_photo(
     collection: Collection, image: Image.Image, *, candidates: int = DEFAULT_CANDIDATES,
     min_inliers: int = DEFAULT_MIN_INLIERS, method: Method | None = None, bow: int | None = None,
-    query_side: int = DEFAULT_QUERY_SIDE, local: LocalIndex | None = None,
+    query_side: int | None = None, local: LocalIndex | None = None, pipeline: Pipeline | None = None,
+    original_size: tuple[int, int] | None = None,
 ) -> Recognition:
-    """Which record's image is in `image`, verified with local features when the collection has them.
+    """Which records' images are in `image`, verified with local features when the collection has them.
 
     Args:
-        candidates: images the global stage shortlists for verification.
+        candidates: images the global stage shortlists when it runs (method "global", or a
+            pipeline with `global_candidates`).
         min_inliers: verified inliers needed to call it a match.
         method: "global" forces the global stage alone; None picks "local" when there is a
             local index, else "global".
-        bow: images the bag-of-words search adds to the shortlist (default: `candidates`; 0: none).
-        query_side: the photo's long side for feature extraction (phone photos are bigger).
+        bow: images the bag-of-words search shortlists (default: the pipeline's).
+        query_side: the photo's long side for feature extraction (default: the pipeline's).
         local: the local index to use instead of the collection's own (tests, benchmarks).
+        pipeline: how the local stage works (`Pipeline`; `BASELINE` is the pipeline before issue 15).
+        original_size: the size of the photo `image` was reduced from when decoding; quads come
+            back in its pixels.
     """
-    if candidates < 1 or min_inliers < 1 or query_side < 64:
+    pipe = pipeline or Pipeline()
+    pipe = replace(pipe, query_side=query_side or pipe.query_side,
+                   shortlist=pipe.shortlist if bow is None else bow)
+    if candidates < 1 or min_inliers < 1 or pipe.query_side < 64:
         raise RecognitionError("candidates and min_inliers must be 1 or more, query_side 64 or more")
-    photo = image.convert("RGB")
-    started = time.perf_counter()
-    shortlist = _global_shortlist(collection, photo, candidates)
-    global_ms = (time.perf_counter() - started) * 1000
     if method != "global" and local is None:
         local = open_local(collection)
     if method == "local" and local is None:
         raise RecognitionError(NO_LOCAL_INDEX)
+    started = time.perf_counter()
+    wanted = candidates if method == "global" or local is None else pipe.global_candidates
+    shortlist = _global_shortlist(collection, image.convert("RGB"), wanted) if wanted else []
+    global_ms = (time.perf_counter() - started) * 1000
     if method == "global" or local is None:
         note = None if method == "global" else NO_LOCAL_INDEX
-        return _global_decision(collection, photo, shortlist, Timings(global_ms, 0.0), note)
+        return _global_decision(collection, image, shortlist, Timings(global_ms, 0.0), note)
     started = time.perf_counter()
-    verified = _verify(local, photo, shortlist, candidates if bow is None else bow, query_side)
+    if pipe.prune:
+        works = _find(collection, local, image, pipe, min_inliers)
+        timings = Timings(global_ms, (time.perf_counter() - started) * 1000)
+        return _scaled(_works_answer(collection, image, works, min_inliers, timings), original_size)
+    verified = _verify(local, image, shortlist, pipe.shortlist, pipe.query_side)
     timings = Timings(global_ms, (time.perf_counter() - started) * 1000)
-    return _local_decision(collection, local, photo, verified, min_inliers, timings)
+    return _scaled(_local_decision(collection, local, image, verified, min_inliers, timings), original_size)
 
 
 def open_local(collection: Collection) -> LocalIndex | None:
@@ -166,7 +236,7 @@ def _verify(local: LocalIndex, photo: Image.Image, shortlist: list[Candidate], b
     from vitrine.local.features import extract
     from vitrine.local.segments import quantise
 
-    query = quantise(extract(photo, max_side=query_side), local.vocabulary)
+    query = quantise(extract(photo.convert("RGB"), max_side=query_side), local.vocabulary)
     hits = []
     if bow > 0:
         hits = local.search(query, k=bow, shortlist=bow, model="homography", min_inliers=_REPORTED).hits
@@ -181,14 +251,86 @@ def _verify(local: LocalIndex, photo: Image.Image, shortlist: list[Candidate], b
     return out
 
 
+def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: Pipeline,
+          min_inliers: int) -> list[Found]:
+    """Every work verified in the photo (`LocalIndex.find_works`), the aimed one first."""
+    from vitrine.local.features import extract
+
+    grey = stretch(photo.convert("L")) if pipe.stretch else photo
+    features = extract(grey, max_side=pipe.query_side, max_features=pipe.max_features)
+    hits = local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
+                            shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
+                            max_postings=pipe.max_postings)
+    found = []
+    for hit in hits:
+        record = _record_of(collection, hit.image_id)
+        if record is not None:
+            found.append(Found(record, hit.image_id, hit.inliers, hit.quad, aim(hit.quad, photo.size),
+                               round(hit.coverage, 3)))
+    found.sort(key=lambda f: -f.aim)
+    return found
+
+
+def stretch(grey: Image.Image, dim: float = _DIM) -> Image.Image:
+    """A dim photo's grey levels, 1st to 99th percentile, spread linearly over 0-255; a photo whose
+    levels already span more than `dim` of the range is left alone (stretching it would only
+    raise its noise into features that crowd out the work's)."""
+    pixels = np.asarray(grey)
+    lo, hi = np.percentile(pixels[::4, ::4], (1, 99))
+    if hi - lo < 1 or hi - lo > dim * 255:
+        return grey
+    table = np.clip((np.arange(256) - lo) * 255 / (hi - lo), 0, 255).astype(np.uint8)
+    return Image.fromarray(table[pixels])
+
+
+def aim(quad: Sequence[Point], size: tuple[int, int]) -> float:
+    """How much a visitor aimed at the work at `quad`: the share of the photo it fills (clipped to
+    the photo), halved as its centre moves from the photo's centre to a corner."""
+    w, h = size
+    xy = np.array(quad, np.float64)
+    clipped = np.clip(xy, [0, 0], [w, h])
+    x, y = clipped[:, 0], clipped[:, 1]
+    area = 0.5 * abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
+    centre = xy.mean(axis=0)
+    off = float(np.hypot(centre[0] - w / 2, centre[1] - h / 2) / max(np.hypot(w / 2, h / 2), 1e-9))
+    return round(area / max(w * h, 1) * (1 - 0.5 * min(off, 1.0)), 4)
+
+
+def _works_answer(collection: Collection, photo: Image.Image, works: list[Found], min_inliers: int,
+                  timings: Timings) -> Recognition:
+    first = works[0] if works else None
+    return Recognition(
+        record=first.record if first else None, image_id=first.image_id if first else None,
+        method="local", inliers=first.inliers if first else 0, similarity=0.0,
+        threshold=float(min_inliers), quad=first.quad if first else None, timings=timings,
+        photo_size=photo.size, works=works)
+
+
+def _scaled(result: Recognition, original: tuple[int, int] | None) -> Recognition:
+    """The result with its quads in the pixels of the photo the image was reduced from."""
+    if original is None or tuple(original) == tuple(result.photo_size):
+        return result
+    sx, sy = original[0] / result.photo_size[0], original[1] / result.photo_size[1]
+
+    def grow(quad: tuple[Point, ...] | None) -> tuple[Point, ...] | None:
+        return None if quad is None else tuple((round(x * sx, 1), round(y * sy, 1)) for x, y in quad)
+
+    works = [replace(f, quad=grow(f.quad) or f.quad) for f in result.works]
+    return replace(result, quad=grow(result.quad), photo_size=tuple(original), works=works)  # type: ignore[arg-type]
+
+
 def _local_decision(collection: Collection, local: LocalIndex, photo: Image.Image,
                     verified: list[Candidate], min_inliers: int, timings: Timings) -> Recognition:
     best = verified[0] if verified else None
     if best is None or best.inliers < min_inliers:
         return _answer(collection, photo, None, "local", best, float(min_inliers), None, timings, verified)
     quad = _quad(local.image_size(best.image_id), best.transform)
-    return _answer(collection, photo, best.image_id, "local", best, float(min_inliers), quad, timings,
-                   verified)
+    result = _answer(collection, photo, best.image_id, "local", best, float(min_inliers), quad, timings,
+                     verified)
+    if result.record is None or result.image_id is None or quad is None:
+        return result
+    return replace(result, works=[Found(result.record, result.image_id, result.inliers, quad,
+                                        aim(quad, photo.size))])
 
 
 def _global_decision(collection: Collection, photo: Image.Image, shortlist: list[Candidate],
@@ -224,15 +366,6 @@ def _record_of(collection: Collection, image_id: int) -> Record | None:
 
 def _quad(size: tuple[int, int], transform: NDArray[np.float64] | None) -> tuple[Point, ...] | None:
     """The matched image's corners mapped into the photo (the inverse of photo -> image)."""
-    if transform is None:
-        return None
-    try:
-        inverse = np.linalg.inv(transform)
-    except np.linalg.LinAlgError:
-        return None
-    w, h = size
-    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ inverse.T
-    if np.any(np.abs(corners[:, 2]) < 1e-9):
-        return None
-    xy = corners[:, :2] / corners[:, 2:]
-    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in xy)
+    from vitrine.local.index import photo_quad
+
+    return None if transform is None else photo_quad(size, transform)

@@ -32,7 +32,7 @@ from vitrine.web.deps import (
 )
 from vitrine.web.photos import MAX_SEALED, PhotoSeal
 from vitrine.web.present import alt_text, page_public, record_public, record_url
-from vitrine.web.recognition import quad_points, recognition_public
+from vitrine.web.recognition import outlines, quad_points, recognition_public
 from vitrine.web.schemas.errors import error_responses
 from vitrine.web.schemas.recognition import RecognitionPublic
 from vitrine.web.schemas.records import RecordPublic
@@ -135,12 +135,15 @@ def _results(request: Request, templates: TemplatesDep, collection: Collection, 
         others = [h for h in page.hits if h.identifier != best.identifier][: _RESULTS - 1]
     record = record_public(collection, collection.catalog.get(best.identifier)) if best else None
     # Sealed with the works on this page: the gallery pairs the photo with one of them only.
-    sealed = seal.seal(jpeg, [h.identifier for h in (best, *others) if h is not None])
+    recognised = [f.record.identifier for f in recognition.works] if recognition is not None else []
+    sealed = seal.seal(jpeg, list(dict.fromkeys(
+        [*(h.identifier for h in (best, *others) if h is not None), *recognised])))
     photo_src = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
     return templates.TemplateResponse(request, "share_result.html", {
         "collection": collection, "sealed": sealed, "photo_src": photo_src, "page": page, "best": best,
         "record": record, "others": others, "alt_text": alt_text, "recognition": recognition,
         "quad_points": quad_points(recognition) if recognition else None,
+        "outlines": outlines(collection, recognition) if recognition and recognition.matched else [],
     }, headers={"Cache-Control": "no-store"})
 
 

@@ -13,6 +13,19 @@ class TimingsPublic(BaseModel):
         description="local stage: features, bag-of-words search, verification (0 if skipped)")
 
 
+class WorkFoundPublic(BaseModel):
+    """One collection work recognised in the photo."""
+
+    record: RecordPublic
+    image_id: int = Field(description="which of the record's images matched")
+    inliers: int = Field(description="geometrically verified feature matches: the evidence")
+    quad: list[list[float]] = Field(
+        description="the work's corners in the photo's pixels (x, y), clockwise from the top left")
+    aim: float = Field(description="how squarely the visitor aimed at it: its share of the photo, "
+                                   "less when off-centre; the works are sorted by it")
+    coverage: float = Field(description="share of a 4x4 grid over the photo holding its matches")
+
+
 class RecognitionPublic(BaseModel):
     """Which work of the collection is in the photo; `matched` false means "no match"."""
 
@@ -30,3 +43,7 @@ class RecognitionPublic(BaseModel):
     photo_height: int
     timings_ms: TimingsPublic
     note: str | None = Field(None, description="why the answer is less reliable than usual, if it is")
+    works: list[WorkFoundPublic] = Field(
+        default_factory=list,
+        description="every collection work recognised in the photo, the one the visitor aimed at "
+                    "(largest and most central) first; `record` is the first")
