@@ -38,7 +38,7 @@ def test_train_promote_and_parts(run: Run, page_collection: Any, monkeypatch: py
             decide(page_collection.catalog, s.id, "accept", actor="ed")
     assert "page model v1 saved" in run("pages", "train", name).output
     out = run("pages", "promote", name).output
-    assert "4 illustrations added" in out and f"vitrine index {name}" in out
+    assert "4 illustrations added" in out and "indexed 4 images" in out  # indexed as an import is
     parts = run("pages", "parts", name, "p2").output
     assert parts.startswith("p2#xywh=") and "Illustration in Chapbook page 2" in parts
     part = parts.split()[0]

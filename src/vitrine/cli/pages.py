@@ -54,19 +54,24 @@ def train(app: App, /, name: str, agent: str) -> None:
 @collection_argument()
 @click.option("--agent", "agents", multiple=True, default=("illustrations",), show_default=True,
               help="Agents whose accepted picture blocks become records; repeatable.")
+@click.option("--no-index", is_flag=True, help="Leave the new records unindexed (index them later).")
 @pass_app
-def promote(app: App, /, name: str, agents: tuple[str, ...]) -> None:
-    """Make each accepted illustration of NAME a record of its own, linked to its page."""
+def promote(app: App, /, name: str, agents: tuple[str, ...], no_index: bool) -> None:
+    """Make each accepted illustration of NAME a record of its own, linked to its page, and index it
+    (its vector, and its local features where the collection has a region index), as an import does."""
+    from vitrine.cli.index import run_indexing
     from vitrine.pages.parts import promote as promote_parts
 
     with app.open(name) as coll:
         report = promote_parts(coll, agents)
-    click.echo(f"{len(report.added)} illustrations added or updated, {report.unchanged} unchanged,"
-               f" {len(report.removed)} removed (no longer accepted)")
-    for line in report.skipped:
-        click.echo(f"skipped: {line}", err=True)
-    if report.added:
-        click.echo(f"index them: vitrine index {name}; vitrine regions index {name}")
+        click.echo(f"{len(report.added)} illustrations added or updated, {report.unchanged} unchanged,"
+                   f" {len(report.removed)} removed (no longer accepted)")
+        for line in report.skipped:
+            click.echo(f"skipped: {line}", err=True)
+        if (report.added or report.removed) and not no_index:
+            run_indexing(coll, app.settings)
+        elif report.added:
+            click.echo(f"index them: vitrine index {name}")
 
 
 @pages.command("parts")

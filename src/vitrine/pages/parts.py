@@ -1,6 +1,6 @@
 """Accepted illustrations as items of their own (GallicaPix's approach).
 
-    vitrine pages promote NAME        # then `vitrine index NAME` and `vitrine regions index NAME`
+    vitrine pages promote NAME        # then indexes them, as an import does
 
 Each accepted picture block (illustration, ornament, initial, map) of the illustrations agent
 becomes a derived record: its image is the block cropped from the page (a JPEG under the
