@@ -146,35 +146,62 @@ def _memory() -> dict[str, int]:
 def run_size(n: int, args: argparse.Namespace) -> list[Row]:
     backends = ["ivfpq"] + (["faiss"] if n <= args.hnsw_max else [])
     folder = Path(args.cache) / f"scale-{n}-{args.dim}d-{args.clusters}c"
-    folder.mkdir(parents=True, exist_ok=True)
-    queries = clustered(args.queries, args.dim, args.clusters, args.noise, seed=2)
-    built = build(folder, backends, n, args, queries)
+    built = _reused(folder) if args.reuse else None
+    if built is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        queries = clustered(args.queries, args.dim, args.clusters, args.noise, seed=2)
+        built = build(folder, backends, n, args, queries)
+        _keep(folder, queries, built)
+    rows = []
+    for backend in backends:
+        rows += _served_rows(folder, backend, backend, n, _params(backend, n, args), built, args)
+    for rerank in args.rerank_sweep:  # what the exact re-rank buys: 10 is the bare PQ ranking
+        params = {**_params("ivfpq", n, args), "rerank": rerank}
+        rows += _served_rows(folder, "ivfpq", f"ivfpq/r{rerank}", n, params, built, args)
+    return rows
+
+
+def _keep(folder: Path, queries: NDArray[np.float32], built: dict[str, Any]) -> None:
+    """The queries, filters and truths beside the built indexes, so `--reuse` can serve them again."""
     np.save(folder / "queries.npy", queries)
     for f, a in built["allowed"].items():
         np.save(folder / f"allowed-{f}.npy", a)
+    for f, t in built["truth"].items():
+        np.save(folder / f"truth-{f}.npy", t)
+    (folder / "built.json").write_text(json.dumps({"seconds": built["seconds"], "peak_mb": built["peak_mb"]}))
+
+
+def _reused(folder: Path) -> dict[str, Any] | None:
+    if not (folder / "built.json").exists():
+        return None
+    kept = json.loads((folder / "built.json").read_text())
+    kept["truth"] = {f: np.load(folder / f"truth-{f}.npy") for f in FILTERS}
+    return dict(kept)
+
+
+def _served_rows(folder: Path, backend: str, label: str, n: int, params: dict[str, Any],
+                 built: dict[str, Any], args: argparse.Namespace) -> list[Row]:
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        served = pool.apply(serve, (str(folder / backend), backend, args.dim, params, str(folder),
+                                    args.queries))
+    disk = sum(p.stat().st_size for p in (folder / backend).glob("*")) / 2**20
     rows = []
-    context = multiprocessing.get_context("spawn")
-    for backend in backends:
-        with context.Pool(1) as pool:
-            served = pool.apply(serve, (str(folder / backend), backend, args.dim, _params(backend, n, args),
-                                        str(folder), args.queries))
-        disk = sum(p.stat().st_size for p in (folder / backend).glob("*")) / 2**20
-        for f in FILTERS:
-            times = np.array(served["times"][f])
-            found, truth = np.array(served["found"][f]), built["truth"][f]
-            hit = np.mean([np.isin(t, r).mean() for r, t in zip(found, truth, strict=True)])
-            rows.append(Row(backend, n, f, round(built["seconds"][backend], 1), round(built["peak_mb"]),
-                            round(disk), round(served["anon_mb"]), round(served["file_mb"]),
-                            float(np.percentile(times, 50)), float(np.percentile(times, 95)), float(hit)))
-            log.info("%s", rows[-1])
+    for f in FILTERS:
+        times = np.array(served["times"][f])
+        found, truth = np.array(served["found"][f]), built["truth"][f]
+        hit = np.mean([np.isin(t, r).mean() for r, t in zip(found, truth, strict=True)])
+        rows.append(Row(label, n, f, round(built["seconds"][backend], 1), round(built["peak_mb"]),
+                        round(disk), round(served["anon_mb"]), round(served["file_mb"]),
+                        float(np.percentile(times, 50)), float(np.percentile(times, 95)), float(hit)))
+        log.info("%s", rows[-1])
     return rows
 
 
 def report(rows: list[Row]) -> str:
-    lines = [f"{'backend':<8} {'n':>10} {'filter':>6} {'build s':>8} {'build peak MB':>13} {'disk MB':>8} "
+    lines = [f"{'backend':<12} {'n':>10} {'filter':>6} {'build s':>8} {'build peak MB':>13} {'disk MB':>8} "
              f"{'serve anon MB':>13} {'serve file MB':>13} {'p50 ms':>7} {'p95 ms':>7} {'recall@10':>9}"]
     for r in rows:
-        lines.append(f"{r.backend:<8} {r.n:>10} {r.filter:>6} {r.build_s:>8} {r.build_peak_mb:>13} "
+        lines.append(f"{r.backend:<12} {r.n:>10} {r.filter:>6} {r.build_s:>8} {r.build_peak_mb:>13} "
                      f"{r.disk_mb:>8} {r.serve_anon_mb:>13} {r.serve_file_mb:>13} {r.p50_ms:>7.2f} "
                      f"{r.p95_ms:>7.2f} {r.recall:>9.3f}")
     return "\n".join(lines)
@@ -194,6 +221,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--train-after", type=int, default=262_144)
     p.add_argument("--cache", default="bench-data/")
     p.add_argument("--json", help="also write the rows to this file")
+    p.add_argument("--reuse", action="store_true", help="serve the indexes a previous run built and kept")
+    p.add_argument("--rerank-sweep", type=int, nargs="*", default=[],
+                   help="also serve ivfpq with these rerank depths (10: the bare PQ ranking)")
     return p.parse_args(argv)
 
 
