@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -160,3 +160,32 @@ def http_server() -> Iterator[Callable[..., LocalHTTPServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+class StandIn:
+    """A stand-in remote service on a loopback port, served from a thread while in a `with` block.
+    Subclasses give the request handler (`_handler`) and the path their API lives under (`prefix`)."""
+
+    prefix = ""
+
+    def _serve(self) -> None:
+        """Call at the end of the subclass's __init__, once `_handler` can be built."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{self.prefix}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError

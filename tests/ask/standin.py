@@ -12,9 +12,10 @@ Deterministic replies, chosen from what it is sent, streamed as server-sent even
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from httpserver import StandIn
 
 _OPEN, _CLOSE = "<<<RECORDS", "RECORDS>>>"
 
@@ -35,29 +36,16 @@ def reply_for(body: dict[str, Any]) -> str:
             f"Another match is “{second['title']}” [{second['id']}].")
 
 
-class ChatStandIn:
+class ChatStandIn(StandIn):
     """The stand-in on 127.0.0.1; `url` is the base URL to configure (…/v1)."""
+
+    prefix = "/v1"
 
     def __init__(self, status: int = 200) -> None:
         self.status = status
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def __enter__(self) -> ChatStandIn:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._serve()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self

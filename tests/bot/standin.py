@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import draw_image
+from httpserver import StandIn
 from vitrine.ask.limits import Limits
 from vitrine.bot import Bot, MastodonClient
 from vitrine.collection import Collection
@@ -41,7 +41,7 @@ def bot_for(collection: Collection, standin: MastodonStandIn, per_account: int =
                limits=Limits(per_account, 100, 3600), fetch=FetchOptions(timeout=5), instance=standin.url)
 
 
-class MastodonStandIn:
+class MastodonStandIn(StandIn):
     def __init__(self) -> None:
         self.notifications: list[dict[str, Any]] = []
         self.photos: dict[str, bytes] = {}
@@ -50,22 +50,7 @@ class MastodonStandIn:
         self.paths: list[str] = []
         self.failures: dict[str, list[int]] = {}
         self.idempotency_keys: list[str | None] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> MastodonStandIn:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._serve()
 
     def mention(self, nid: int, account: str, *, photo: str | None = "p.jpg", language: str | None = "en",
                 reply_to: str | None = None, reblog: bool = False, text: str = "@vitrine what is this?",
