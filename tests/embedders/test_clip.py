@@ -191,11 +191,13 @@ class TestOptions:
         assert str(hub_offline) in message
         assert "https://huggingface.co/laion/CLIP-ViT-B-32-laion2B-s34B-b79K" in message
         assert '"weights": "/path/to/that/file"' in message
+        assert "vitrine index NAME --embedder clip --embedder-option model=ViT-B-32" in message
+        assert "docs/models.md" in message  # the guide that says the same at length
 
     def test_hf_hub_model_missing_offline(self, hub_offline: Path) -> None:
         embedder = embedders.create("clip", model="hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K",
                                     cache_dir=hub_offline)
-        with pytest.raises(EmbedderError, match=r"local-dir:"):
+        with pytest.raises(EmbedderError, match=r"local-dir:(.|\n)*docs/models.md"):
             embedder.embed_images([picture(0)])
 
     def test_multilingual_tower(self, hub_offline: Path) -> None:

@@ -35,6 +35,8 @@ INSTALL_HINT = "pip install 'vitrine[clip]' -c constraints/torch-cpu.txt"
 _OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 _OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
 _SCHEMAS = ("hf-hub:", "local-dir:")
+#: how a collection's embedder options are set after its creation (`collection create` takes the same options)
+_REINDEX = "vitrine index NAME --embedder clip"
 
 
 class ClipEmbedder(Embedder):
@@ -390,6 +392,7 @@ def _missing_weights_message(open_clip: ModuleType, embedder: ClipEmbedder, exc:
     ]
     if cfg.get("url"):
         lines.append(f"  (the checkpoint is also published at {cfg['url']})")
+    lines.append("docs/models.md says at length where each model comes from and how to install it offline.")
     return "\n".join(lines)
 
 
@@ -398,7 +401,9 @@ def _manual_download(model: str, hub_id: str) -> str:
     if model.startswith(_SCHEMAS):
         return (f"  2. download open_clip_config.json and open_clip_pytorch_model.bin from {source}"
                 " into one folder, and set the collection's embedder options to"
-                ' {"model": "local-dir:/path/to/that/folder"}.')
+                ' {"model": "local-dir:/path/to/that/folder"}'
+                f" ({_REINDEX} --embedder-option model=local-dir:/path/to/that/folder).")
     return (f"  2. download open_clip_pytorch_model.bin (or open_clip_model.safetensors) from {source},"
             " put it anywhere readable, and set the collection's embedder options to"
-            f' {{"model": "{model}", "weights": "/path/to/that/file"}}.')
+            f' {{"model": "{model}", "weights": "/path/to/that/file"}}'
+            f" ({_REINDEX} --embedder-option model={model} --embedder-option weights=/path/to/that/file).")
