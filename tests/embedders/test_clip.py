@@ -194,6 +194,22 @@ class TestOptions:
         assert "vitrine index NAME --embedder clip --embedder-option model=ViT-B-32" in message
         assert "docs/models.md" in message  # the guide that says the same at length
 
+    def test_missing_weights_are_said_before_anything_loads(self, hub_offline: Path, tmp_path: Path) -> None:
+        """`collection create` asks `missing()`: the weights are checked in the cache, nothing downloaded."""
+        embedder = embedders.create("clip", pretrained="laion2b_s34b_b79k", cache_dir=hub_offline)
+        message = embedder.missing()
+        assert message is not None and "not on this machine yet" in message and "docs/models.md" in message
+        assert embedder._model is None  # nothing was loaded
+        assert embedders.create("clip", random_weights=True).missing() is None
+        local = embedders.create("clip", model=f"local-dir:{tmp_path}")
+        assert "no OpenCLIP model files" in str(local.missing())
+        cached = hub_offline / "models--laion--CLIP-ViT-B-32-laion2B-s34B-b79K"
+        (cached / "refs").mkdir(parents=True)
+        (cached / "refs" / "main").write_text("abc")
+        (cached / "snapshots" / "abc").mkdir(parents=True)
+        (cached / "snapshots" / "abc" / "open_clip_model.safetensors").write_bytes(b"x")
+        assert embedder.missing() is None  # in the cache now: nothing to say
+
     def test_hf_hub_model_missing_offline(self, hub_offline: Path) -> None:
         embedder = embedders.create("clip", model="hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K",
                                     cache_dir=hub_offline)

@@ -38,6 +38,10 @@ def create(app: App, name: str, embedder: str, embedder_options: tuple[str, ...]
                                 embedder_options=options, index_params=parse_options(index_params))
     click.echo(f"created collection {created.name!r} at {created.root} "
                f"(embedder {embedder}, index {index})")
+    missing = created.embedder.missing()
+    if missing:
+        click.echo(f"warning: the {embedder} embedder will not load on this machine as it is:\n{missing}",
+                   err=True)
     created.close()
 
 

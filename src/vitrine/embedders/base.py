@@ -47,6 +47,12 @@ class Embedder(LazyLoaded, ABC):
     def load(self) -> None:
         """Load weights or anything expensive. Called once, before the first embedding."""
 
+    def missing(self) -> str | None:
+        """Why this embedder could not load here, without loading it (None: nothing known missing).
+        Asked when a collection is created, so that missing weights are said at once, not at the
+        first import; an embedder that needs no files keeps the default."""
+        return None
+
     def embed_images(self, images: Sequence[Image.Image]) -> NDArray[np.float32]:
         """Embed RGB images into an (n, dim) array of unit vectors."""
         if not images:

@@ -114,6 +114,22 @@ class ClipEmbedder(Embedder):
         log.info("loaded OpenCLIP %s (%s, %s, %s) in %.1f s", self.model_name, self.version,
                  self.precision, device, time.perf_counter() - started)
 
+    def missing(self) -> str | None:
+        """How to get the weights when they are neither a given file nor in the local hub cache
+        (a machine with network access may still download them at the first import)."""
+        if self.random_weights or self.weights is not None:
+            return None
+        if self.model_name.startswith("local-dir:"):
+            folder = Path(self.model_name.removeprefix("local-dir:")).expanduser()
+            found = folder.is_dir() and any(folder.glob("open_clip_*"))
+            return None if found else f"no OpenCLIP model files in {folder} (docs/models.md)"
+        open_clip = _import_open_clip()
+        cfg = open_clip.get_pretrained_cfg(self.model_name, self.pretrained) if self.pretrained else {}
+        hub_id = (cfg.get("hf_hub") or "").strip("/") or self.model_name.removeprefix("hf-hub:")
+        if not hub_id or _in_hub_cache(hub_id, self.cache_dir):
+            return None
+        return _missing_weights_message(open_clip, self, "not in the local hub cache")
+
     def _create(self, open_clip: ModuleType) -> Any:
         if self.random_weights:
             return _guarded(self.model_name,
@@ -375,16 +391,19 @@ def _check_tag(open_clip: ModuleType, model: str, tag: str) -> None:
             f"{tag!r} is not a pretrained tag of the clip model {model!r}; known tags: {tags}")
 
 
-def _missing_weights_message(open_clip: ModuleType, embedder: ClipEmbedder, exc: BaseException) -> str:
+def _missing_weights_message(open_clip: ModuleType, embedder: ClipEmbedder, exc: BaseException | str) -> str:
     model, tag = embedder.model_name, embedder.pretrained
     cfg = open_clip.get_pretrained_cfg(model, tag) if tag else {}
     hub_id = (cfg.get("hf_hub") or "").strip("/") or model.removeprefix("hf-hub:")
     where = embedder.cache_dir or "~/.cache/huggingface/hub (or $HF_HOME/hub)"
     fetch = (f"open_clip.create_model('{model}', pretrained='{tag}')" if tag
              else f"open_clip.create_model('{model}')")
+    name = f"the weights of the clip model {model!r}{f' ({tag})' if tag else ''}"
+    first = (f"{name} are not on this machine yet ({exc}): with network access they are downloaded at the"
+             " first import; without it, get them either:" if isinstance(exc, str) else
+             f"{name} are not on this machine and could not be downloaded ({exc}). To get them, either:")
     lines = [
-        f"the weights of the clip model {model!r}{f' ({tag})' if tag else ''} are not on this machine and"
-        f" could not be downloaded ({exc}). To get them, either:",
+        first,
         f"  1. on a machine with network access run: python -c \"import open_clip; {fetch}\", then copy"
         f" its hub cache folder models--{hub_id.replace('/', '--')} into {where} here"
         " (HF_HUB_OFFLINE=1 makes the lookup purely local); or",
@@ -394,6 +413,14 @@ def _missing_weights_message(open_clip: ModuleType, embedder: ClipEmbedder, exc:
         lines.append(f"  (the checkpoint is also published at {cfg['url']})")
     lines.append("docs/models.md says at length where each model comes from and how to install it offline.")
     return "\n".join(lines)
+
+
+def _in_hub_cache(hub_id: str, cache_dir: str | None) -> bool:
+    """Whether the hub cache holds this repository's OpenCLIP checkpoint (no network)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    names = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
+    return any(isinstance(try_to_load_from_cache(hub_id, name, cache_dir=cache_dir), str) for name in names)
 
 
 def _manual_download(model: str, hub_id: str) -> str:
