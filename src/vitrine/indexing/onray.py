@@ -1,0 +1,88 @@
+"""The Ray engine: the indexing stages as a Ray Data pipeline, on a cluster or a local Ray.
+
+`vitrine index NAME --engine ray` connects to the cluster `RAY_ADDRESS` names, or starts a local
+Ray (one CPU per worker). Each chunk of jobs is one row; each stage is a `Dataset.map`, whose task
+Ray Data runs again when the worker running it dies (its default: `max_retries=-1` with system
+errors retried; exceptions raised by our code are not). The driver iterates the results as they
+stream in: it alone writes the index and the catalogue, so a task that ran twice is written once.
+Ray is an extra (`pip install 'vitrine[ray]'`), imported only when this engine runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from vitrine.errors import EngineError
+from vitrine.indexing.mapper import Mapped
+from vitrine.indexing.reader import Job
+from vitrine.indexing.stages import Stage
+
+INSTALL_HINT = "pip install 'vitrine[ray]'"
+_MAX_BLOCKS = 2000  # rows (chunks) are spread over at most this many blocks
+
+
+def require_ray() -> Any:
+    """The `ray` module, or an EngineError saying how to install it."""
+    try:
+        import ray
+        import ray.data  # the extra is ray[data]: pandas and pyarrow come with it
+    except ImportError as exc:
+        raise EngineError(f"the ray engine needs Ray Data: {INSTALL_HINT} ({exc})") from None
+    return ray
+
+
+def connect(workers: int | None) -> None:
+    """Join the cluster `RAY_ADDRESS` names, or start a local Ray with `workers` CPUs (2 by default)."""
+    ray = require_ray()
+    if ray.is_initialized():
+        return
+    address = os.environ.get("RAY_ADDRESS")
+    quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
+    try:
+        if address:
+            ray.init(address=address, **quiet)
+        else:
+            ray.init(num_cpus=workers or 2, include_dashboard=False, **quiet)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = f"the Ray cluster at {address}" if address else "a local Ray"
+        raise EngineError(f"cannot start or join {where}: {exc}") from None
+
+
+def _quiet(ray: Any) -> None:
+    """No progress bars nor INFO lines from Ray Data: the caller reports progress."""
+    with warnings.catch_warnings():  # Ray 2.60's own DataContext warns of its deprecated fields
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+
+
+def ray_map(stages: list[Stage], chunks: list[list[Job]], workers: int | None) -> Iterator[Mapped]:
+    """Each chunk through every stage on Ray; results in the order they finish."""
+    if not chunks:
+        return
+    connect(workers)
+    ray = require_ray()
+    _quiet(ray)
+    rows = [{"chunk": pickle.dumps(chunk)} for chunk in chunks]
+    blocks = min(len(rows), _MAX_BLOCKS)
+    dataset = ray.data.from_items(rows, override_num_blocks=blocks)
+    compute = ray.data.TaskPoolStrategy(size=min(workers, blocks)) if workers else None
+    for stage in stages:
+        dataset = dataset.map(_Row(stage.run), compute=compute, num_gpus=stage.num_gpus or None)
+    for row in dataset.iter_rows():
+        yield pickle.loads(row["chunk"])
+
+
+class _Row:
+    """A stage as a Ray Data row function: the chunk travels pickled, so Arrow sees plain bytes."""
+
+    def __init__(self, run: Callable[[Any], Mapped]) -> None:
+        self.run = run
+
+    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"chunk": pickle.dumps(self.run(pickle.loads(row["chunk"])), protocol=5)}
