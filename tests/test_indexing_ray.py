@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from imagegen import make_images
+from vitrine.cli import cli
 from vitrine.collection import Collection, create_collection
 from vitrine.errors import EngineError
 from vitrine.importers.base import run_import
@@ -143,3 +145,23 @@ def test_engine_errors_come_before_any_work(
     with pytest.raises(EngineError, match=r"pip install 'vitrine\[ray\]'"):
         index_collection(collection, engine="ray")
     assert len(collection.index) == 0
+
+
+def test_the_cli_indexes_on_ray_and_refuses_gpus_the_cluster_lacks(
+    ray_cluster: Any, pictures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("VITRINE_COLLECTION", raising=False)
+
+    def run(*args: str, expect: int = 0) -> str:
+        result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), *args],
+                                    catch_exceptions=False)
+        assert result.exit_code == expect, result.output
+        return result.output
+
+    run("collection", "create", "art", "--embedder", "fake", "--index", "memory")
+    run("import", "folder", "art", str(pictures), "--no-index")
+    assert "need the ray engine" in run("index", "art", "--gpus", "1", expect=1)
+    assert "has 0 GPU" in run("index", "art", "--engine", "ray", "--gpus", "1", expect=1)
+    out = run("index", "art", "--engine", "ray", "--workers", "2")
+    assert f"indexed {N_IMAGES} images" in out and "0 failed" in out
+    assert "indexed 0 images" in run("index", "art", "--engine", "ray")

@@ -53,6 +53,14 @@ def connect(workers: int | None) -> None:
         raise EngineError(f"cannot start or join {where}: {exc}") from None
 
 
+def _check_gpus(ray: Any, wanted: float) -> None:
+    """Refuse GPU stages on a cluster without a GPU: Ray would wait for one for ever."""
+    have = ray.cluster_resources().get("GPU", 0)
+    if wanted and have < min(wanted, 1):
+        raise EngineError(f"the embed stage asks for {wanted:g} GPU per task, and the Ray cluster has "
+                          f"{have:g} GPU; run on a cluster with GPU nodes, or without --gpus")
+
+
 def _quiet(ray: Any) -> None:
     """No progress bars nor INFO lines from Ray Data: the caller reports progress."""
     with warnings.catch_warnings():  # Ray 2.60's own DataContext warns of its deprecated fields
@@ -68,6 +76,7 @@ def ray_map(stages: list[Stage], chunks: list[list[Job]], workers: int | None) -
     connect(workers)
     ray = require_ray()
     _quiet(ray)
+    _check_gpus(ray, max(stage.num_gpus for stage in stages))
     rows = [{"chunk": pickle.dumps(chunk)} for chunk in chunks]
     blocks = min(len(rows), _MAX_BLOCKS)
     dataset = ray.data.from_items(rows, override_num_blocks=blocks)

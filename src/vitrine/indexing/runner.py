@@ -73,7 +73,7 @@ def _check_engine(engine: str, num_gpus: float) -> None:
     if engine not in ENGINES:
         raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if num_gpus and engine != "ray":
-        raise EngineError("GPUs per embed task (num_gpus) need the ray engine")
+        raise EngineError("GPUs per embed task (num_gpus, --gpus) need the ray engine (--engine ray)")
     if num_gpus < 0:
         raise EngineError(f"num_gpus must not be negative, not {num_gpus}")
     if engine == "ray":
