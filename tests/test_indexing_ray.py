@@ -16,13 +16,14 @@ from click.testing import CliRunner
 
 from imagegen import make_images
 from vitrine.cli import cli
-from vitrine.collection import Collection, create_collection
+from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.errors import EngineError
 from vitrine.importers.base import run_import
 from vitrine.importers.folder import FolderSource
 from vitrine.indexing import index_collection, runner
 from vitrine.indexing.check import check_collection
 from vitrine.indexing.stages import Stage
+from vitrine.jobs import Progress
 
 pytestmark = [pytest.mark.slow, pytest.mark.ray,
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # Ray 2.60's own
@@ -131,6 +132,30 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
     assert rows == local_rows
     np.testing.assert_array_equal(vectors, local_vectors)
     assert check_collection(collection).ok
+
+
+def test_a_killed_job_resumes_where_it_stopped(
+    ray_cluster: Any, local_state: Any, pictures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    collection = _collection(tmp_path / "c", pictures)
+    monkeypatch.setattr(runner, "_CHUNK", 4)
+
+    def interrupt(progress: Progress) -> None:
+        if progress.done:  # the driver stops after the first chunk is written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index_collection(collection, workers=2, engine="ray", progress=interrupt)
+    collection.close()
+    reopened = open_collection(tmp_path / "c")
+    kept = len(reopened.index)
+    assert 0 < kept < N_IMAGES and check_collection(reopened).missing == []
+    report = index_collection(reopened, workers=2, engine="ray")
+    assert report.embedded == N_IMAGES - kept  # only what the first run did not save
+    rows, vectors, _ = _state(reopened)
+    assert rows == local_state[0]
+    np.testing.assert_array_equal(vectors, local_state[1])
+    reopened.close()
 
 
 def test_engine_errors_come_before_any_work(
