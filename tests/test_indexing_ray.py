@@ -158,6 +158,29 @@ def test_a_killed_job_resumes_where_it_stopped(
     reopened.close()
 
 
+def test_local_features_on_ray_are_the_pools_and_their_index_resumes(
+    ray_cluster: Any, pictures: Path, tmp_path: Path,
+) -> None:
+    from vitrine.indexing.reader import Failed, jobs_of
+    from vitrine.local.pipeline import ExtractOptions, extract_many
+    from vitrine.regions.search import index_regions
+
+    collection = _collection(tmp_path / "c", pictures)
+    jobs = jobs_of(collection.catalog.images_by_id(collection.catalog.all_image_ids().tolist()).values())
+    options = ExtractOptions(max_features=200)
+    pool = {e.image_id: e for e in extract_many(jobs, options, 2) if not isinstance(e, Failed)}
+    on_ray = {e.image_id: e for e in extract_many(jobs, options, 2, engine="ray")
+              if not isinstance(e, Failed)}
+    assert sorted(on_ray) == sorted(pool) and len(pool) == N_IMAGES
+    for image_id, extracted in pool.items():
+        assert (on_ray[image_id].sha256, on_ray[image_id].stamp) == (extracted.sha256, extracted.stamp)
+        np.testing.assert_array_equal(on_ray[image_id].features.descriptors, extracted.features.descriptors)
+        np.testing.assert_array_equal(on_ray[image_id].features.keypoints, extracted.features.keypoints)
+    report = index_regions(collection, workers=2, engine="ray", options=options)
+    assert (report.added, report.failed, report.images) == (N_IMAGES, 0, N_IMAGES)
+    assert index_regions(collection, workers=2, engine="ray").added == 0
+
+
 def test_engine_errors_come_before_any_work(
     tmp_path: Path, pictures: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -166,6 +189,10 @@ def test_engine_errors_come_before_any_work(
         index_collection(collection, engine="spark")
     with pytest.raises(EngineError, match="need the ray engine"):
         index_collection(collection, num_gpus=1)
+    from vitrine.regions.search import index_regions
+
+    with pytest.raises(EngineError, match="unknown engine"):
+        index_regions(collection, engine="dask")
     monkeypatch.setitem(sys.modules, "ray", None)  # as where the extra is not installed
     with pytest.raises(EngineError, match=r"pip install 'vitrine\[ray\]'"):
         index_collection(collection, engine="ray")

@@ -71,10 +71,10 @@ def run_indexing(coll: Collection, settings: Settings, *, rebuild: bool = False,
                f"{len(coll.index)} vectors in the index")
     for location, reason in report.errors:
         click.echo(f"  failed: {location}: {reason}", err=True)
-    return report.failed + _update_local(coll, workers)
+    return report.failed + _update_local(coll, workers, engine)
 
 
-def _update_local(coll: Collection, workers: int | None) -> int:
+def _update_local(coll: Collection, workers: int | None, engine: str = "local") -> int:
     """Keep recognition and region search up to date: a collection that has a local-feature index
     gets the new images' features (and loses deleted ones') now, not at the next 'regions index'."""
     from vitrine.regions.search import has_local_index, index_regions
@@ -82,7 +82,7 @@ def _update_local(coll: Collection, workers: int | None) -> int:
     if not has_local_index(coll):
         return 0
     with progress_bar(f"local features of {coll.name}", "image") as progress:
-        report = index_regions(coll, workers=workers, progress=progress)
+        report = index_regions(coll, workers=workers, progress=progress, engine=engine)
     click.echo(f"local features: {report.added} images added, {report.removed} removed, "
                f"{report.failed} failed")
     for location, reason in report.errors:

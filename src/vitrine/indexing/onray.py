@@ -5,7 +5,8 @@ Ray (one CPU per worker). Each chunk of jobs is one row; each stage is a `Datase
 Ray Data runs again when the worker running it dies (its default: `max_retries=-1` with system
 errors retried; exceptions raised by our code are not). The driver iterates the results as they
 stream in: it alone writes the index and the catalogue, so a task that ran twice is written once.
-Ray is an extra (`pip install 'vitrine[ray]'`), imported only when this engine runs.
+Ray is an extra (`pip install 'vitrine[ray]'`), imported only when this engine runs; `check_engine`
+refuses an unknown engine, or Ray where it is missing, before any work.
 """
 
 from __future__ import annotations
@@ -14,16 +15,27 @@ import logging
 import os
 import pickle
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from vitrine.errors import EngineError
-from vitrine.indexing.mapper import Mapped
-from vitrine.indexing.reader import Job
 from vitrine.indexing.stages import Stage
 
 INSTALL_HINT = "pip install 'vitrine[ray]'"
 _MAX_BLOCKS = 2000  # rows (chunks) are spread over at most this many blocks
+ENGINES = ("local", "ray")
+
+
+def check_engine(engine: str, num_gpus: float = 0.0) -> None:
+    """Refuse an unknown engine, GPUs without Ray, or Ray where it is not installed, before any work."""
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if num_gpus and engine != "ray":
+        raise EngineError("GPUs per embed task (num_gpus, --gpus) need the ray engine (--engine ray)")
+    if num_gpus < 0:
+        raise EngineError(f"num_gpus must not be negative, not {num_gpus}")
+    if engine == "ray":
+        require_ray()
 
 
 def require_ray() -> Any:
@@ -69,8 +81,8 @@ def _quiet(ray: Any) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)
 
 
-def ray_map(stages: list[Stage], chunks: list[list[Job]], workers: int | None) -> Iterator[Mapped]:
-    """Each chunk through every stage on Ray; results in the order they finish."""
+def ray_map(stages: list[Stage], chunks: Sequence[object], workers: int | None) -> Iterator[Any]:
+    """Each chunk (any picklable value) through every stage on Ray; results in the order they finish."""
     if not chunks:
         return
     connect(workers)
@@ -90,7 +102,7 @@ def ray_map(stages: list[Stage], chunks: list[list[Job]], workers: int | None) -
 class _Row:
     """A stage as a Ray Data row function: the chunk travels pickled, so Arrow sees plain bytes."""
 
-    def __init__(self, run: Callable[[Any], Mapped]) -> None:
+    def __init__(self, run: Callable[[Any], Any]) -> None:
         self.run = run
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from vitrine import images
 from vitrine.collection import Collection
 from vitrine.embedders.base import Embedder
-from vitrine.errors import EngineError
 from vitrine.indexing.mapper import MapOptions, Mapped, embed_rest, init_worker, map_chunk
+from vitrine.indexing.onray import check_engine, ray_map
 from vitrine.indexing.reader import Job, ReadOptions, jobs_of, pending
 from vitrine.indexing.stages import index_stages
 from vitrine.indexing.writer import IndexReport, Writer
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _CHUNK = 32
-ENGINES = ("local", "ray")
 
 
 @writes("indexing")
@@ -47,7 +46,7 @@ def index_collection(
     timeout); one that is refused or fails is recorded as failed too.
     `engine` "ray" maps on Ray (`workers`: concurrent tasks; `num_gpus`: per embed task).
     """
-    _check_engine(engine, num_gpus)
+    check_engine(engine, num_gpus)
     embedder = collection.embedder
     if rebuild:
         _reset_vectors(collection)
@@ -66,20 +65,6 @@ def index_collection(
     report.seconds = time.perf_counter() - started
     log.info("indexed %d images (%d failed) in %.1fs", report.embedded, report.failed, report.seconds)
     return report
-
-
-def _check_engine(engine: str, num_gpus: float) -> None:
-    """Refuse an unknown engine, GPUs without Ray, or Ray where it is not installed, before any work."""
-    if engine not in ENGINES:
-        raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if num_gpus and engine != "ray":
-        raise EngineError("GPUs per embed task (num_gpus, --gpus) need the ray engine (--engine ray)")
-    if num_gpus < 0:
-        raise EngineError(f"num_gpus must not be negative, not {num_gpus}")
-    if engine == "ray":
-        from vitrine.indexing.onray import require_ray
-
-        require_ray()
 
 
 def _reset_vectors(collection: Collection) -> None:
@@ -107,8 +92,6 @@ def _run(
     writer = Writer(collection, report)
     chunks = [jobs[s:s + _CHUNK] for s in range(0, len(jobs), _CHUNK)]
     if engine == "ray":
-        from vitrine.indexing.onray import ray_map
-
         config = collection.config
         stages = index_stages(options, config.embedder, config.embedder_options, num_gpus)
         mapped_chunks = ray_map(stages, chunks, workers)

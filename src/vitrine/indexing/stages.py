@@ -1,7 +1,8 @@
 """The indexing pipeline as stages: picklable functions of one chunk, which any engine can run.
 
-A stage takes what the stage before it returned (the first one a chunk of `Job`s) and returns a
-`Mapped`; `num_gpus` says what one call needs on a cluster (a GPU node for the embed stage). The
+A stage takes what the stage before it returned (the first one a chunk of `Job`s); here each
+returns a `Mapped` (local features use the same interface: `local/pipeline.py`). `num_gpus` says
+what one call needs on a cluster (a GPU node for the embed stage). The
 local engine (`runner.py`) runs read in its process pool and embeds there or in the parent; the
 Ray engine (`onray.py`) runs each stage as a Ray Data map, fused by Ray where the resources agree.
 Stages only read images and compute (and write content-addressed thumbnails): the catalogue and
@@ -26,7 +27,7 @@ class Stage:
     """One step of the pipeline: a picklable function of a chunk, and the resources one call needs."""
 
     name: str
-    run: Callable[[Any], Mapped]
+    run: Callable[[Any], Any]
     num_gpus: float = 0.0
 
 
