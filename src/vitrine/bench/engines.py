@@ -5,7 +5,8 @@
 Each run indexes a fresh collection of the same public-art rows (so each writes its own thumbnails).
 For Ray, the local cluster's start (`ray.init(num_cpus=W)`) is timed apart, then two runs on it:
 "first" also starts Ray's worker processes and imports vitrine in them, "warm" reuses them. The
-vectors of every Ray run are checked against the local runner's (ids and values).
+vectors of every Ray run are checked against the local runner's (ids and values). Then local
+features (SIFT, `local.pipeline.extract_many`, no index written) of the same images, pool vs Ray.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from vitrine.importers.base import run_import
 from vitrine.importers.mapping import ColumnMapping
 from vitrine.importers.tabular import TabularSource
 from vitrine.indexing import index_collection
+from vitrine.indexing.reader import Failed, jobs_of
+from vitrine.local.pipeline import ExtractOptions, extract_many
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'ray start (ray.init)':<24}{workers:>8}{time.perf_counter() - started:>9.2f}")
             bench.report("ray, first", workers, local)
             bench.report("ray, warm", workers, local)
+            pool = bench.features("local", workers, None)
+            bench.features("ray", workers, pool)
             ray.shutdown()
     return 0
 
@@ -64,6 +69,7 @@ class _Bench:
         self.tmp, self.csv_path, self.args = tmp, csv_path, args
         self.runs = 0
         self.reference: NDArray[np.float32] | None = None
+        self.jobs: list[Any] = []
 
     def run(self, engine: str, workers: int) -> tuple[float, NDArray[np.int64], NDArray[np.float32]]:
         self.runs += 1
@@ -71,6 +77,8 @@ class _Bench:
         source = TabularSource(self.csv_path, ColumnMapping.parse(PUBLIC_ART_MAP, image_base=self.args.data))
         run_import(collection, source)
         report = index_collection(collection, workers=workers, engine=engine.split(",")[0])
+        catalog = collection.catalog
+        self.jobs = jobs_of(catalog.images_by_id(catalog.all_image_ids().tolist()).values())
         ids = np.sort(collection.index.ids())
         vectors = collection.index.get(ids)
         collection.close()
@@ -83,6 +91,16 @@ class _Bench:
         same = "" if np.array_equal(vectors, self.reference) else "  VECTORS DIFFER"
         ratio = f"{seconds / baseline:>8.2f}x" if baseline else f"{'':>9}"
         print(f"{engine:<24}{workers:>8}{seconds:>9.2f}{len(ids) / seconds:>10.1f}{ratio}{same}")
+        return seconds
+
+
+    def features(self, engine: str, workers: int, baseline: float | None) -> float:
+        started = time.perf_counter()
+        found = extract_many(self.jobs, ExtractOptions(), workers, engine)
+        done = sum(1 for e in found if not isinstance(e, Failed))
+        seconds = time.perf_counter() - started
+        ratio = f"{seconds / baseline:>8.2f}x" if baseline else f"{'':>9}"
+        print(f"{'SIFT, ' + engine:<24}{workers:>8}{seconds:>9.2f}{done / seconds:>10.1f}{ratio}")
         return seconds
 
 
