@@ -181,6 +181,23 @@ def test_local_features_on_ray_are_the_pools_and_their_index_resumes(
     assert index_regions(collection, workers=2, engine="ray").added == 0
 
 
+def test_a_chunk_delivered_twice_is_written_once(tmp_path: Path, pictures: Path) -> None:
+    from vitrine.indexing.mapper import Mapped
+    from vitrine.indexing.reader import FileInfo
+    from vitrine.indexing.writer import IndexReport, Writer
+
+    collection = _collection(tmp_path / "c", pictures)
+    ids = collection.catalog.all_image_ids()[:3].tolist()
+    info = FileInfo(None, 8, 8, "0" * 64, None)
+    vectors = np.eye(3, collection.embedder.dim, dtype=np.float32)
+    report = IndexReport()
+    writer = Writer(collection, report)
+    for _ in range(2):
+        writer.write(Mapped(ids=ids, infos=[info] * 3, vectors=vectors))
+    writer.flush()
+    assert report.embedded == 3 and sorted(collection.index.ids().tolist()) == ids
+
+
 def test_engine_errors_come_before_any_work(
     tmp_path: Path, pictures: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

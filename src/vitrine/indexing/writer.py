@@ -40,28 +40,28 @@ class Writer:
         self.key = collection.embedder.key
         self.report = report
         self.unsaved: list[tuple[int, FileInfo]] = []
-        self.written: set[int] = set()  # a chunk a retried task delivered twice is written once
+        # Chunks never share an image, so a chunk's smallest id names it: one that a retried task
+        # delivered twice is written once (an int per chunk, not per image, is kept).
+        self.chunks_seen: set[int] = set()
         self.last_save = time.monotonic()
 
     def write(self, mapped: Mapped) -> None:
         """Record a chunk's failures now and its vectors in the index (saved every so often)."""
         catalog = self.collection.catalog
+        key = min([*mapped.ids, *(f.image_id for f in mapped.failed)], default=None)
+        if key is None or key in self.chunks_seen:
+            return
+        self.chunks_seen.add(key)
         for failed in mapped.failed:
-            if failed.image_id in self.written:
-                continue
-            self.written.add(failed.image_id)
             catalog.set_image_error(failed.image_id, failed.reason)
             self.report.errors.append((failed.location, failed.reason))
             self.report.failed += 1
-        fresh = [n for n, image_id in enumerate(mapped.ids) if image_id not in self.written]
-        if not fresh:
+        if not mapped.ids:
             return
         assert mapped.vectors is not None, "embed the chunk before writing it"
-        ids = [mapped.ids[n] for n in fresh]
-        self.collection.index.add(np.asarray(ids, np.int64), mapped.vectors[fresh])
-        self.unsaved.extend((image_id, mapped.infos[n]) for image_id, n in zip(ids, fresh, strict=True))
-        self.written.update(ids)
-        self.report.embedded += len(ids)
+        self.collection.index.add(np.asarray(mapped.ids, np.int64), mapped.vectors)
+        self.unsaved.extend(zip(mapped.ids, mapped.infos, strict=True))
+        self.report.embedded += len(mapped.ids)
         if time.monotonic() - self.last_save > _SAVE_EVERY_S:
             self.flush()
 
