@@ -23,7 +23,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr,entities,living]'
+.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr,entities,living,ray]'
 # The HIPE-scorer (hipe-eval/HIPE-scorer, the shared tasks' own scorer; not on PyPI) scores HIPE-2022 files in
 # `vitrine entities score-hipe` and `vitrine bench entities`; pinned to a commit, best effort (needs GitHub).
 .venv/bin/pip install -q docopt

@@ -5,11 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("cv2", "sklearn", "umap", "numba", "torch", "open_clip", "faiss", "pymilvus")
+HEAVY = ("cv2", "sklearn", "umap", "numba", "torch", "open_clip", "faiss", "pymilvus", "ray")
 
 
 def test_cli_and_web_start_without_heavy_libraries() -> None:
-    code = ("import sys, vitrine, vitrine.cli, vitrine.web.app; "
+    code = ("import sys, vitrine, vitrine.cli, vitrine.web.app, vitrine.indexing.runner; "
             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.split() == []

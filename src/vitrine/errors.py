@@ -205,6 +205,10 @@ class EmbedderMismatch(EmbedderError):
     """The query embedder is not the one that built the collection's vectors."""
 
 
+class EngineError(VitrineError):
+    """An indexing engine is unknown, or cannot run here (Ray not installed, cluster unreachable)."""
+
+
 class IndexError_(VitrineError):
     """The vector index is unusable."""
 

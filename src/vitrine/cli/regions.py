@@ -29,8 +29,10 @@ def regions() -> None:
 @click.option("--workers", type=int, help="Worker processes (default: one per core).")
 @click.option("--max-features", type=int, default=1500, show_default=True,
               help="Strongest local features kept per image.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Extract on this machine's processes, or on Ray (RAY_ADDRESS, else a local Ray).")
 @pass_app
-def index(app: App, name: str, workers: int | None, max_features: int) -> None:
+def index(app: App, name: str, workers: int | None, max_features: int, engine: str) -> None:
     """Extract local features of new or changed images of NAME (no rebuild of the rest)."""
     from vitrine.local.pipeline import ExtractOptions
     from vitrine.regions import search as use_cases
@@ -38,7 +40,7 @@ def index(app: App, name: str, workers: int | None, max_features: int) -> None:
     with app.open(name) as coll, progress_bar(f"local features of {coll.name}", "image") as progress:
         report = use_cases.index_regions(
             coll, workers=workers or app.settings.workers or None, progress=progress,
-            options=ExtractOptions(max_features=max_features))
+            options=ExtractOptions(max_features=max_features), engine=engine)
     click.echo(f"added {report.added} images ({report.rate:.1f} images/s), removed {report.removed}, "
                f"{report.failed} failed; {report.images} images, {report.features} features, "
                f"{report.bytes / max(report.images, 1) / 1024:.1f} KiB per image")

@@ -40,11 +40,18 @@ class Writer:
         self.key = collection.embedder.key
         self.report = report
         self.unsaved: list[tuple[int, FileInfo]] = []
+        # Chunks never share an image, so a chunk's smallest id names it: one that a retried task
+        # delivered twice is written once (an int per chunk, not per image, is kept).
+        self.chunks_seen: set[int] = set()
         self.last_save = time.monotonic()
 
     def write(self, mapped: Mapped) -> None:
         """Record a chunk's failures now and its vectors in the index (saved every so often)."""
         catalog = self.collection.catalog
+        key = min([*mapped.ids, *(f.image_id for f in mapped.failed)], default=None)
+        if key is None or key in self.chunks_seen:
+            return
+        self.chunks_seen.add(key)
         for failed in mapped.failed:
             catalog.set_image_error(failed.image_id, failed.reason)
             self.report.errors.append((failed.location, failed.reason))

@@ -1,7 +1,8 @@
 """Extract local features of many images on every core: read -> hash -> decode -> extract.
 
 Workers only read, decode and run SIFT (OpenCV, one thread each); quantisation (faiss) stays in
-the parent. Workers come from a fork server (a clean process), never from a fork of the parent.
+the parent. Workers come from a fork server (a clean process), never from a fork of the parent,
+or, with `engine="ray"`, from Ray (one stage, `extract`, through `indexing.onray`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import numpy as np
 from vitrine import images
 from vitrine.errors import ImageError, VitrineError
 from vitrine.fsutil import file_stamp
+from vitrine.indexing.onray import check_engine, ray_map
 from vitrine.indexing.reader import Failed, Job, failure
+from vitrine.indexing.stages import Stage
 from vitrine.local.features import LocalFeatures, extract, rescale
 
 _CHUNK = 8
@@ -41,10 +44,15 @@ class ExtractOptions:
 
 
 def extract_many(
-    jobs: list[Job], options: ExtractOptions, workers: int | None = None,
+    jobs: list[Job], options: ExtractOptions, workers: int | None = None, engine: str = "local",
 ) -> Iterator[Extracted | Failed]:
-    """Features of every job's image, in order; failures are reported, never raised."""
+    """Features of every job's image, in order (on Ray: as they finish); failures reported, never raised."""
+    check_engine(engine)
     chunks = [(jobs[s:s + _CHUNK], options) for s in range(0, len(jobs), _CHUNK)]
+    if engine == "ray":
+        for done in ray_map([Stage("extract", _process_in_worker)], chunks, workers):
+            yield from done
+        return
     n = min(workers or os.cpu_count() or 1, len(chunks))
     if n <= 1:
         for chunk in chunks:
@@ -61,6 +69,11 @@ def _init_worker() -> None:
     import cv2
 
     cv2.setNumThreads(1)
+
+
+def _process_in_worker(chunk: tuple[list[Job], ExtractOptions]) -> list[Extracted | Failed]:
+    _init_worker()  # Ray's workers are fresh processes: one OpenCV thread each, as in the pool
+    return _process(chunk)
 
 
 def _process(chunk: tuple[list[Job], ExtractOptions]) -> list[Extracted | Failed]:

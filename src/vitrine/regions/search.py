@@ -19,6 +19,7 @@ from PIL import Image
 from vitrine.collection import Collection
 from vitrine.errors import NoLocalIndex, RegionSearchError
 from vitrine.fsutil import file_stamp
+from vitrine.indexing.onray import check_engine
 from vitrine.indexing.reader import Failed, Job
 from vitrine.jobs.progress import ProgressCallback, Reporter
 from vitrine.local.builder import IndexWriter, WriterOptions
@@ -107,9 +108,13 @@ def pending_count(collection: Collection) -> int:
 @writes("region indexing")
 def index_regions(
     collection: Collection, *, workers: int | None = None, progress: ProgressCallback | None = None,
-    options: ExtractOptions | None = None, writer_options: WriterOptions | None = None,
+    options: ExtractOptions | None = None, writer_options: WriterOptions | None = None, engine: str = "local",
 ) -> RegionIndexReport:
-    """Extract and index local features of new or changed images; tombstone deleted ones."""
+    """Extract and index local features of new or changed images; tombstone deleted ones.
+
+    `engine` "ray" extracts on Ray (as `index_collection` does); the index is written here.
+    """
+    check_engine(engine)
     started = time.perf_counter()
     store = open_store(collection.root)
     _, segments = store.load()
@@ -123,7 +128,7 @@ def index_regions(
     writer.remove(gone)
     jobs = [Job(i.id, i.location, i.local_path) for i in sorted(todo, key=lambda i: i.id)]
     reporter = Reporter(progress, "regions", len(jobs))
-    for done in extract_many(jobs, options or ExtractOptions(), workers):
+    for done in extract_many(jobs, options or ExtractOptions(), workers, engine):
         if isinstance(done, Failed):
             report.failed += 1
             report.errors.append((done.location, done.reason))
