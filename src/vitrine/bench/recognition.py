@@ -15,8 +15,9 @@ answers every photo from its JPEG bytes: decode (at the variant's size, JPEG dra
 recognise, timed end to end on one thread (run it under `taskset -c 0` for the one-core figure).
 Each variant's inlier threshold is calibrated first, on separate photos (another seed, other
 works, and works from the other half of the held-out set): the fewest inliers that at most
-`--max-false-accept` of the calibration photos of held-out works reach. The test photos are then
-answered at that threshold; nothing is chosen after seeing them.
+`--max-false-accept` of the calibration photos of held-out works reach, raised until a geometric
+tail fitted to their inliers leaves at most `--tail-rate` of them answered (`calibrate`). The test
+photos are then answered at that threshold; nothing is chosen after seeing them.
 """
 
 from __future__ import annotations
