@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 Method = Literal["local", "global"]
 Point = tuple[float, float]
 #: verified inliers a match needs: above every threshold the recognition bench calibrated
-#: (6-7 on public-art photos), for a margin (docs/recognition.md)
+#: (6-8 on public-art photos, 8 with the fitted-tail margin), for a margin (docs/recognition.md)
 DEFAULT_MIN_INLIERS = 12
 DEFAULT_CANDIDATES = 30
 #: the photo's long side for feature extraction: phone photos are far bigger than needed (SIFT
