@@ -203,3 +203,10 @@ def test_an_imported_work_is_recognised_when_indexing_ends_and_a_deleted_one_no_
         assert len(coll.local_index()) == 10  # and its features are gone from the index
     finally:
         coll.close()
+
+
+def test_a_second_look_at_another_size_runs_only_when_the_first_finds_nothing(collection: Collection) -> None:
+    photo = family_photo(textured(3), "mild", 4).image
+    assert not recognize_photo(collection, photo, pipeline=Pipeline(query_side=64)).matched
+    again = recognize_photo(collection, photo, pipeline=Pipeline(query_side=64, retry_side=640))
+    assert again.record is not None and again.record.identifier == "r3"

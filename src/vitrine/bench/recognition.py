@@ -15,8 +15,9 @@ answers every photo from its JPEG bytes: decode (at the variant's size, JPEG dra
 recognise, timed end to end on one thread (run it under `taskset -c 0` for the one-core figure).
 Each variant's inlier threshold is calibrated first, on separate photos (another seed, other
 works, and works from the other half of the held-out set): the fewest inliers that at most
-`--max-false-accept` of the calibration photos of held-out works reach. The test photos are then
-answered at that threshold; nothing is chosen after seeing them.
+`--max-false-accept` of the calibration photos of held-out works reach, raised until a geometric
+tail fitted to their inliers leaves at most `--tail-rate` of them answered (`calibrate`). The test
+photos are then answered at that threshold; nothing is chosen after seeing them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 
 from vitrine.bench.output import check_choices, check_public_art, emit
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _FLOOR = 6  # calibration looks at thresholds from here up
+#: the share of works not in the collection a fitted tail may leave answered (`tail_threshold`)
+_TAIL_RATE = 0.001
 _VERSION = 25  # inliers between two digital images that make them versions of one work
 _STEP = replace(BASELINE, global_candidates=0)
 VARIANTS: dict[str, Pipeline] = {
@@ -61,6 +65,7 @@ VARIANTS: dict[str, Pipeline] = {
     "voted-640": replace(_STEP, prune=True, vote=True, query_side=640),
     "stretched-640": replace(_STEP, prune=True, vote=True, query_side=640, stretch=True),
     "new": Pipeline(),  # stretched-640 finding up to 5 works: the default
+    "retry-320": Pipeline(retry_side=320),  # new, and a second look at 320 px when nothing is found
 }
 
 
@@ -89,6 +94,15 @@ class Row:
 
 
 @dataclass
+class Calibration:
+    """A variant's calibration: its outsiders' best inliers (0: under the floor), and the threshold
+    the calibration photos alone give (without the fitted tail's margin)."""
+
+    best: list[int]
+    seen: int
+
+
+@dataclass
 class Report:
     works: int
     held_out: int
@@ -98,6 +112,7 @@ class Report:
     index_bytes_per_work: float
     versions: list[str] = field(default_factory=list)  # held-out works found in the collection anyway
     thresholds: dict[str, int] = field(default_factory=dict)
+    calibration: dict[str, Calibration] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     phone_latency: dict[str, dict[str, float]] = field(default_factory=dict)
     false_accepts: list[dict[str, object]] = field(default_factory=list)
@@ -174,13 +189,40 @@ def answer(collection: Collection, local: LocalIndex, shot: Shot, pipe: Pipeline
     return Answer([(f.image_id, f.inliers) for f in result.works], ms, (time.process_time() - cpu) * 1000)
 
 
-def calibrate(inliers: Sequence[int], max_false_accept: float, floor: int = _FLOOR) -> int:
-    """The fewest inliers that at most `max_false_accept` of the outsiders' best answers reach."""
+def calibrate(inliers: Sequence[int], max_false_accept: float, floor: int = _FLOOR,
+              tail_rate: float | None = _TAIL_RATE) -> int:
+    """The inlier threshold for the outsiders' best answers `inliers` (0: nothing reached `floor`).
+
+    The larger of two: the fewest inliers that at most `max_false_accept` of them reach (what the
+    calibration photos show), and, unless `tail_rate` is None, the fewest at which their fitted
+    tail (`tail_threshold`) puts the share of outsiders answered at `tail_rate` or less: the margin
+    a few hundred calibration photos cannot show by themselves (docs/recognition.md).
+    """
     best = np.array(list(inliers) or [0])
-    for t in range(floor, 1000):
-        if float(np.mean(best >= t)) <= max_false_accept:
-            return t
-    return 1000
+    seen = next((t for t in range(floor, 1000) if float(np.mean(best >= t)) <= max_false_accept), 1000)
+    if tail_rate is None:
+        return seen
+    return max(seen, tail_threshold(best, tail_rate, floor))
+
+
+def tail_threshold(best: Sequence[int] | NDArray[np.int_], rate: float, floor: int = _FLOOR) -> int:
+    """The fewest inliers an outsider reaches with probability at most `rate`, from a geometric
+    (discrete exponential) tail fitted to how far the outsiders' best answers reach past `floor`.
+
+    Chance inliers thin out about exponentially: P(X >= floor + j) = p * q**j, with p the share of
+    outsiders at `floor` or more and q from the mean excess m over `floor` (maximum likelihood:
+    q = m / (1 + m)); one pseudo-outsider at `floor` + 1 keeps both estimates away from 0 when the
+    calibration set shows no outsider at all, or only outsiders at exactly `floor` (the
+    peaks-over-threshold way of extrapolating past the largest observation).
+    """
+    values = np.asarray(best, np.int64)
+    excess = values[values >= floor] - floor
+    p = (len(excess) + 1) / (len(values) + 2)
+    m = (float(excess.sum()) + 1) / (len(excess) + 1)
+    q = m / (1 + m)
+    if p <= rate:
+        return floor
+    return floor + int(np.ceil(np.log(rate / p) / np.log(q) - 1e-9))
 
 
 def family_row(family: str, variant: str, pairs: Sequence[tuple[Shot, Answer]]) -> Row:
@@ -251,7 +293,9 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         pipe = VARIANTS[name]
         best = [_best(answer(collection, local, s, replace(pipe, max_works=1), _FLOOR))
                 for s in calib_shots if not s.truth]
-        report.thresholds[name] = calibrate(best, args.max_false_accept)
+        report.thresholds[name] = calibrate(best, args.max_false_accept, tail_rate=args.tail_rate or None)
+        report.calibration[name] = Calibration(sorted(best, reverse=True),
+                                               calibrate(best, args.max_false_accept, tail_rate=None))
         log.info("%s: calibrated %d inliers", name, report.thresholds[name])
     _test(args, collection, local, report, data, pool, test_out, rng)
     collection.close()
@@ -323,7 +367,9 @@ def table(report: Report) -> str:
         f"{report.build_seconds['local_index']:.1f} s",
         "left out of the held-out works as versions of collection works: "
         f"{', '.join(report.versions) or 'none'}",
-        "calibrated thresholds (inliers): " + ", ".join(f"{k} {v}" for k, v in report.thresholds.items()),
+        "calibrated thresholds (inliers): " + ", ".join(
+            f"{k} {v} (the calibration photos alone {c.seen}; outsiders' best {c.best[:6]} of {len(c.best)})"
+            for k, v in report.thresholds.items() if (c := report.calibration[k])),
         "",
         f"{'family':<15} {'variant':<11} {'photos':>6} {'out':>4} {'R@1':>6} {'no-match':>8} {'wrong':>5} "
         f"{'prec':>5} {'aimed':>5} {'p50 ms':>7} {'p95 ms':>7}"]
@@ -354,6 +400,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--upscale", type=float, default=1.0, help="enlarge collection images before SIFT")
     parser.add_argument("--max-words", type=int, default=4096, help="visual vocabulary size cap")
     parser.add_argument("--max-false-accept", type=float, default=0.01)
+    parser.add_argument("--tail-rate", type=float, default=_TAIL_RATE,
+                        help="raise the threshold until the outsiders' fitted tail reaches this share "
+                             "(0: the calibration photos alone)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the collection here (a later run with the same --limit and --seed "

@@ -35,6 +35,7 @@ from vitrine.indexing import embed_query_image
 from vitrine.records import Record, unit_score
 
 if TYPE_CHECKING:
+    from vitrine.local.geometry import Verification
     from vitrine.local.index import LocalIndex
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 Method = Literal["local", "global"]
 Point = tuple[float, float]
 #: verified inliers a match needs: above every threshold the recognition bench calibrated
-#: (6-7 on public-art photos), for a margin (docs/recognition.md)
+#: (6-8 on public-art photos, 8 with the fitted-tail margin), for a margin (docs/recognition.md)
 DEFAULT_MIN_INLIERS = 12
 DEFAULT_CANDIDATES = 30
 #: the photo's long side for feature extraction: phone photos are far bigger than needed (SIFT
@@ -69,6 +70,8 @@ class Pipeline:
     photo's grey levels over the whole range first (a dim photo has too little contrast for SIFT's
     fixed detection threshold). max_postings: inverted-file entries read at most, the rarest
     words' first (None: all); it only bites on large collections (docs/recognition.md).
+    retry_side: when nothing is found, look again with the photo at this long side (a blurred
+    photo's blur is smaller there); None: no second look.
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -80,6 +83,7 @@ class Pipeline:
     vote: bool = True
     stretch: bool = True
     max_postings: int | None = 2_000_000
+    retry_side: int | None = None
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
@@ -257,10 +261,14 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
     from vitrine.local.features import extract
 
     grey = stretch(photo.convert("L")) if pipe.stretch else photo
-    features = extract(grey, max_side=pipe.query_side, max_features=pipe.max_features)
-    hits = local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
-                            shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
-                            max_postings=pipe.max_postings)
+    hits: list[Verification] = []
+    for side in (pipe.query_side, pipe.retry_side):
+        if side is None or hits:
+            continue
+        features = extract(grey, max_side=side, max_features=pipe.max_features)
+        hits = local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
+                                shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
+                                max_postings=pipe.max_postings)
     found = []
     for hit in hits:
         record = _record_of(collection, hit.image_id)
