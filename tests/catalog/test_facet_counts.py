@@ -20,7 +20,7 @@ def _record(n: int, **fields: object) -> Record:
 
 
 def _assert_counts_match(catalog: Catalog) -> None:
-    for field in COUNTED:
+    for field in (*COUNTED, "curated:tag"):
         kept = catalog.facet(field, Filters(), 100)
         assert kept == catalog.facet_live(field, Filters(), 100), field
 
@@ -29,7 +29,12 @@ def test_counts_follow_inserts_updates_and_deletes(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
     for n in range(12):
         catalog.upsert(_record(n))
+    with catalog.transaction():
+        catalog._db.executemany(
+            "INSERT INTO assertions (record_id, kind, value, label, accepted_by, accepted_at)"
+            " VALUES (?, 'tag', '{}', ?, 'test', 0)", [(1, "Ship"), (1, "ship"), (2, "ship"), (3, "horse")])
     _assert_counts_match(catalog)
+    assert catalog.facet("curated:tag") == [("Ship", 2), ("horse", 1)]
     assert dict(catalog.facet("object_type"))["painting"] == 6
 
     catalog.upsert(_record(0, object_type="drawing", source=None, date_text=None, creators=["maker 9"]))

@@ -36,8 +36,11 @@ class Filtering(Connected):
     def facet(self, field: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[str, int]]:
         """Values of a field with their record counts, most frequent first. `curated:KIND` counts the
         labels of accepted suggestions of that kind (curated:tag, curated:class...)."""
-        if (filters is None or filters.is_empty()) and field in facetcounts.COUNTED:
-            return facetcounts.read(self._db, field, limit)
+        if filters is None or filters.is_empty():
+            if field in facetcounts.COUNTED:
+                return facetcounts.read(self._db, field, limit)
+            if field.startswith(CURATED_PREFIX):
+                return facetcounts.read_curated(self._db, field.removeprefix(CURATED_PREFIX), limit)
         return self.facet_live(field, filters, limit)
 
     def facet_live(
