@@ -161,7 +161,7 @@ def prepare(workdir: Path, shape: Shape, count: int, seed: int) -> tuple[Catalog
     vectors = np.random.default_rng(seed).standard_normal((len(ids), DIM)).astype(np.float32)
     index.add(ids, _unit(vectors))
     index.save()
-    catalog.set_meta(_DONE, f"{built.records} {built.seconds:.4f}")  # last: a killed build is not reused
+    catalog.set_meta(_DONE, f"{built.records} {built.seconds:.6f}")  # last: a killed build is not reused
     return catalog, index, built, False
 
 
