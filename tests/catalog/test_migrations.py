@@ -237,9 +237,9 @@ def test_opening_twice_changes_nothing_more(tmp_path: Path) -> None:
 def test_a_newer_catalogue_is_refused(tmp_path: Path) -> None:
     root = write_release_folder(tmp_path / "new")
     with sqlite3.connect(root / "catalog.sqlite") as db:
-        db.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(NEXT),))
     before = table_rows(root / "catalog.sqlite")
-    message = (r"catalog.sqlite was written by a newer vitrine \(schema 9, this version knows up to "
+    message = (rf"catalog.sqlite was written by a newer vitrine \(schema {NEXT}, this version knows up to "
                rf"{SCHEMA_VERSION}\); upgrade vitrine")
     with pytest.raises(SchemaError, match=message):
         open_collection(root)

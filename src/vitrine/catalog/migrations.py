@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from vitrine.catalog.facetcounts import V9_SCRIPT
 from vitrine.errors import SchemaError
 
 log = logging.getLogger(__name__)
@@ -433,6 +434,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "machine suggestions with provenance, accepted values, jobs; curated full text", _V6_SCRIPT),
     Migration(7, "concepts taught from examples: their labels and saved classifiers", _V7_SCRIPT),
     Migration(8, "OCR: words with boxes and confidences; page text searchable with full text", _V8_SCRIPT),
+    Migration(9, "facet counts kept by triggers; accepted values' facets read from an index", V9_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,0 +1,222 @@
+"""The catalogue at a million records: import rate, facet pages, full text and filtered visual search.
+
+    vitrine bench catalog [--records 1000000] [--baseline 100000] [--queries 100]
+                          [--data ../shared/data/public-art] [--workdir bench-data/catalog] [--json F]
+
+Builds (once; kept under `--workdir` and reused) catalogues of synthetic records shaped like
+public-art's (`vitrine.bench.catalog_data`) through the importer's write path, with one image row per
+record and a random unit vector per image in a memory index; then times, over seeded random
+queries, at `--records` and beside it at `--baseline` in the same run:
+
+- the research page's facets (`web/routes/search.py:_facets`: object type, creator, century,
+  source and the four kinds of accepted values), on the landing page (no filter) and under a
+  random filter (object type, source, creator, century or tag);
+- a full-text query (`catalog.full_text`, 500 results as the search page asks), and the same
+  under a random filter;
+- a filtered visual search: the filter's allowed image ids (`catalog.filter_image_ids`), then the
+  index's search among them; the two steps are also timed apart.
+
+The landing page is timed twice: from the precomputed counts (migration 9) and computed from the
+rows (`facet_live`, what every page did before; on every tenth query only), so the table shows
+what the counts buy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vitrine.bench.catalog_data import Built, Shape, build
+from vitrine.bench.output import check_public_art, emit
+from vitrine.catalog import Catalog
+from vitrine.catalog.filters import CURATED_PREFIX
+from vitrine.index.memory import MemoryIndex
+from vitrine.records import Filters
+
+TARGET_MS = 100.0
+FACETS = ("object_type", "creator", "century", "source")
+CURATED = ("tag", "class", "entity", "link")
+DIM = 32  # the vectors only stand in: the filter → allowed ids step is what scales with the catalogue
+_DONE = "bench.catalog.built"
+FILTER_KINDS = ("object_type", "source", "creator", "century", "tag")
+
+
+@dataclass
+class Scale:
+    """Figures at one catalogue size (milliseconds)."""
+
+    records: int
+    import_rate: float  # records/s when it was built
+    import_s: float
+    reused: bool  # built by an earlier run (the import figures are that run's)
+    catalog_mb: float
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    seed: int
+    queries: int
+    scales: list[Scale] = field(default_factory=list)
+
+
+def facet_page(catalog: Catalog, filters: Filters, live: bool = False) -> None:
+    """What the research page counts (`web/routes/search.py:_facets`)."""
+    count = catalog.facet_live if live else catalog.facet
+    for name in FACETS:
+        count(name, filters, 30)
+    for kind in CURATED:
+        count(CURATED_PREFIX + kind, filters, 30)
+
+
+def random_filter(rng: random.Random, shape: Shape) -> tuple[str, Filters]:
+    """A filter as a visitor sets one from the facets (mostly a frequent value, as they are listed
+    first), and its kind."""
+    kind = rng.choice(FILTER_KINDS)
+    if kind == "object_type":
+        return kind, Filters(object_type=rng.choice(("painting", "wall painting")))
+    if kind == "source":
+        return kind, Filters(source=shape.museums.draw(rng))
+    if kind == "creator":
+        return kind, Filters(creator=shape.artists.draw(rng))
+    if kind == "century":
+        start = rng.choice((13, 14, 15, 16, 17, 18, 19)) * 100
+        return kind, Filters(year_from=start + 1, year_to=start + 100)
+    return kind, Filters(curated={"tag": rng.choice(("ship", "horse", "saint", "tree"))})
+
+
+def random_words(rng: random.Random, shape: Shape) -> str:
+    """Half the queries a frequent title word, half any word of the vocabulary."""
+    if rng.random() < 0.5:
+        return shape.words.draw(rng)
+    return rng.choice(shape.words.values)
+
+
+def measure(
+    catalog: Catalog, index: MemoryIndex, shape: Shape, queries: int, seed: int,
+) -> dict[str, list[float]]:
+    """Milliseconds per query of each kind, over the same seeded queries at every size."""
+    rng = random.Random(seed)
+    vrng = np.random.default_rng(seed)
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, call: Callable[[], object]) -> None:
+        started = time.perf_counter()
+        call()
+        times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        if "filtered" in name:
+            times.setdefault(f"{name} [{kind}]", []).append(times[name][-1])
+
+    empty = Filters()
+    for number in range(queries):
+        (kind, filters), words = random_filter(rng, shape), random_words(rng, shape)
+        vector = _unit(vrng.standard_normal((1, DIM)).astype(np.float32))
+        timed("facets, landing (precomputed)", lambda: facet_page(catalog, empty))
+        if number % 10 == 0:  # seconds at a million records, always the same page: a few suffice
+            timed("facets, landing (computed)", lambda: facet_page(catalog, empty, live=True))
+        timed("facets, filtered", lambda f=filters: facet_page(catalog, f))  # type: ignore[misc]
+        timed("full text", lambda w=words: catalog.full_text(w, 500))  # type: ignore[misc]
+        timed("full text, filtered", lambda w=words, f=filters: catalog.full_text(w, 500, f))  # type: ignore[misc]
+        started = time.perf_counter()
+        allowed = catalog.filter_image_ids(filters)
+        middle = time.perf_counter()
+        if allowed.size:
+            index.search(vector, min(60, int(allowed.size)), allowed=allowed)
+        ended = time.perf_counter()
+        times.setdefault("visual, filtered: allowed ids", []).append((middle - started) * 1000)
+        times.setdefault("visual, filtered: index search", []).append((ended - middle) * 1000)
+        timed("visual, filtered (total)", lambda: None)
+        times["visual, filtered (total)"][-1] = times[f"visual, filtered (total) [{kind}]"][-1] = (
+            (ended - started) * 1000)
+    return times
+
+
+def _unit(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    unit: NDArray[np.float32] = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    return unit
+
+
+def prepare(workdir: Path, shape: Shape, count: int, seed: int) -> tuple[Catalog, MemoryIndex, Built, bool]:
+    """The catalogue and index of `count` records under `workdir`, built unless a finished one is
+    there (then reused: True, and the figures of the run that built it)."""
+    folder = workdir / f"records-{count}-seed-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    catalog = Catalog(folder / "catalog.sqlite")
+    done = catalog.get_meta(_DONE)
+    if done is not None:
+        records, seconds = done.split()
+        return catalog, MemoryIndex(DIM, folder / "vectors.npz"), Built(int(records), float(seconds), 0), True
+    if catalog.count():
+        raise SystemExit(f"{folder} holds an unfinished build; delete it and run again")
+    built = build(catalog, shape, count, seed)
+    ids = catalog.filter_image_ids(Filters())
+    index = MemoryIndex(DIM, folder / "vectors.npz")
+    vectors = np.random.default_rng(seed).standard_normal((len(ids), DIM)).astype(np.float32)
+    index.add(ids, _unit(vectors))
+    index.save()
+    catalog.set_meta(_DONE, f"{built.records} {built.seconds:.6f}")  # last: a killed build is not reused
+    return catalog, index, built, False
+
+
+def _order(item: tuple[str, list[float]]) -> tuple[bool, str]:
+    """The overall rows first, in the order measured; then the rows by filter kind."""
+    return "[" in item[0], item[0] if "[" in item[0] else ""
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    p50, p95 = np.percentile(values, [50, 95])
+    return {"p50": round(float(p50), 2), "p95": round(float(p95), 2)}
+
+
+def table(report: Report) -> str:
+    sizes = [s.records for s in report.scales]
+    lines = ["| at N records | " + " | ".join(f"{n:,} p50 / p95 ms" for n in sizes) + " |",
+             "|---|" + "---|" * len(sizes)]
+    for name in report.scales[0].timings:
+        cells = []
+        for scale in report.scales:
+            t = scale.timings.get(name, {"p50": 0.0, "p95": 0.0})
+            flag = " **over**" if t["p95"] > TARGET_MS else ""
+            cells.append(f"{t['p50']:.1f} / {t['p95']:.1f}{flag}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("| import (records/s; catalogue MB) | " + " | ".join(
+        f"{s.import_rate:,.0f}{' (earlier run)' if s.reused else ''}; {s.catalog_mb:,.0f} MB"
+        for s in report.scales) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="vitrine bench catalog", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--baseline", type=int, default=2_000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/public-art"))
+    parser.add_argument("--workdir", type=Path, default=Path("bench-data/catalog"))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    check_public_art(parser, args.data)
+    if not 0 < args.baseline <= args.records:
+        parser.error("--baseline must be positive and at most --records")
+    shape = Shape.from_csv(args.data / "records.csv")
+    report = Report(args.seed, args.queries)
+    for count in (args.baseline, args.records):
+        catalog, index, built, reused = prepare(args.workdir, shape, count, args.seed)
+        try:
+            size = sum(p.stat().st_size for p in catalog.path.parent.glob("catalog.sqlite*"))
+            scale = Scale(count, round(built.rate), round(built.seconds, 1), reused, size / 1e6)
+            times = measure(catalog, index, shape, args.queries, args.seed)
+            scale.timings = {name: _stats(values) for name, values in sorted(times.items(), key=_order)}
+            report.scales.append(scale)
+        finally:
+            catalog.close()
+    emit(report, table(report), args.json)
+    return 0
