@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vitrine.catalog import Catalog
+from vitrine.catalog import SCHEMA_VERSION, Catalog
 from vitrine.catalog.facetcounts import COUNTED
 from vitrine.catalog.migrations import MIGRATIONS
 from vitrine.records import Filters, Record
@@ -60,7 +60,7 @@ def test_counts_are_made_when_an_older_catalogue_is_migrated(tmp_path: Path) -> 
         old.upsert(_record(n))
     old.close()
     catalog = Catalog(path)
-    assert catalog.get_meta("schema_version") == "9"
+    assert catalog.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert dict(catalog.facet("source"))["museum 0"] == 3
     _assert_counts_match(catalog)
     catalog.close()
@@ -71,4 +71,18 @@ def test_a_filtered_facet_is_still_counted_from_the_rows(tmp_path: Path) -> None
     for n in range(8):
         catalog.upsert(_record(n))
     assert catalog.facet("source", Filters(object_type="print")) == [("museum 1", 2), ("museum 3", 2)]
+    catalog.close()
+
+
+def test_the_change_stamps_move_on_every_write_and_only_then(tmp_path: Path) -> None:
+    """Caches of the whole catalogue (ask, /reconcile) read these in O(1) instead of scanning."""
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    first = (catalog.records_stamp(), catalog.text_stamp())
+    catalog.upsert(_record(0))
+    second = (catalog.records_stamp(), catalog.text_stamp())
+    assert second[0] != first[0] and second[1] != first[1]
+    assert catalog.count() == 1
+    assert (catalog.records_stamp(), catalog.text_stamp()) == second  # reading moves nothing
+    catalog.delete_record(_record(0).identifier)
+    assert catalog.records_stamp() != second[0]
     catalog.close()

@@ -39,12 +39,11 @@ class FullText(Connected):
             "SELECT rowid, title, creators, object_type, medium, date_text, other, curated FROM records_fts")
 
     def text_stamp(self) -> tuple[Any, ...]:
-        """Changes when any record's indexed text may have: records and accepted values, counted and dated."""
-        records = self._db.execute("SELECT count(*), max(updated_at), max(id) FROM records").fetchone()
-        # the newest audit row moves on every decision and undo (see SuggestionStore.accepted_stamp)
-        assertions = self._db.execute(
-            "SELECT count(*), max(id), (SELECT max(id) FROM audit) FROM assertions").fetchone()
-        return (*records, *assertions)
+        """Changes when any record's indexed text may have: the records' and accepted values' change
+        counters (migration 10)."""
+        rows = self._db.execute(
+            "SELECT n FROM change_counters WHERE name IN ('records', 'assertions') ORDER BY name").fetchall()
+        return tuple(int(r[0]) for r in rows)
 
 
 def write_fts(db: sqlite3.Connection, record_id: int, record: Record) -> None:

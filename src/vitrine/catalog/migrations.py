@@ -425,6 +425,16 @@ CREATE TRIGGER IF NOT EXISTS ocr_text_deleted AFTER DELETE ON suggestions WHEN O
 END;
 """
 
+
+_V10_SCRIPT = """
+CREATE TABLE IF NOT EXISTS change_counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
+INSERT OR IGNORE INTO change_counters VALUES ('records', 0), ('assertions', 0);
+""" + "".join(
+    f"""CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} BEGIN
+    UPDATE change_counters SET n = n + 1 WHERE name = '{table}';
+END;
+""" for table in ("records", "assertions") for event in ("INSERT", "UPDATE", "DELETE"))
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, images, full text, import runs, saved sets", _V1_SCHEMA),
     Migration(2, "saved sets in every catalogue; index import errors by run and item", _V2_SCRIPT),
@@ -435,6 +445,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "concepts taught from examples: their labels and saved classifiers", _V7_SCRIPT),
     Migration(8, "OCR: words with boxes and confidences; page text searchable with full text", _V8_SCRIPT),
     Migration(9, "facet counts kept by triggers; accepted values' facets read from an index", V9_SCRIPT),
+    Migration(10, "change counters of records and accepted values, kept by triggers", _V10_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -99,11 +99,11 @@ class Records(Connected):
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
 
-    def records_stamp(self) -> tuple[int, int, float]:
-        """(count, highest id, latest update): changes whenever a record is added, changed or deleted."""
-        row = self._db.execute(
-            "SELECT count(*), coalesce(max(id), 0), coalesce(max(updated_at), 0) FROM records").fetchone()
-        return int(row[0]), int(row[1]), float(row[2])
+    def records_stamp(self) -> tuple[int]:
+        """Changes whenever a record is added, changed or deleted: a counter that triggers move
+        (migration 10), read in O(1); a count and a max(updated_at) scanned every record (77 ms at 1M)."""
+        row = self._db.execute("SELECT n FROM change_counters WHERE name = 'records'").fetchone()
+        return (int(row[0]),)
 
     def record_hashes(self, after: int, limit: int,
                       among: Sequence[int] | None = None) -> list[tuple[int, str]]:

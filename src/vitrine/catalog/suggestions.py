@@ -462,16 +462,13 @@ class SuggestionStore(Connected):
                 wanted).fetchall()
         return [_assertion(r, None) for r in rows]
 
-    def accepted_stamp(self) -> tuple[int, int, int]:
-        """Changes whenever an accepted value is added or undone: (how many, the newest one's id, the
-        newest audit row). The audit id is what makes it move on "undo the newest, accept another",
-        where SQLite reuses the freed assertion id and the count is the same: every decision and
-        every undo writes an audit row, and audit rows are never deleted."""
+    def accepted_stamp(self) -> tuple[int]:
+        """Changes whenever an accepted value is added, edited or undone: a counter that triggers move
+        (migration 10). Unlike a count and the newest id, it also moves on "undo the newest, accept
+        another", where SQLite reuses the freed assertion id."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT count(*), coalesce(max(id), 0), (SELECT coalesce(max(id), 0) FROM audit)"
-                " FROM assertions").fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
+            row = self._db.execute("SELECT n FROM change_counters WHERE name = 'assertions'").fetchone()
+        return (int(row[0]),)
 
     def label_facet(self, kind: str, limit: int = 50) -> list[tuple[str, int]]:
         """The most frequent accepted labels of one kind, with how many records carry each."""
