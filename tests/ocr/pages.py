@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+
+from vitrine.suggestions.agents import AGENTS, Agent, AgentInfo, Item, Proposal
+from vitrine.suggestions.run import Scope, run_agent
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 LINES = ["The history of Jack and the Giants", "printed for the travelling booksellers", "Glasgow 1820"]
@@ -33,3 +38,27 @@ def text_page(lines: list[str] = LINES, *, picture: bool = False, size: int = 28
         for x in range(150, 750, 9):
             draw.line((x, top, x + 40, top + 300), fill="white", width=3)
     return page
+
+
+def read_words(collection: Any, identifier: str, text: str, words: list[list[Any]],
+               confidence: float = 0.9) -> None:
+    """Run a stand-in for the ocr agent (no Tesseract needed) on one record: it proposes `text`, with
+    `words` ([text, x, y, w, h, confidence, line]), for each of the record's images."""
+
+    class Reader(Agent):
+        name = "reader"
+        target = "image"
+        kinds = ("text",)
+
+        def info(self) -> AgentInfo:
+            return AgentInfo(name=self.name, software="tests", model="reader", model_version="1")
+
+        def suggest(self, item: Item) -> Iterable[Proposal]:
+            value = {"text": text, "language": "eng", "confidence": confidence, "words": words}
+            yield Proposal("text", value, score=confidence)
+
+    AGENTS.register("reader", Reader)
+    try:
+        run_agent(collection, "reader", scope=Scope(identifiers=(identifier,)))
+    finally:
+        AGENTS.unregister("reader")

@@ -7,19 +7,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
+from ocr.pages import read_words
 from vitrine.catalog.ocr import StoredWord
 from vitrine.catalog.suggestions import SuggestionQuery
 from vitrine.errors import StaleSuggestion
 from vitrine.ocr.align import edited_words
 from vitrine.ocr.search import export_page, page_text, search_text
-from vitrine.suggestions.agents import AGENTS, Agent, AgentInfo, Item, Proposal
 from vitrine.suggestions.review import decide, page_text_changed, undo
-from vitrine.suggestions.run import Scope, run_agent
+from vitrine.suggestions.run import run_agent
 
 LINES = [["The", "history", "of", "Jack"], ["printed", "for", "the", "travelling", "booksellers"],
          ["Glasgow", "1820"]]
@@ -28,28 +27,8 @@ WORDS = [[word, 40 + 100 * i, 40 + 50 * line, 90, 30, 0.9, line]
 EDITED = "The History of Jack\nprinted for the booksellers and chapmen\nGlasgow 1820"
 
 
-class Reader(Agent):
-    """Stands for the ocr agent: the words of `LINES` on every image."""
-
-    name = "reader"
-    target = "image"
-    kinds = ("text",)
-
-    def info(self) -> AgentInfo:
-        return AgentInfo(name=self.name, software="tests", model="reader", model_version="1")
-
-    def suggest(self, item: Item) -> Iterable[Proposal]:
-        text = "\n".join(" ".join(line) for line in LINES)
-        value = {"text": text, "language": "eng", "confidence": 0.9, "words": WORDS}
-        yield Proposal("text", value, score=0.9)
-
-
 def _read(collection: Any) -> None:
-    AGENTS.register("reader", Reader)
-    try:
-        run_agent(collection, "reader", scope=Scope(identifiers=("p1",)))
-    finally:
-        AGENTS.unregister("reader")
+    read_words(collection, "p1", "\n".join(" ".join(line) for line in LINES), WORDS)
 
 
 def _edited(collection: Any) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from annotated import validate
+from ocr.pages import read_words
 from vitrine.catalog.suggestions import SuggestionQuery
 from vitrine.suggestions import review
-from vitrine.suggestions.agents import AGENTS, Agent, AgentInfo, Item, Proposal
-from vitrine.suggestions.run import Scope, run_agent
 from web.cataloguing import served, started_app
 from web.staff import staff_client
 
@@ -24,29 +23,10 @@ WORDS = [["Printed", 10, 12, 40, 9, 0.93, 0], ["for", 54, 12, 15, 9, 0.9, 0],
          ["the", 10, 30, 16, 9, 0.95, 1], ["Booksellers.", 30, 30, 60, 9, 0.6, 1]]
 
 
-class Reader(Agent):
-    """Stands for the ocr agent (no Tesseract needed): the same two lines on every image."""
-
-    name = "reader"
-    target = "image"
-    kinds = ("text",)
-
-    def info(self) -> AgentInfo:
-        return AgentInfo(name=self.name, software="tests", model="reader", model_version="1")
-
-    def suggest(self, item: Item) -> Iterable[Proposal]:
-        yield Proposal("text", {"text": "Printed for\nthe Booksellers.", "language": "eng", "confidence": 0.8,
-                                "words": WORDS}, score=0.8)
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[FastAPI]:
     with started_app(tmp_path) as started:
-        AGENTS.register("reader", Reader)
-        try:
-            run_agent(served(started), "reader", scope=Scope(identifiers=("w01",)))
-        finally:
-            AGENTS.unregister("reader")
+        read_words(served(started), "w01", "Printed for\nthe Booksellers.", WORDS, confidence=0.8)
         yield started
 
 

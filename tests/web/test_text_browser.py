@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from browsing import BROWSER, new_page, serve, shot
+from ocr.pages import read_words
 from vitrine.collection import open_collection
-from vitrine.suggestions.agents import AGENTS
-from vitrine.suggestions.run import Scope, run_agent
 from web.cataloguing import new_app
-from web.test_text import Reader
+from web.test_text import WORDS
 
 pytestmark = BROWSER
 
@@ -20,12 +19,10 @@ def test_the_hit_words_are_outlined_on_the_page_image(browser: Any, tmp_path: Pa
     app = new_app(tmp_path)
     collection = open_collection(tmp_path / "coll")
     try:
-        AGENTS.register("reader", Reader)
-        run_agent(collection, "reader", scope=Scope(identifiers=("w01",)))
+        read_words(collection, "w01", "Printed for\nthe Booksellers.", WORDS, confidence=0.8)
         collection.set_proposed_public(True)  # so that a visitor sees machine-read text, marked
         image_id = collection.catalog.images_of("w01")[0].id
     finally:
-        AGENTS.unregister("reader")
         collection.close()
     with serve(app) as url:
         page = new_page(browser, url, bypass_csp=False)
