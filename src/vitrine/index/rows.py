@@ -37,6 +37,8 @@ def parse_params(cls: type[P], kind: str, options: dict[str, Any]) -> P:
         except (TypeError, ValueError):
             raise IndexError_(f"{kind} index parameter {key} must be a {kind_of.__name__}, "
                               f"not {value!r}") from None
+        if isinstance(values[key], str):
+            continue
         if values[key] < 0 or values[key] != values[key]:  # negative, or NaN
             raise IndexError_(f"{kind} index parameter {key} must be a number, not negative, got {value!r}")
     return cls(**values)
