@@ -109,7 +109,8 @@ def _fold(best: tuple[NDArray[np.float32], NDArray[np.int64]], scores: NDArray[n
 def _params(backend: str, n: int, args: argparse.Namespace, rerank_on: str = "sq8") -> dict[str, Any]:
     if backend == "ivfpq":
         return {"nlist": args.nlist or (4096 if n >= 4_000_000 else 1024), "nprobe": args.nprobe,
-                "rerank": args.rerank, "train_after": min(n, args.train_after), "rerank_on": rerank_on}
+                "rerank": args.rerank, "train_after": min(n, args.train_after), "rerank_on": rerank_on,
+                **dict(p.split("=", 1) for p in args.param)}
     return {}
 
 
@@ -248,6 +249,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cache", default="bench-data/")
     p.add_argument("--json", help="also write the rows to this file")
     p.add_argument("--reuse", action="store_true", help="serve the indexes a previous run built and kept")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="another ivfpq parameter for every ivfpq variant served (e.g. exact_top=0)")
     p.add_argument("--query-seed", type=int, default=BUILD_QUERIES,
                    help="serve queries drawn with this seed (exact answers computed in one more pass)")
     p.add_argument("--baselines", nargs="*", default=["disk"], choices=["disk"],
