@@ -192,7 +192,7 @@ def _new_client(uri: str, options: S3Options) -> Any:
     except ImportError:
         raise FetchError(uri, f"reading s3:// locations needs boto3: {INSTALL_HINT}") from None
     config = Config(
-        retries={"max_attempts": options.attempts, "mode": "standard"}, connect_timeout=options.timeout,
+        retries={"total_max_attempts": options.attempts, "mode": "standard"}, connect_timeout=options.timeout,
         read_timeout=options.timeout, s3={"addressing_style": options.addressing_style},
         user_agent_extra="vitrine")
     try:
