@@ -151,7 +151,8 @@ def test_a_missing_extra_fails_the_image_not_the_job(
     monkeypatch.setitem(sys.modules, "boto3", None)  # as where the s3 extra is not installed
     report = index_collection(collection, workers=1, s3=S3Options(endpoint_url="http://127.0.0.1:9"))
     assert report.embedded == 1
-    assert report.errors == [("s3://b/one.jpg", "reading s3:// locations needs boto3: pip install 'vitrine[s3]'")]
+    hint = "reading s3:// locations needs boto3: pip install 'vitrine[s3]'"
+    assert report.errors == [("s3://b/one.jpg", hint)]
 
 
 @pytest.fixture(scope="module")
