@@ -1,8 +1,10 @@
 """Indexing images read from object storage (s3://) beside the same images read from local files.
 
-    vitrine bench storage [--data ../shared/data/public-art] [--limit 300] [--workers 2] [--endpoint URL]
+    vitrine bench storage [--data ../shared/data/public-art] [--limit 300] [--workers 2] [--side 2000]
+                          [--endpoint URL]
 
-The first N public-art images are copied into a folder and put into a bucket. One collection is
+The first N public-art images are copied into a folder (or, with --side, enlarged to that many
+pixels on the long side and saved as JPEG quality 90: masters' sizes) and put into a bucket. One collection is
 imported from the folder (`FolderSource`), one from the bucket (`BucketSource`, listing included),
 and each is indexed from scratch with the same embedder and workers: images/s of `index_collection`
 for both, the vectors checked equal. Without --endpoint the bucket lives on moto's stand-in server
@@ -44,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=300, help="the first N public-art images")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--embedder", default="classic")
+    parser.add_argument("--side", type=int, default=0, help="enlarge to this long side (0: as they are)")
     parser.add_argument("--endpoint", default="", help="an S3-compatible service; default: a moto stand-in")
     args = parser.parse_args(argv)
     if not (args.data / "records.csv").is_file():
@@ -56,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp_name, _endpoint(args.endpoint) as endpoint:
         tmp = Path(tmp_name)
-        folder = _folder(args.data, args.limit, tmp)
+        folder = _folder(args.data, args.limit, tmp, args.side)
         options = S3Options(endpoint_url=endpoint, addressing_style="path")
         nbytes = _upload(folder, options)
         print(f"images: {args.limit} ({nbytes / 1e6:.1f} MB)  embedder: {args.embedder}  "
               f"workers: {args.workers}  endpoint: {'moto stand-in' if not args.endpoint else endpoint}")
+        _per_object(folder, options, tmp)
         print(f"{'source':<16}{'import s':>10}{'index s':>10}{'images/s':>10}{'vs files':>10}")
         sources = {"local files": lambda: FolderSource(folder),
                    "s3 (boto3)": lambda: BucketSource(f"s3://{_BUCKET}/", s3=options)}
@@ -78,12 +82,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if same else 1
 
 
-def _folder(data: Path, limit: int, tmp: Path) -> Path:
+def _folder(data: Path, limit: int, tmp: Path, side: int) -> Path:
+    from PIL import Image
+
     folder = tmp / "images"
     folder.mkdir()
     csv_path = _limited(data / "records.csv", limit, tmp)
     for path in _image_files(csv_path, data):
-        shutil.copyfile(path, folder / path.name)
+        if not side:
+            shutil.copyfile(path, folder / path.name)
+            continue
+        with Image.open(path) as image:
+            scale = side / max(image.size)
+            size = (round(image.width * scale), round(image.height * scale))
+            image.convert("RGB").resize(size, Image.Resampling.BICUBIC).save(
+                folder / f"{path.stem}.jpg", quality=90)
     return folder
 
 
@@ -98,6 +111,26 @@ def _upload(folder: Path, options: S3Options) -> int:
         client.put_object(Bucket=_BUCKET, Key=path.name, Body=data)
         total += len(data)
     return total
+
+
+def _per_object(folder: Path, options: S3Options, tmp: Path) -> None:
+    """In this process, one at a time: a GET through the seam, and the cached copy's atomic write."""
+    from vitrine.fsutil import write_atomic
+    from vitrine.storage import MAX_BYTES
+    from vitrine.storage.s3 import read_object
+
+    names = sorted(p.name for p in folder.iterdir())
+    read_object(f"s3://{_BUCKET}/{names[0]}", options, max_bytes=MAX_BYTES)  # the client, once
+    started = time.perf_counter()
+    blobs = [read_object(f"s3://{_BUCKET}/{n}", options, max_bytes=MAX_BYTES) for n in names]
+    got = time.perf_counter() - started
+    (tmp / "copies").mkdir()
+    started = time.perf_counter()
+    for name, blob in zip(names, blobs, strict=True):
+        write_atomic(tmp / "copies" / name, blob)
+    wrote = time.perf_counter() - started
+    print(f"per object, one process: GET {got / len(names) * 1000:.1f} ms, "
+          f"cached copy written {wrote / len(names) * 1000:.1f} ms")
 
 
 def _run(root: Path, source: Source, args: Any, options: S3Options) -> tuple[float, float, dict[str, Any]]:
