@@ -22,7 +22,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
               f"workers: {args.workers}  endpoint: {'moto stand-in' if not args.endpoint else endpoint}")
         _per_object(folder, options, tmp)
         print(f"{'source':<16}{'import s':>10}{'index s':>10}{'images/s':>10}{'vs files':>10}")
-        sources = {"local files": lambda: FolderSource(folder),
-                   "s3 (boto3)": lambda: BucketSource(f"s3://{_BUCKET}/", s3=options)}
+        sources: dict[str, Callable[[], Source]] = {
+            "local files": lambda: FolderSource(folder),
+            "s3 (boto3)": lambda: BucketSource(f"s3://{_BUCKET}/", s3=options)}
         results: dict[str, tuple[float, float, dict[str, Any]]] = {}
         for name, source in sources.items():
             _run(tmp / "warm", source(), args, options)  # unreported: page cache, first client
