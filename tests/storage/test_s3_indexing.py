@@ -20,11 +20,11 @@ from vitrine.importers.bucket import BucketSource
 from vitrine.importers.folder import FolderSource
 from vitrine.importers.mapping import ColumnMapping
 from vitrine.importers.tabular import TabularSource
-from vitrine.indexing import index_collection
+from vitrine.indexing import index_collection, runner
 from vitrine.indexing.check import check_collection
 from vitrine.indexing.reader import Job
 from vitrine.local.pipeline import ExtractOptions, extract_job
-from vitrine.storage.s3 import S3Options
+from vitrine.storage.s3 import S3Options, read_object
 
 try:
     from tests.imagegen import make_images
@@ -79,8 +79,11 @@ def _bucket_collection(root: Path, bucket: Bucket, pictures: Path, s3: S3Options
 
 def test_a_bucket_indexes_as_its_files_do(
     tmp_path: Path, bucket: Bucket, s3: S3Options, pictures: Path, from_files: dict[str, np.ndarray],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     collection = _bucket_collection(tmp_path / "c", bucket, pictures, s3)
+    read_object(bucket.uri("masters/plate_0000.jpg"), s3, max_bytes=10**6)  # a client in the parent
+    monkeypatch.setattr(runner, "_CHUNK", 2)  # five chunks: the pool forks two workers
     record = collection.catalog.get("plate_0001")
     assert (record.title, record.year_min) == ("View of Delft", 1660)
     assert record.images[0].location == bucket.uri("masters/plate_0001.jpg")
