@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for vitrine: Debian packages (when run as root and missing: chromium for the
 # browser tests, Tesseract with English and French for OCR, espeak-ng for living portraits), then a
-# virtualenv in .venv with vitrine, its web/milvus/screen/dev/faces/bot/ocr/entities/living extras and, unless VITRINE_NO_CLIP=1,
+# virtualenv in .venv with vitrine, its web/milvus/screen/dev/faces/bot/ocr/entities/living/ray/s3 extras and, unless VITRINE_NO_CLIP=1,
 # the CPU build of torch with OpenCLIP. Safe to run again: it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr,entities,living,ray]'
+.venv/bin/pip install -q -e '.[web,milvus,screen,dev,faces,bot,ocr,entities,living,ray,s3]'
 # The HIPE-scorer (hipe-eval/HIPE-scorer, the shared tasks' own scorer; not on PyPI) scores HIPE-2022 files in
 # `vitrine entities score-hipe` and `vitrine bench entities`; pinned to a commit, best effort (needs GitHub).
 .venv/bin/pip install -q docopt

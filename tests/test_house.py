@@ -10,7 +10,7 @@ import vitrine
 
 SRC = Path(vitrine.__file__).parent
 LEAVES = {"errors", "records", "settings", "dates", "images", "fetch", "netguard", "fsutil", "locking",
-          "lazy", "unionfind", "plugins", "version"}
+          "lazy", "unionfind", "plugins", "version", "storage"}
 FACES = {"cli", "web", "bench"}  # the only packages that may speak click or HTTP
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("cv2", "sklearn", "umap", "numba", "torch", "open_clip", "faiss", "pymilvus", "ray")
+HEAVY = ("cv2", "sklearn", "umap", "numba", "torch", "open_clip", "faiss", "pymilvus", "ray", "boto3",
+         "botocore")
 
 
 def test_cli_and_web_start_without_heavy_libraries() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,6 +13,7 @@ from pydantic_settings import SettingsError as UnreadableSetting
 
 if TYPE_CHECKING:  # vitrine.fetch loads httpx; the CLI starts without it
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 DEFAULT_SECRET = "change-me"
 
@@ -75,6 +77,32 @@ class FetchSettings(BaseModel):
             except ValueError as exc:
                 raise ValueError(f"{text!r} is not an address or CIDR block ({exc})") from None
         return networks
+
+
+class S3Settings(BaseModel):
+    """Object storage for s3:// image locations (VITRINE_S3__...); needs the s3 extra.
+
+    Credentials are never settings: boto3's chain finds them (AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, an instance or task role).
+    """
+
+    #: an S3-compatible service (MinIO, Ceph...), e.g. "http://minio.internal:9000"; empty:
+    #: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when set, else AWS S3. Operator-named, so a private
+    #: address is allowed (the http guard is for addresses that records name)
+    endpoint_url: str = ""
+    #: empty: AWS_REGION / AWS_DEFAULT_REGION or the profile's
+    region: str = ""
+    #: a profile of ~/.aws (empty: AWS_PROFILE, else the default chain)
+    profile: str = ""
+    #: "path" for MinIO or Ceph without wildcard DNS; "auto" lets boto3 choose
+    addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    #: the only buckets records may name (empty: any the credentials can read); a CSV from elsewhere
+    #: then cannot make vitrine copy another bucket's objects into a collection
+    buckets: list[str] = Field(default_factory=list)
+    #: tries per request (transient errors: throttling, 5xx, timeouts)
+    attempts: int = Field(default=5, ge=1)
+    #: keys per listing request (1000 is S3's maximum)
+    page_size: int = Field(default=1000, ge=1, le=1000)
 
 
 class FacesSettings(BaseModel):
@@ -148,6 +176,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     milvus: MilvusSettings = Field(default_factory=MilvusSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    s3: S3Settings = Field(default_factory=S3Settings)
     faces: FacesSettings = Field(default_factory=FacesSettings)
     suggest: SuggestSettings = Field(default_factory=SuggestSettings)
     ask: AskSettings = Field(default_factory=AskSettings)
@@ -176,6 +205,18 @@ class Settings(BaseSettings):
 
         network = NetworkPolicy.from_lists(self.fetch.allow_hosts, self.fetch.allow_networks)
         return FetchOptions(timeout=self.http_timeout_s, network=network)
+
+    def s3_options(self) -> S3Options:
+        """How to reach object storage; the endpoint taken from AWS_ENDPOINT_URL(_S3) when vitrine's is
+        empty, so that Ray tasks on other machines read from the endpoint the driver was given."""
+        from vitrine.storage.s3 import S3Options
+
+        s3 = self.s3
+        endpoint = s3.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get(
+            "AWS_ENDPOINT_URL", "")
+        return S3Options(endpoint_url=endpoint, region=s3.region, profile=s3.profile,
+                         addressing_style=s3.addressing_style, buckets=tuple(s3.buckets),
+                         timeout=self.http_timeout_s, attempts=s3.attempts, page_size=s3.page_size)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -33,6 +33,7 @@ BENCHMARKS = {
     "pages": "Picture and text blocks on chapbook pages: P/R at IoU 0.5 by class; finder vs trained; pages/s",
     "review": "Review queue at a million suggestions: page and decision p50/p95, insertion, storage vs 10k.",
     "ocr": "Tesseract OCR on hand-transcribed chapbook pages: CER, WER, pages/s per core vs plain Tesseract.",
+    "storage": "Indexing images from object storage (s3://, a moto stand-in or --endpoint) vs local files.",
     "catalog": "Catalogue at 1M records: import rate, facets, full text, filtered visual search; vs 100k.",
 }
 # benchmark name -> module under vitrine.bench, where they differ

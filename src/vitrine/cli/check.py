@@ -22,7 +22,7 @@ def check(app: App, name: str | None, repair: bool, as_json: bool) -> None:
         if repair:
             with progress_bar(f"repairing {coll.name}", "image") as progress:
                 report = repair_collection(coll, progress, max_image_pixels=app.settings.max_image_pixels,
-                                           fetch=app.settings.fetch_options())
+                                           fetch=app.settings.fetch_options(), s3=app.settings.s3_options())
         else:
             report = check_collection(coll)
     if as_json:

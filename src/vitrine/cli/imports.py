@@ -27,15 +27,19 @@ def import_() -> None:
 
 @import_.command("folder")
 @collection_argument()
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("path")
 @click.option("--recursive/--flat", default=True, show_default=True, help="Look into sub-folders.")
 @_no_index
 @pass_app
-def folder(app: App, name: str, path: Path, recursive: bool, no_index: bool) -> None:
-    """Every image file under PATH becomes a record (sidecar JSON/TXT files add metadata)."""
-    from vitrine.importers.folder import FolderSource
+def folder(app: App, name: str, path: str, recursive: bool, no_index: bool) -> None:
+    """Every image file under PATH becomes a record (sidecar JSON files add metadata).
 
-    _import(app, name, FolderSource(path, recursive=recursive), no_index)
+    PATH is a folder, or a prefix of object storage: s3://bucket/prefix (needs vitrine[s3]; the
+    endpoint and credentials as docs/scale.md says).
+    """
+    from vitrine.importers.bucket import folder_source
+
+    _import(app, name, folder_source(path, recursive=recursive, s3=app.settings.s3_options()), no_index)
 
 
 def _tabular(fmt: str) -> Callable[..., None]:

@@ -65,24 +65,27 @@ def run_indexing(coll: Collection, settings: Settings, *, rebuild: bool = False,
     with progress_bar(f"indexing {coll.name}", "image") as progress:
         report = index_collection(coll, rebuild=rebuild, workers=workers, progress=progress,
                                   retry_failed=retry_failed, max_image_pixels=settings.max_image_pixels,
-                                  fetch=settings.fetch_options(), engine=engine, num_gpus=num_gpus)
+                                  fetch=settings.fetch_options(), engine=engine, num_gpus=num_gpus,
+                                  s3=settings.s3_options())
     rate = f" ({report.rate:.1f} images/s)" if report.embedded else ""
     click.echo(f"indexed {report.embedded} images{rate}, {report.failed} failed; "
                f"{len(coll.index)} vectors in the index")
     for location, reason in report.errors:
         click.echo(f"  failed: {location}: {reason}", err=True)
-    return report.failed + _update_local(coll, workers, engine)
+    return report.failed + _update_local(coll, settings, workers, engine)
 
 
-def _update_local(coll: Collection, workers: int | None, engine: str = "local") -> int:
+def _update_local(coll: Collection, settings: Settings, workers: int | None, engine: str = "local") -> int:
     """Keep recognition and region search up to date: a collection that has a local-feature index
     gets the new images' features (and loses deleted ones') now, not at the next 'regions index'."""
+    from vitrine.local.pipeline import ExtractOptions
     from vitrine.regions.search import has_local_index, index_regions
 
     if not has_local_index(coll):
         return 0
+    options = ExtractOptions(fetch=settings.fetch_options(), s3=settings.s3_options())
     with progress_bar(f"local features of {coll.name}", "image") as progress:
-        report = index_regions(coll, workers=workers, progress=progress, engine=engine)
+        report = index_regions(coll, workers=workers, progress=progress, options=options, engine=engine)
     click.echo(f"local features: {report.added} images added, {report.removed} removed, "
                f"{report.failed} failed")
     for location, reason in report.errors:

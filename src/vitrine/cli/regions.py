@@ -40,7 +40,8 @@ def index(app: App, name: str, workers: int | None, max_features: int, engine: s
     with app.open(name) as coll, progress_bar(f"local features of {coll.name}", "image") as progress:
         report = use_cases.index_regions(
             coll, workers=workers or app.settings.workers or None, progress=progress,
-            options=ExtractOptions(max_features=max_features), engine=engine)
+            options=ExtractOptions(max_features=max_features, fetch=app.settings.fetch_options(),
+                                   s3=app.settings.s3_options()), engine=engine)
     click.echo(f"added {report.added} images ({report.rate:.1f} images/s), removed {report.removed}, "
                f"{report.failed} failed; {report.images} images, {report.features} features, "
                f"{report.bytes / max(report.images, 1) / 1024:.1f} KiB per image")

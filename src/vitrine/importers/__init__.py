@@ -1,4 +1,4 @@
-"""Import sources, chosen by name: folder, csv, jsonl, iiif, aic, cma; plugins by entry point.
+"""Import sources, chosen by name: folder, bucket (s3://), csv, jsonl, iiif, aic, cma; plugins by entry point.
 
     source = create_importer("iiif", "https://example.org/manifest.json", fetch=FetchOptions(timeout=10))
     run_import(collection, source)
@@ -18,6 +18,7 @@ __all__ = ["available", "create_importer", "register"]
 # name -> "module:attribute"; imported only when chosen (httpx loads with the remote sources only).
 _registry: Registry[Source] = Registry("import source", "vitrine.importers", {
     "folder": "vitrine.importers.folder:FolderSource",
+    "bucket": "vitrine.importers.bucket:BucketSource",
     "csv": "vitrine.importers.tabular:csv_source",
     "jsonl": "vitrine.importers.tabular:jsonl_source",
     "iiif": "vitrine.importers.iiif:IIIFSource",

@@ -87,18 +87,7 @@ class FolderSource(Source):
         return SourceItem(item=name, record=record, cursor=stem)
 
     def _record(self, stem: str, first: Path, meta: dict[str, Any], images: list[ImageRef]) -> Record:
-        if not meta:
-            return Record(identifier=stem, title=title_from_name(first.stem), source=self.source_name,
-                          images=images)
-        row = {"identifier": stem, "title": title_from_name(first.stem), **meta}
-        if "date" in row and "date_text" not in row:
-            row["date_text"] = row.pop("date")
-        mapping = ColumnMapping(
-            columns={f: f for f in _SIDECAR_FIELDS if f in row and f != "date"},
-            source_name=self.source_name, auto_detect=False)
-        record = record_from_row(row, mapping, first.parent)
-        record.images = images
-        return record
+        return file_record(stem, title_from_name(first.stem), meta, images, self.source_name)
 
     def _sidecar(self, files: list[Path]) -> dict[str, Any]:
         for image in files:
@@ -108,6 +97,23 @@ class FolderSource(Source):
         return {}
 
 
+def file_record(
+    stem: str, title: str, meta: dict[str, Any], images: list[ImageRef], source_name: str | None,
+) -> Record:
+    """The record of one image file (or files sharing a stem), with its sidecar's fields on top."""
+    if not meta:
+        return Record(identifier=stem, title=title, source=source_name, images=images)
+    row = {"identifier": stem, "title": title, **meta}
+    if "date" in row and "date_text" not in row:
+        row["date_text"] = row.pop("date")
+    mapping = ColumnMapping(
+        columns={f: f for f in _SIDECAR_FIELDS if f in row and f != "date"},
+        source_name=source_name, auto_detect=False)
+    record = record_from_row(row, mapping, Path())  # a sidecar's fields name no image
+    record.images = images
+    return record
+
+
 def title_from_name(stem: str) -> str:
     """A readable title from a file name: separators become spaces."""
     return re.sub(r"\s+", " ", re.sub(r"[_]+|(?<=\D)-|-(?=\D)", " ", stem)).strip() or stem
@@ -115,13 +121,20 @@ def title_from_name(stem: str) -> str:
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise ImportError_(f"cannot read the sidecar {path.name}: {exc.strerror or exc}") from None
+    return parse_sidecar(path.name, raw)
+
+
+def parse_sidecar(name: str, raw: bytes) -> dict[str, Any]:
+    """A sidecar's JSON object; ImportError_ naming the sidecar when it is not one."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportError_(f"the sidecar {path.name} is not valid JSON ({exc})") from None
+        raise ImportError_(f"the sidecar {name} is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
-        raise ImportError_(f"the sidecar {path.name} holds a JSON {type(data).__name__}, not an object")
+        raise ImportError_(f"the sidecar {name} holds a JSON {type(data).__name__}, not an object")
     return data
 
 

@@ -208,8 +208,8 @@ def record_from_row(row: dict[str, Any], mapping: ColumnMapping, base: Path) -> 
 
 
 def image_location(value: str, base: Path) -> str:
-    """An http(s) URL as given; a local path made absolute against `base`."""
-    if value.lower().startswith(("http://", "https://")):
+    """An http(s) URL or an s3:// URI as given; a local path made absolute against `base`."""
+    if value.lower().startswith(("http://", "https://", "s3://")):
         return value
     # normpath, not resolve(): no file-system calls per row (base is absolute already).
     return os.path.normpath(os.path.join(base.absolute(), os.path.expanduser(value)))

@@ -29,6 +29,7 @@ from vitrine.locking import writes
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def check_collection(collection: Collection) -> CheckReport:
 def repair_collection(
     collection: Collection, progress: ProgressCallback | None = None, *,
     max_image_pixels: int = images.DEFAULT_MAX_PIXELS, fetch: FetchOptions | None = None,
+    s3: S3Options | None = None,
 ) -> CheckReport:
     """Make the index agree with the catalogue; returns a fresh check, with the first one attached."""
     before = check_collection(collection)
@@ -123,7 +125,8 @@ def repair_collection(
     built = collection.vectors_key
     rebuild = built is not None and built != collection.embedder.key
     result = index_collection(
-        collection, rebuild=rebuild, progress=progress, max_image_pixels=max_image_pixels, fetch=fetch)
+        collection, rebuild=rebuild, progress=progress, max_image_pixels=max_image_pixels, fetch=fetch,
+        s3=s3)
     after = check_collection(collection)
     after.repaired = before
     after.errors = result.errors

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vitrine import images
+from vitrine import images, storage
 from vitrine.collection import Collection
 from vitrine.errors import FetchError, ImageError, VitrineError
 from vitrine.fsutil import file_stamp, write_atomic
 from vitrine.records import StoredImage
 
-if TYPE_CHECKING:  # vitrine.fetch loads httpx, which collections of local files never need
+if TYPE_CHECKING:  # httpx and boto3 load only for remote images
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ReadOptions:
     input_size: int  # the embedder's side: pixels are decoded no larger than needed
     max_pixels: int  # images over this many pixels are refused, not decoded
     fetch: FetchOptions | None = None  # None: the defaults (public addresses only)
+    s3: S3Options | None = None  # None: boto3's defaults (AWS, the credential chain)
 
 
 @dataclass(frozen=True)
@@ -114,17 +116,15 @@ def failure(job: Job, exc: VitrineError) -> Failed:
 
 
 def _read(job: Job, options: ReadOptions) -> tuple[bytes, str | None]:
-    """The image's bytes and the local file that holds them (None for a local source file)."""
-    if "://" not in job.location:
-        try:
-            return Path(job.location).read_bytes(), None
-        except OSError as exc:
-            raise ImageError(job.location, f"cannot read the file ({exc.strerror or exc})") from None
+    """The image's bytes and the local file that holds them (None for a local source file).
+
+    A remote image (http, https, s3) is read through `storage` once and kept in the cache.
+    """
+    if storage.is_local(job.location):
+        return storage.read_bytes(job.location), None
     if job.local_path and Path(job.local_path).exists():
         return Path(job.local_path).read_bytes(), job.local_path
-    from vitrine.fetch import DEFAULT_OPTIONS, fetch_bytes
-
-    data = fetch_bytes(job.location, options=options.fetch or DEFAULT_OPTIONS)
+    data = storage.read_bytes(job.location, fetch=options.fetch, s3=options.s3)
     key = images.sha256_bytes(job.location.encode())
     cached = Path(options.cache) / key[:2] / f"{key}.img"
     cached.parent.mkdir(parents=True, exist_ok=True)

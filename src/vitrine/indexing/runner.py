@@ -26,6 +26,7 @@ from vitrine.locking import writes
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +38,14 @@ def index_collection(
     collection: Collection, *, rebuild: bool = False, workers: int | None = None,
     progress: ProgressCallback | None = None, retry_failed: bool = False,
     max_image_pixels: int = images.DEFAULT_MAX_PIXELS, fetch: FetchOptions | None = None,
-    engine: str = "local", num_gpus: float = 0.0,
+    engine: str = "local", num_gpus: float = 0.0, s3: S3Options | None = None,
 ) -> IndexReport:
     """Embed every image that has no up-to-date vector and add it to the index.
 
     Images over `max_image_pixels` are not decoded: they are recorded as failed, with the reason.
     Remote images are downloaded with `fetch` (default: public addresses only, the default
-    timeout); one that is refused or fails is recorded as failed too.
+    timeout), s3:// ones with `s3` (default: boto3's own); one that is refused or fails is
+    recorded as failed too.
     `engine` "ray" maps on Ray (`workers`: concurrent tasks; `num_gpus`: per embed task).
     """
     check_engine(engine, num_gpus)
@@ -58,7 +60,7 @@ def index_collection(
     if todo:
         options = _map_options(collection, embedder, ReadOptions(
             cache=str(collection.cache_dir), input_size=embedder.input_size, max_pixels=max_image_pixels,
-            fetch=fetch))
+            fetch=fetch, s3=s3))
         reporter = Reporter(progress, "index", len(todo))
         _run(collection, options, jobs_of(todo), (engine, workers, num_gpus), reporter, report)
     collection.catalog.set_meta("vectors_embedder", embedder.key)

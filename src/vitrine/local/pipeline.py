@@ -12,16 +12,21 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vitrine import images
-from vitrine.errors import ImageError, VitrineError
+from vitrine import images, storage
+from vitrine.errors import VitrineError
 from vitrine.fsutil import file_stamp
 from vitrine.indexing.onray import check_engine, ray_map
 from vitrine.indexing.reader import Failed, Job, failure
 from vitrine.indexing.stages import Stage
 from vitrine.local.features import LocalFeatures, extract, rescale
+
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 _CHUNK = 8
 
@@ -41,6 +46,8 @@ class ExtractOptions:
     max_side: int = 1024
     max_features: int = 1500
     max_pixels: int = images.DEFAULT_MAX_PIXELS
+    fetch: FetchOptions | None = None  # how an image not in the cache is read (see `storage`)
+    s3: S3Options | None = None
 
 
 def extract_many(
@@ -90,7 +97,7 @@ def _process(chunk: tuple[list[Job], ExtractOptions]) -> list[Extracted | Failed
 def extract_job(job: Job, options: ExtractOptions) -> Extracted:
     """Read, hash, decode (reduced) and extract one image."""
     stamp = file_stamp(job.location)
-    data = _read(job)
+    data = _read(job, options)
     decoded = images.decode_for_index(
         data, job.location, embed_size=max(1, options.max_side // 2), thumb_size=0,
         max_pixels=options.max_pixels)
@@ -100,11 +107,8 @@ def extract_job(job: Job, options: ExtractOptions) -> Extracted:
     return Extracted(job.image_id, images.sha256_bytes(data), stamp, half)
 
 
-def _read(job: Job) -> bytes:
-    path = job.local_path or (job.location if "://" not in job.location else None)
-    if path is None:
-        raise ImageError(job.location, "remote image not fetched yet; run 'vitrine index' first")
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise ImageError(job.location, f"cannot read the file ({exc.strerror or exc})") from None
+def _read(job: Job, options: ExtractOptions) -> bytes:
+    """The cached copy of a remote image where indexing made one, else the image where it is."""
+    if job.local_path and Path(job.local_path).exists():
+        return storage.read_bytes(job.local_path)
+    return storage.read_bytes(job.location, fetch=options.fetch, s3=options.s3)
