@@ -36,7 +36,7 @@ def ray_cluster() -> Iterator[Any]:
     """A local Ray of two CPUs, started once for these tests (a few seconds)."""
     ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install 'vitrine[ray]'")
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # KillOnce travels by value
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
     ray.shutdown()
 

@@ -79,8 +79,10 @@ class IvfPqParams:
     train_sample: int = 262_144
     """Rows the quantisers are trained on (read from disk; the only large array in memory)."""
     exact_below: int = 16_384
-    """Filters keeping at most this many ids are scored exactly on their float16 rows."""
-    exact_fraction: float = 0.02
+    """Filters keeping at most this many ids are scored on all their rows, without the IVF."""
+    exact_fraction: float = 0.0
+    """... or at most this share of the index. 0: by count alone; at 10M a 1% filter (100,000 ids)
+    scored on all its rows took p50 117 ms, through the widened IVF probe 16 ms."""
     compact_fraction: float = 0.2
     """Rewrite the rows once this fraction of them are deleted."""
 
@@ -308,8 +310,9 @@ class IvfPqIndex(VectorIndex):
     def _rows_of(self, ids: NDArray[np.int64], unique: bool = True) -> NDArray[np.int64]:
         """The rows of those `ids` present (sorted and distinct, unless `unique` is False)."""
         ids = np.asarray(ids, np.int64).reshape(-1)
-        ids = ids[(ids >= 0) & (ids < self._row_of.size)]
-        rows = self._row_of[ids]
+        if ids.size and (ids.min() < 0 or ids.max() >= self._row_of.size):  # two passes, no mask
+            ids = ids[(ids >= 0) & (ids < self._row_of.size)]
+        rows = self._row_of.take(ids)
         rows = rows[rows >= 0]
         return np.unique(rows) if unique else rows
 

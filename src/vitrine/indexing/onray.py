@@ -59,7 +59,8 @@ def connect(workers: int | None) -> None:
         if address:
             ray.init(address=address, **quiet)
         else:
-            ray.init(num_cpus=workers or 2, include_dashboard=False, **quiet)
+            # "local": a new Ray of our own, never a cluster some `ray start` left on the machine
+            ray.init(address="local", num_cpus=workers or 2, include_dashboard=False, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise EngineError(f"cannot start or join {where}: {exc}") from None
