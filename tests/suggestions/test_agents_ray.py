@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from vitrine.cli import cli
-from vitrine.collection import Collection, create_collection
+from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.errors import AgentError, EngineError, ImageError
 from vitrine.indexing import index_collection
 from vitrine.jobs import Progress
@@ -227,18 +227,29 @@ def test_without_ray_the_engine_names_the_extra_and_no_job_is_left(
     with pytest.raises(EngineError, match=r"pip install 'vitrine\[ray\]'"):
         run_agent(collection, "fake", engine="ray")
     assert collection.catalog.jobs.recent() == []
+    job = create_job(collection.catalog, "fake")  # as the web starts one, its worker set to use Ray
     collection.close()
     result = CliRunner().invoke(cli, ["suggest", "run", str(tmp_path / "c"), "fake", "--engine", "ray"])
     assert result.exit_code == 1 and "vitrine[ray]" in result.output
+    monkeypatch.setenv("VITRINE_SUGGEST__ENGINE", "ray")
+    result = CliRunner().invoke(cli, ["suggest", "work", str(tmp_path / "c"), str(job.id)])
+    assert result.exit_code == 1 and "vitrine[ray]" in result.output
+    with open_collection(tmp_path / "c") as reopened:
+        assert [(j.id, j.state) for j in reopened.catalog.jobs.recent()] == [(job.id, "failed")]
 
 
-def test_the_cli_runs_an_agent_on_ray(ray_cluster: Any, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_and_the_webs_worker_run_an_agent_on_ray(ray_cluster: Any, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VITRINE_COLLECTION", raising=False)
-    _samples(tmp_path, "c").close()
+    collection = _samples(tmp_path, "c")
+    job = create_job(collection.catalog, "fake", options={"version": "2"})
+    collection.close()
     args = ["suggest", "run", str(tmp_path / "c"), "fake", "--engine", "ray", "--workers", "2"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "12 items" in result.output and "0 failed" in result.output
     again = CliRunner().invoke(cli, args)
     assert "0 new suggestions" in again.output
+    monkeypatch.setenv("VITRINE_SUGGEST__ENGINE", "ray")
+    worked = CliRunner().invoke(cli, ["suggest", "work", str(tmp_path / "c"), str(job.id)])
+    assert worked.exit_code == 0 and f"job {job.id} done: 12 items" in worked.output, worked.output

@@ -118,7 +118,7 @@ def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: s
 def work(app: App, /, collection_path: str, job_id: int) -> None:
     """Run the queued job JOB of COLLECTION (a name or path) in this process: the web app's worker."""
     with _term_as_interrupt(), app.open(collection_path) as coll:
-        job = run_job(coll, job_id)
+        job = run_job(coll, job_id, engine=app.settings.suggest.engine, workers=app.settings.workers or None)
         errors = coll.catalog.jobs.errors(job_id, SHOWN_ERRORS)
     show_outcome(job, errors, False, collection_path)
 

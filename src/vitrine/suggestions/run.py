@@ -105,11 +105,15 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
             batch: int = BATCH, engine: str = "local", workers: int | None = None) -> Job:
     """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks);
     the catalogue is written here either way. Returns the job as it ended."""
-    check_engine(engine)
     catalog = collection.catalog
     job = catalog.jobs.get(job_id)
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
+    try:
+        check_engine(engine)
+    except VitrineError as exc:  # Ray missing where the worker runs: say so on the job
+        catalog.jobs.finish(job_id, "failed", str(exc))
+        raise
     options, agent, stored = _prepared(collection, job)
     among = Scope.from_dict(job.scope).record_ids(catalog)
     total = _total(catalog, agent, among)
