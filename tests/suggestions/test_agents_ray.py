@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import sample_records
 from vitrine.cli import cli
 from vitrine.collection import Collection, create_collection, open_collection
 from vitrine.errors import AgentError, EngineError, ImageError
@@ -25,11 +25,6 @@ from vitrine.suggestions.agents import Item
 from vitrine.suggestions.run import create_job, run_agent, run_job
 from vitrine.suggestions.stage import Chunk, Outcome, SuggestStage
 
-try:
-    from tests.conftest import sample_records
-except ModuleNotFoundError:
-    from conftest import sample_records  # type: ignore[no-redef]
-
 pytestmark = [pytest.mark.slow, pytest.mark.ray,
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # Ray 2.60's own
 
@@ -37,16 +32,6 @@ FAKE = {"fail_on": ["r03"]}  # one item on which the agent raises, in every run
 #: public-art paintings: the two portraits of tests/faces, and others with and without faces
 PAINTINGS = ["wikidata-Q119130732.jpg", "wikidata-Q119080577.jpg", "artic-144969.jpg", "artic-14696.jpg",
              "artic-147054.jpg"]
-
-
-@pytest.fixture(scope="module")
-def ray_cluster() -> Iterator[Any]:
-    """A local Ray of two CPUs, started once for these tests (a few seconds)."""
-    ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install 'vitrine[ray]'")
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # KillingStage travels by value
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield ray
-    ray.shutdown()
 
 
 def _collection(root: Path, records: list[Record]) -> Collection:
