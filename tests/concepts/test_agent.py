@@ -80,3 +80,21 @@ def _query():  # type: ignore[no-untyped-def]
     from vitrine.catalog.suggestions import SuggestionQuery
 
     return SuggestionQuery(kinds=("class",), statuses=("proposed",), order="id", limit=100)
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Ray 2.60's own
+def test_on_ray_the_saved_classifier_is_prepared_on_the_workers_and_a_local_run_adds_nothing(
+    boats: Collection, ray_cluster: object,
+) -> None:
+    _teach(boats)
+    saved, _ = save(boats, "boat", actor="ada")
+    boats.save_index()  # the workers read the collection's vectors from its folder
+    job = run_agent(boats, "concept", options={"concept": "boat"}, engine="ray", workers=2)
+    assert job.state == "done" and job.failed == 0
+    found = boats.catalog.suggestions.find(_query())
+    assert {s.identifier for s in found} == {"r00", "r02", "r04", "r06", "r08", "r10"}  # as the local run
+    agent = boats.catalog.suggestions.agent(found[0].agent_id)
+    assert agent is not None and (agent.state_sha256, agent.model_version) == (saved.sha256, "1")
+    assert run_agent(boats, "concept", options={"concept": "boat"}).made == 0  # the same version, seen
