@@ -229,6 +229,10 @@ def test_the_cli_and_the_webs_worker_run_an_agent_on_ray(ray_cluster: Any, tmp_p
     collection = _samples(tmp_path, "c")
     job = create_job(collection.catalog, "fake", options={"version": "2"})
     collection.close()
+    gpus = ["suggest", "run", str(tmp_path / "c"), "fake", "--gpus", "1"]
+    assert "need the ray engine" in CliRunner().invoke(cli, gpus).output
+    refused = CliRunner().invoke(cli, [*gpus, "--engine", "ray"])
+    assert refused.exit_code == 1 and "has 0 GPU" in refused.output  # Ray would wait for one for ever
     args = ["suggest", "run", str(tmp_path / "c"), "fake", "--engine", "ray", "--workers", "2"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

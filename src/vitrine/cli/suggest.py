@@ -67,10 +67,12 @@ suggest.add_command(evaluate)
               help="Where the agent looks at the items: here, or on the Ray cluster RAY_ADDRESS names "
                    "(else a local Ray); needs the ray extra. Suggestions are stored here either way.")
 @click.option("--workers", type=int, help="With --engine ray: concurrent Ray tasks (a local Ray: its CPUs).")
+@click.option("--gpus", "num_gpus", type=float, default=0.0,
+              help="With --engine ray: GPUs each agent task asks for (places it on a GPU node).")
 @pass_app
 def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: str | None,
         pairs: tuple[str, ...], config: Path | None, as_json: bool, engine: str,
-        workers: int | None) -> None:
+        workers: int | None, num_gpus: float) -> None:
     """Run AGENT over collection NAME (or some of its records) and store what it proposes.
 
     Exit status 3 when the agent failed on some items (listed on stderr; running again retries
@@ -79,17 +81,18 @@ def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: 
     identifiers = tuple(i.strip() for part in records for i in part.split(",") if i.strip())
     with app.open(name) as coll:
         job = run_with_progress(coll, agent, options, Scope(identifiers=identifiers, set_name=set_name),
-                                engine=engine, workers=workers)
+                                engine=engine, workers=workers, num_gpus=num_gpus)
         errors = coll.catalog.jobs.errors(job.id, SHOWN_ERRORS)
     show_outcome(job, errors, as_json, name)
 
 
 def run_with_progress(coll: Collection, agent: str, options: dict[str, Any] | None = None,
-                      scope: Scope | None = None, engine: str = "local", workers: int | None = None) -> Job:
+                      scope: Scope | None = None, engine: str = "local", workers: int | None = None,
+                      num_gpus: float = 0.0) -> Job:
     """Create a job for `agent` and run it with a progress bar (also what `vitrine demo` does)."""
     with progress_bar(f"{agent} on {coll.name}", "item") as progress:
         return run_agent(coll, agent, options=options, scope=scope or Scope(), actor=actor(),
-                         progress=progress, engine=engine, workers=workers)
+                         progress=progress, engine=engine, workers=workers, num_gpus=num_gpus)
 
 
 def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: str) -> None:

@@ -102,15 +102,17 @@ class _Counts:
 
 
 def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback | None = None,
-            batch: int = BATCH, engine: str = "local", workers: int | None = None) -> Job:
-    """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks);
-    the catalogue is written here either way. Returns the job as it ended."""
+            batch: int = BATCH, engine: str = "local", workers: int | None = None,
+            num_gpus: float = 0.0) -> Job:
+    """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks;
+    `num_gpus`: GPUs each task asks for); the catalogue is written here either way. Returns the job
+    as it ended."""
     catalog = collection.catalog
     job = catalog.jobs.get(job_id)
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
     try:
-        check_engine(engine)
+        check_engine(engine, num_gpus)
     except VitrineError as exc:  # Ray missing where the worker runs: say so on the job
         catalog.jobs.finish(job_id, "failed", str(exc))
         raise
@@ -126,7 +128,7 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     chunks = _chunks(collection, agent, stored, among, batch)
     if engine == "ray":
         stage = SuggestStage(job.agent, options, str(collection.root), stored.key)
-        outcomes = _on_ray(chunks, stage, workers)
+        outcomes = _on_ray(chunks, Stage("suggest", stage, num_gpus), workers)
     else:
         outcomes = (look(agent, chunk, _Beat(catalog, job_id)) for chunk in chunks)
     try:
@@ -153,11 +155,11 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
 
 def run_agent(collection: Collection, agent: str, *, options: dict[str, Any] | None = None,
               scope: Scope = Scope(), actor: str = "", progress: ProgressCallback | None = None,
-              engine: str = "local", workers: int | None = None) -> Job:
+              engine: str = "local", workers: int | None = None, num_gpus: float = 0.0) -> Job:
     """Create a job for `agent` and run it here or on Ray (what `vitrine suggest run` does)."""
-    check_engine(engine)  # before the job is created: no queued job left behind for want of Ray
+    check_engine(engine, num_gpus)  # before the job is created: no queued job left for want of Ray
     job = create_job(collection.catalog, agent, options=options, scope=scope, actor=actor)
-    return run_job(collection, job.id, progress=progress, engine=engine, workers=workers)
+    return run_job(collection, job.id, progress=progress, engine=engine, workers=workers, num_gpus=num_gpus)
 
 
 def _prepared(collection: Collection, job: Job) -> tuple[dict[str, Any], Agent, StoredAgent]:
@@ -185,11 +187,11 @@ class _Beat:
             self.last = time.monotonic()
 
 
-def _on_ray(chunks: Iterator[Chunk], stage: SuggestStage, workers: int | None) -> Iterator[Outcome]:
+def _on_ray(chunks: Iterator[Chunk], stage: Stage, workers: int | None) -> Iterator[Outcome]:
     """The chunks looked at on Ray, a window of them at a time (the driver never holds the whole job)."""
     while window := list(islice(chunks, RAY_WINDOW)):
         yield from (Outcome([], c.skipped) for c in window if not c.items)
-        yield from ray_map([Stage("suggest", stage)], [c for c in window if c.items], workers)
+        yield from ray_map([stage], [c for c in window if c.items], workers)
 
 
 def _write(catalog: Catalog, stored: StoredAgent, job_id: int, outcome: Outcome, counts: _Counts) -> None:
