@@ -99,7 +99,9 @@ class SuggestStage:
         return look(agent, chunk, reach=self._reach)
 
     def _agent(self) -> Agent:
-        cache_key = json.dumps([self.name, self.options, self.root], sort_keys=True, default=str)
+        # the version is part of the key: a model saved since (a concept's new version under the same
+        # options) builds and prepares the agent again, never answers with the one built before
+        cache_key = json.dumps([self.name, self.options, self.root, self.key], sort_keys=True, default=str)
         agent = _built.get(cache_key)
         if agent is None:
             agent = create_agent(self.name, self.options)
@@ -111,6 +113,7 @@ class SuggestStage:
                 raise AgentError(f"the {self.name} agent built on this worker is not the version the job"
                                  f" runs ({agent.info().key()[:12]}, not {self.key[:12]}): install the same"
                                  " models and software on every node")
+            _built.clear()  # one agent kept per worker: the models of earlier jobs are let go
             _built[cache_key] = agent
         return agent
 
