@@ -4,6 +4,7 @@ or cancelled; without Ray the option says which extra to install."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass
@@ -89,6 +90,13 @@ def test_an_agent_with_a_prepare_hook_prepares_on_the_worker(ray_cluster: Any, t
     on_ray = _collection(tmp_path / "ray", records)
     expected = run_agent(local, "records")
     job = run_agent(on_ray, "records", engine="ray", workers=2)
+    assert (job.state, job.made) == ("done", expected.made) and expected.made > 0
+    assert _stored(on_ray) == _stored(local)
+    third = dataclasses.replace(same[0], identifier="c9")  # catalogued a third time, after the first job
+    for collection in (local, on_ray):
+        collection.catalog.upsert(third)
+    expected = run_agent(local, "records")
+    job = run_agent(on_ray, "records", engine="ray", workers=2)  # the workers prepare again: c9 is seen
     assert (job.state, job.made) == ("done", expected.made) and expected.made > 0
     assert _stored(on_ray) == _stored(local)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -127,7 +128,7 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     counts = _Counts()
     chunks = _chunks(collection, agent, stored, among, batch)
     if engine == "ray":
-        stage = SuggestStage(job.agent, options, str(collection.root), stored.key)
+        stage = SuggestStage(job.agent, options, str(collection.root), stored.key, uuid.uuid4().hex)
         outcomes = _on_ray(chunks, Stage("suggest", stage, num_gpus), workers)
     else:
         outcomes = (look(agent, chunk, _Beat(catalog, job_id)) for chunk in chunks)

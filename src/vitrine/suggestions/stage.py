@@ -3,9 +3,9 @@
 `look(agent, chunk)` asks the agent about each item of a chunk and returns what it said, or why it
 failed, item by item; nothing here writes the catalogue (`run.py`, the driver, does). `SuggestStage`
 is the same as a picklable stage of `vitrine.indexing.stages` for the Ray engine: it builds the
-agent from its name and options once per worker process, runs its `prepare` hook there when the
-agent has one (on the collection folder, which the worker must reach: a local Ray, or a folder
-every node mounts), and refuses to run when the agent it built is not the version the driver
+agent from its name and options once per worker process (again for each job run when it has a
+`prepare` hook, which runs there, on the collection folder the worker must reach: a local Ray, or a
+folder every node mounts), and refuses to run when the agent it built is not the version the driver
 recorded (another model file on that node). An image whose file the worker cannot see is read
 through the indexing reader (fetched into the worker's cache) and checked against its checksum.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 from vitrine import images
 from vitrine.errors import AgentError, ImageError, VitrineError
-from vitrine.suggestions.agents import Agent, Item, Proposal, create_agent
+from vitrine.suggestions.agents import AGENTS, Agent, Item, Proposal, create_agent
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ class SuggestStage:
     options: dict[str, Any]
     root: str
     key: str
+    run: str = ""  # this job run: an agent with a `prepare` hook prepares again for each run
 
     def __call__(self, chunk: Chunk) -> Outcome:
         try:
@@ -101,11 +102,14 @@ class SuggestStage:
     def _agent(self) -> Agent:
         # the version is part of the key: a model saved since (a concept's new version under the same
         # options) builds and prepares the agent again, never answers with the one built before
-        cache_key = json.dumps([self.name, self.options, self.root, self.key], sort_keys=True, default=str)
+        # state read from the collection (a saved classifier, the records compared) is read per job run
+        prepares = getattr(AGENTS.load(self.name), "prepare", Agent.prepare) is not Agent.prepare
+        cache_key = json.dumps([self.name, self.options, self.root, self.key, self.run if prepares else ""],
+                               sort_keys=True, default=str)
         agent = _built.get(cache_key)
         if agent is None:
             agent = create_agent(self.name, self.options)
-            if type(agent).prepare is not Agent.prepare:  # a model or state kept in the collection
+            if prepares:
                 from vitrine.collection import open_collection
 
                 agent.prepare(open_collection(Path(self.root)))  # kept open: the agent may read it
