@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import sample_records
+from httpserver import LOOPBACK
 from vitrine.cli import cli
 from vitrine.collection import Collection, create_collection, open_collection
-from vitrine.errors import AgentError, EngineError, ImageError
+from vitrine.errors import AgentError, EngineError, FetchError, ImageError
 from vitrine.indexing import index_collection
 from vitrine.jobs import Progress
 from vitrine.records import ImageRef, Record
@@ -203,6 +205,24 @@ def test_a_worker_refuses_another_agent_version_and_reads_images_it_cannot_see(t
     assert stage._reach(away).image_path == Path(item.image.location)  # type: ignore[union-attr]
     with pytest.raises(ImageError, match="changed since it was indexed"):
         stage._reach(Item(item.record_id, item.record, "f" * 64, item.image, away.image_path))
+
+
+def test_a_worker_fetches_through_the_reader_an_image_it_has_no_file_of(
+    tmp_path: Path, http_server: Callable[..., Any],
+) -> None:
+    collection = _samples(tmp_path, "c")
+    item = _image_item(collection)
+    assert item.image is not None
+    source = Path(item.image.location)
+    server = http_server(directory=source.parent)
+    remote = dataclasses.replace(item.image, location=server.url("/" + source.name), local_path=None)
+    away = Item(item.record_id, item.record, item.basis, remote, None)
+    stage = SuggestStage("faces", {"detector": "fake"}, str(collection.root), "0" * 64, fetch=LOOPBACK)
+    path = stage._reach(away).image_path
+    assert path is not None and path.is_relative_to(collection.root / "cache")
+    assert path.read_bytes() == source.read_bytes()
+    with pytest.raises(FetchError):  # without the options the driver passes: public addresses only
+        dataclasses.replace(stage, fetch=None)._reach(away)
 
 
 def _image_item(collection: Collection) -> Item:

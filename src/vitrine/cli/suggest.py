@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -38,6 +38,9 @@ from vitrine.suggestions import follow
 from vitrine.suggestions.agents import AGENTS, read_agent_config
 from vitrine.suggestions.jobs import cancel_job
 from vitrine.suggestions.run import Scope, run_agent, run_job
+
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
 
 #: errors of a job shown by `run` and `show-job` (the rest are counted)
 SHOWN_ERRORS = 100
@@ -81,18 +84,20 @@ def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: 
     identifiers = tuple(i.strip() for part in records for i in part.split(",") if i.strip())
     with app.open(name) as coll:
         job = run_with_progress(coll, agent, options, Scope(identifiers=identifiers, set_name=set_name),
-                                engine=engine, workers=workers, num_gpus=num_gpus)
+                                engine=engine, workers=workers, num_gpus=num_gpus,
+                                fetch=app.settings.fetch_options() if engine == "ray" else None)
         errors = coll.catalog.jobs.errors(job.id, SHOWN_ERRORS)
     show_outcome(job, errors, as_json, name)
 
 
 def run_with_progress(coll: Collection, agent: str, options: dict[str, Any] | None = None,
                       scope: Scope | None = None, engine: str = "local", workers: int | None = None,
-                      num_gpus: float = 0.0) -> Job:
+                      num_gpus: float = 0.0, fetch: FetchOptions | None = None) -> Job:
     """Create a job for `agent` and run it with a progress bar (also what `vitrine demo` does)."""
     with progress_bar(f"{agent} on {coll.name}", "item") as progress:
         return run_agent(coll, agent, options=options, scope=scope or Scope(), actor=actor(),
-                         progress=progress, engine=engine, workers=workers, num_gpus=num_gpus)
+                         progress=progress, engine=engine, workers=workers, num_gpus=num_gpus,
+                         fetch=fetch)
 
 
 def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: str) -> None:
@@ -121,7 +126,9 @@ def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: s
 def work(app: App, /, collection_path: str, job_id: int) -> None:
     """Run the queued job JOB of COLLECTION (a name or path) in this process: the web app's worker."""
     with _term_as_interrupt(), app.open(collection_path) as coll:
-        job = run_job(coll, job_id, engine=app.settings.suggest.engine, workers=app.settings.workers or None)
+        settings = app.settings
+        job = run_job(coll, job_id, engine=settings.suggest.engine, workers=settings.workers or None,
+                      fetch=settings.fetch_options() if settings.suggest.engine == "ray" else None)
         errors = coll.catalog.jobs.errors(job_id, SHOWN_ERRORS)
     show_outcome(job, errors, False, collection_path)
 

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vitrine.catalog import Catalog
 from vitrine.catalog.jobs import Job
@@ -36,6 +36,9 @@ from vitrine.suggestions.agents import Agent, Item, Proposal, create_agent
 from vitrine.suggestions.files import checked_options
 from vitrine.suggestions.stage import Chunk, Outcome, SuggestStage, describe, look
 from vitrine.suggestions.values import check_kind, check_region, check_value, label_of
+
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +107,10 @@ class _Counts:
 
 def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback | None = None,
             batch: int = BATCH, engine: str = "local", workers: int | None = None,
-            num_gpus: float = 0.0) -> Job:
+            num_gpus: float = 0.0, fetch: FetchOptions | None = None) -> Job:
     """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks;
-    `num_gpus`: GPUs each task asks for); the catalogue is written here either way. Returns the job
-    as it ended."""
+    `num_gpus`: GPUs each task asks for; `fetch`: how a worker fetches an image it has no file of);
+    the catalogue is written here either way. Returns the job as it ended."""
     catalog = collection.catalog
     job = catalog.jobs.get(job_id)
     if job.kind != JOB_KIND:
@@ -128,7 +131,7 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     counts = _Counts()
     chunks = _chunks(collection, agent, stored, among, batch)
     if engine == "ray":
-        stage = SuggestStage(job.agent, options, str(collection.root), stored.key, uuid.uuid4().hex)
+        stage = SuggestStage(job.agent, options, str(collection.root), stored.key, uuid.uuid4().hex, fetch)
         outcomes = _on_ray(chunks, Stage("suggest", stage, num_gpus), workers)
     else:
         outcomes = (look(agent, chunk, _Beat(catalog, job_id)) for chunk in chunks)
@@ -156,11 +159,13 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
 
 def run_agent(collection: Collection, agent: str, *, options: dict[str, Any] | None = None,
               scope: Scope = Scope(), actor: str = "", progress: ProgressCallback | None = None,
-              engine: str = "local", workers: int | None = None, num_gpus: float = 0.0) -> Job:
+              engine: str = "local", workers: int | None = None, num_gpus: float = 0.0,
+              fetch: FetchOptions | None = None) -> Job:
     """Create a job for `agent` and run it here or on Ray (what `vitrine suggest run` does)."""
     check_engine(engine, num_gpus)  # before the job is created: no queued job left for want of Ray
     job = create_job(collection.catalog, agent, options=options, scope=scope, actor=actor)
-    return run_job(collection, job.id, progress=progress, engine=engine, workers=workers, num_gpus=num_gpus)
+    return run_job(collection, job.id, progress=progress, engine=engine, workers=workers, num_gpus=num_gpus,
+                   fetch=fetch)
 
 
 def _prepared(collection: Collection, job: Job) -> tuple[dict[str, Any], Agent, StoredAgent]:

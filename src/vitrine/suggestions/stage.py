@@ -16,11 +16,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vitrine import images
 from vitrine.errors import AgentError, ImageError, VitrineError
 from vitrine.suggestions.agents import AGENTS, Agent, Item, Proposal, create_agent
+
+if TYPE_CHECKING:  # vitrine.fetch loads httpx, which agents over local files never need
+    from vitrine.fetch import FetchOptions
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class SuggestStage:
     root: str
     key: str
     run: str = ""  # this job run: an agent with a `prepare` hook prepares again for each run
+    fetch: FetchOptions | None = None  # how a worker fetches an image it has no file of
 
     def __call__(self, chunk: Chunk) -> Outcome:
         try:
@@ -129,7 +133,7 @@ class SuggestStage:
 
         job = Job(item.image.id, item.image.location, None)
         options = ReadOptions(cache=str(Path(self.root) / "cache"), input_size=0,
-                              max_pixels=images.DEFAULT_MAX_PIXELS)
+                              max_pixels=images.DEFAULT_MAX_PIXELS, fetch=self.fetch)
         path, digest = local_file(job, options)
         if item.basis and digest != item.basis:
             raise ImageError(item.image.location, "changed since it was indexed: index it again")
