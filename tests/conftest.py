@@ -58,7 +58,7 @@ def ray_cluster(request: pytest.FixtureRequest) -> Iterator[Any]:
     classes (stand-in stages) travel to the workers by value."""
     ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install 'vitrine[ray]'")
     ray.cloudpickle.register_pickle_by_value(request.module)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)  # a new one
     yield ray
     ray.shutdown()
 
