@@ -52,6 +52,17 @@ def image_folder(tmp_path: Path) -> Callable[[int], Path]:
     return make
 
 
+@pytest.fixture(scope="module")
+def ray_cluster(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A local Ray of two CPUs, started once per test module (a few seconds); the module's own
+    classes (stand-in stages) travel to the workers by value."""
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install 'vitrine[ray]'")
+    ray.cloudpickle.register_pickle_by_value(request.module)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)  # a new one
+    yield ray
+    ray.shutdown()
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared beside the checkout; tests that use it skip where it is absent."""

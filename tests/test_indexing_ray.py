@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.ray,
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # Ray 2.60's own
 
 N_IMAGES = 30
-
-
-@pytest.fixture(scope="module")
-def ray_cluster() -> Iterator[Any]:
-    """A local Ray of two CPUs, started once for these tests (a few seconds)."""
-    ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install 'vitrine[ray]'")
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # KillOnce travels by value
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield ray
-    ray.shutdown()
 
 
 @pytest.fixture(scope="module")

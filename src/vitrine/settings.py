@@ -122,6 +122,9 @@ class SuggestSettings(BaseModel):
     #: naming a file (authority=, altnames=, model=) may point into this folder or the collection's
     #: folder, nowhere else. Empty: `files` under the data folder ($VITRINE_DATA_DIR/files).
     files_dir: Path | None = None
+    #: where jobs started from the web (`vitrine suggest work`) look at their items: "local" (the
+    #: worker process) or "ray" (the cluster RAY_ADDRESS names, else a local Ray; the ray extra)
+    engine: Literal["local", "ray"] = "local"
 
 
 class AskSettings(BaseModel):

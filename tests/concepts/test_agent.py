@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from vitrine.concepts.teach import label, save
 from vitrine.errors import AgentError, ConceptNotFound
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
-from vitrine.suggestions.agents import file_sha256
+from vitrine.suggestions.agents import Item, create_agent, file_sha256
 from vitrine.suggestions.run import run_agent
 
 from .conftest import set_vector
@@ -80,3 +81,35 @@ def _query():  # type: ignore[no-untyped-def]
     from vitrine.catalog.suggestions import SuggestionQuery
 
     return SuggestionQuery(kinds=("class",), statuses=("proposed",), order="id", limit=100)
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Ray 2.60's own
+def test_on_ray_the_saved_classifier_is_prepared_on_the_workers_and_a_newer_one_replaces_it(
+    boats: Collection, ray_cluster: object,
+) -> None:
+    _teach(boats)
+    saved, _ = save(boats, "boat", actor="ada")
+    boats.save_index()  # the workers read the collection's vectors from its folder
+    job = run_agent(boats, "concept", options={"concept": "boat"}, engine="ray", workers=2)
+    assert job.state == "done" and job.failed == 0
+    found = boats.catalog.suggestions.find(_query())
+    assert {s.identifier for s in found} == {"r00", "r02", "r04", "r06", "r08", "r10"}  # as the local run
+    agent = boats.catalog.suggestions.agent(found[0].agent_id)
+    assert agent is not None and (agent.state_sha256, agent.model_version) == (saved.sha256, "1")
+    assert run_agent(boats, "concept", options={"concept": "boat"}).made == 0  # the same version, seen
+    label(boats.catalog, "boat", ["r05"], positive=True, actor="ada")
+    newer, _ = save(boats, "boat", actor="ada")  # version 2, under the same options
+    job = run_agent(boats, "concept", options={"concept": "boat"}, engine="ray", workers=2)
+    assert job.state == "done" and job.made > 0  # the workers built version 2, not the one they kept
+    local = create_agent("concept", {"concept": "boat"})  # version 2, built here: the scores to match
+    local.prepare(boats)
+    catalog = boats.catalog
+    for suggestion in catalog.suggestions.find(dataclasses.replace(_query(), job_id=job.id)):
+        image = catalog.images_by_id([suggestion.image_id])[suggestion.image_id]
+        item = Item(suggestion.record_id, catalog.get(suggestion.identifier or ""), image.sha256 or "", image,
+                    boats.image_path(image))
+        assert suggestion.score in [p.score for p in local.suggest(item)]
+    stored = catalog.suggestions.agent(suggestion.agent_id)
+    assert newer.version == 2 and stored is not None and stored.model_version == "2"

@@ -12,7 +12,7 @@ BENCHMARKS = {
     "quality": "Retrieval quality of an embedder on a labelled collection.",
     "clip": "CLIP embedder throughput.",
     "pipeline": "Import + indexing throughput end to end.",
-    "engines": "Indexing on the local process pool vs Ray Data at 1 and 2 workers (public-art): overhead.",
+    "engines": "Indexing, and an agent (--agent), local vs Ray Data at 1 and 2 workers (public-art).",
     "regions": "Region search on chapbook pages: box recall@1, woodcut groups, latency at 10k pages.",
     "duplicates": "Near-duplicate precision/recall on public-art with planted copies; k-NN vs all pairs.",
     "map": "Similarity map: layout time at 100k, first paint and frame rate in Chromium.",

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,7 +37,10 @@ from vitrine.errors import VitrineError
 from vitrine.suggestions import follow
 from vitrine.suggestions.agents import AGENTS, read_agent_config
 from vitrine.suggestions.jobs import cancel_job
-from vitrine.suggestions.run import Scope, create_job, run_job
+from vitrine.suggestions.run import Scope, run_agent, run_job
+
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
 
 #: errors of a job shown by `run` and `show-job` (the rest are counted)
 SHOWN_ERRORS = 100
@@ -63,9 +66,16 @@ suggest.add_command(evaluate)
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The agent's options from a TOML file (--option wins over it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the job and its errors as JSON.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where the agent looks at the items: here, or on the Ray cluster RAY_ADDRESS names "
+                   "(else a local Ray); needs the ray extra. Suggestions are stored here either way.")
+@click.option("--workers", type=int, help="With --engine ray: concurrent Ray tasks (a local Ray: its CPUs).")
+@click.option("--gpus", "num_gpus", type=float, default=0.0,
+              help="With --engine ray: GPUs each agent task asks for (places it on a GPU node).")
 @pass_app
 def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: str | None,
-        pairs: tuple[str, ...], config: Path | None, as_json: bool) -> None:
+        pairs: tuple[str, ...], config: Path | None, as_json: bool, engine: str,
+        workers: int | None, num_gpus: float) -> None:
     """Run AGENT over collection NAME (or some of its records) and store what it proposes.
 
     Exit status 3 when the agent failed on some items (listed on stderr; running again retries
@@ -73,17 +83,21 @@ def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: 
     options = {**(read_agent_config(config, agent) if config else {}), **parse_options(pairs)}
     identifiers = tuple(i.strip() for part in records for i in part.split(",") if i.strip())
     with app.open(name) as coll:
-        job = run_with_progress(coll, agent, options, Scope(identifiers=identifiers, set_name=set_name))
+        job = run_with_progress(coll, agent, options, Scope(identifiers=identifiers, set_name=set_name),
+                                engine=engine, workers=workers, num_gpus=num_gpus,
+                                fetch=app.settings.fetch_options() if engine == "ray" else None)
         errors = coll.catalog.jobs.errors(job.id, SHOWN_ERRORS)
     show_outcome(job, errors, as_json, name)
 
 
 def run_with_progress(coll: Collection, agent: str, options: dict[str, Any] | None = None,
-                      scope: Scope | None = None) -> Job:
-    """Create a job for `agent` and run it here with a progress bar (also what `vitrine demo` does)."""
-    job = create_job(coll.catalog, agent, options=options, scope=scope or Scope(), actor=actor())
+                      scope: Scope | None = None, engine: str = "local", workers: int | None = None,
+                      num_gpus: float = 0.0, fetch: FetchOptions | None = None) -> Job:
+    """Create a job for `agent` and run it with a progress bar (also what `vitrine demo` does)."""
     with progress_bar(f"{agent} on {coll.name}", "item") as progress:
-        return run_job(coll, job.id, progress=progress)
+        return run_agent(coll, agent, options=options, scope=scope or Scope(), actor=actor(),
+                         progress=progress, engine=engine, workers=workers, num_gpus=num_gpus,
+                         fetch=fetch)
 
 
 def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: str) -> None:
@@ -112,7 +126,9 @@ def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: s
 def work(app: App, /, collection_path: str, job_id: int) -> None:
     """Run the queued job JOB of COLLECTION (a name or path) in this process: the web app's worker."""
     with _term_as_interrupt(), app.open(collection_path) as coll:
-        job = run_job(coll, job_id)
+        settings = app.settings
+        job = run_job(coll, job_id, engine=settings.suggest.engine, workers=settings.workers or None,
+                      fetch=settings.fetch_options() if settings.suggest.engine == "ray" else None)
         errors = coll.catalog.jobs.errors(job_id, SHOWN_ERRORS)
     show_outcome(job, errors, False, collection_path)
 

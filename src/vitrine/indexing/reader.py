@@ -115,6 +115,13 @@ def failure(job: Job, exc: VitrineError) -> Failed:
     return Failed(job.image_id, job.location, reason)
 
 
+def local_file(job: Job, options: ReadOptions) -> tuple[Path, str]:
+    """A file on this machine holding the image (the source, or a copy fetched into the cache), and
+    the SHA-256 of its bytes: how a suggestion agent on a Ray worker reads an image."""
+    data, local_path = _read(job, options)
+    return Path(local_path or job.location), images.sha256_bytes(data)
+
+
 def _read(job: Job, options: ReadOptions) -> tuple[bytes, str | None]:
     """The image's bytes and the local file that holds them (None for a local source file).
 

@@ -5,6 +5,11 @@ inputs the agent looked at and the job's counts are written in one transaction: 
 mid-batch loses that batch only, and the next run skips every input this agent version has seen,
 so nothing is looked at twice nor stored twice. An item on which the agent raises is reported
 (`catalog.jobs.errors`) and left unseen, so a later run tries it again.
+
+The agent looks at the items here (engine "local", the default) or on Ray workers (engine "ray":
+the agent as a stage, `stage.SuggestStage`, through the indexing engine `indexing.onray`); either
+way only this process, the driver, writes suggestions, inputs seen and the job's counts, and an
+item a retried Ray task delivers twice is stored once.
 """
 
 from __future__ import annotations
@@ -12,26 +17,35 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from vitrine.catalog import Catalog
 from vitrine.catalog.jobs import Job
 from vitrine.catalog.suggestions import NewSuggestion, StoredAgent
 from vitrine.collection import Collection
 from vitrine.errors import AgentError, JobError, RecordNotFound, SuggestionError, VitrineError
+from vitrine.indexing.onray import check_engine, ray_map
+from vitrine.indexing.stages import Stage
 from vitrine.jobs import ProgressCallback, Reporter
 from vitrine.jobs.worker import settle
 from vitrine.suggestions.agents import Agent, Item, Proposal, create_agent
 from vitrine.suggestions.files import checked_options
+from vitrine.suggestions.stage import Chunk, Outcome, SuggestStage, describe, look
 from vitrine.suggestions.values import check_kind, check_region, check_value, label_of
+
+if TYPE_CHECKING:
+    from vitrine.fetch import FetchOptions
 
 log = logging.getLogger(__name__)
 
 JOB_KIND = "suggest"
 BATCH = 64
 BEAT_S = 15.0
+RAY_WINDOW = 32  # chunks handed to Ray at a time
 
 
 @dataclass(frozen=True)
@@ -92,20 +106,21 @@ class _Counts:
 
 
 def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback | None = None,
-            batch: int = BATCH) -> Job:
-    """Run (or resume) job `job_id` in this process; returns the job as it ended."""
+            batch: int = BATCH, engine: str = "local", workers: int | None = None,
+            num_gpus: float = 0.0, fetch: FetchOptions | None = None) -> Job:
+    """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks;
+    `num_gpus`: GPUs each task asks for; `fetch`: how a worker fetches an image it has no file of);
+    the catalogue is written here either way. Returns the job as it ended."""
     catalog = collection.catalog
     job = catalog.jobs.get(job_id)
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
-    agent = create_agent(job.agent, checked_options(collection.root, job.agent, job.options))
     try:
-        agent.prepare(collection)
-    except VitrineError as exc:  # a missing concept or model: the job cannot start
+        check_engine(engine, num_gpus)
+    except VitrineError as exc:  # Ray missing where the worker runs: say so on the job
         catalog.jobs.finish(job_id, "failed", str(exc))
         raise
-    info = agent.info()
-    stored = catalog.suggestions.agent_row(info.key(), info.to_dict())
+    options, agent, stored = _prepared(collection, job)
     among = Scope.from_dict(job.scope).record_ids(catalog)
     total = _total(catalog, agent, among)
     running = settle(catalog, catalog.jobs.get(job_id))
@@ -114,58 +129,108 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     catalog.jobs.start(job_id, os.getpid(), total)
     reporter = Reporter(progress, f"{job.agent} suggestions", total)
     counts = _Counts()
+    chunks = _chunks(collection, agent, stored, among, batch)
+    if engine == "ray":
+        stage = SuggestStage(job.agent, options, str(collection.root), stored.key, uuid.uuid4().hex, fetch)
+        outcomes = _on_ray(chunks, Stage("suggest", stage, num_gpus), workers)
+    else:
+        outcomes = (look(agent, chunk, _Beat(catalog, job_id)) for chunk in chunks)
     try:
-        for items in _batches(collection, agent, among, batch):
-            if catalog.jobs.cancel_requested(job_id):
-                catalog.jobs.finish(job_id, "cancelled", _summary(counts, "cancelled"))
+        while not catalog.jobs.cancel_requested(job_id):
+            outcome = next(outcomes, None)
+            if outcome is None:
+                catalog.jobs.finish(job_id, "done", _summary(counts, "done"))
                 return catalog.jobs.get(job_id)
-            _run_batch(catalog, agent, stored, job_id, items, counts)
-            reporter.advance(len(items))
+            _write(catalog, stored, job_id, outcome, counts)
+            reporter.advance(len(outcome))
     except KeyboardInterrupt:
         catalog.jobs.finish(job_id, "interrupted", _summary(counts, "interrupted; run it again to resume"))
         raise
     except BaseException as exc:
         catalog.jobs.finish(job_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    catalog.jobs.finish(job_id, "done", _summary(counts, "done"))
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:  # a job cancelled mid-way: Ray's tasks in flight are dropped
+            close()
+    catalog.jobs.finish(job_id, "cancelled", _summary(counts, "cancelled"))
     return catalog.jobs.get(job_id)
 
 
 def run_agent(collection: Collection, agent: str, *, options: dict[str, Any] | None = None,
-              scope: Scope = Scope(), actor: str = "", progress: ProgressCallback | None = None) -> Job:
-    """Create a job for `agent` and run it here (what `vitrine suggest run` does)."""
+              scope: Scope = Scope(), actor: str = "", progress: ProgressCallback | None = None,
+              engine: str = "local", workers: int | None = None, num_gpus: float = 0.0,
+              fetch: FetchOptions | None = None) -> Job:
+    """Create a job for `agent` and run it here or on Ray (what `vitrine suggest run` does)."""
+    check_engine(engine, num_gpus)  # before the job is created: no queued job left for want of Ray
     job = create_job(collection.catalog, agent, options=options, scope=scope, actor=actor)
-    return run_job(collection, job.id, progress=progress)
+    return run_job(collection, job.id, progress=progress, engine=engine, workers=workers, num_gpus=num_gpus,
+                   fetch=fetch)
 
 
-def _run_batch(catalog: Catalog, agent: Agent, stored: StoredAgent, job_id: int, items: Sequence[Item],
-               counts: _Counts) -> None:
-    seen = catalog.suggestions.seen(stored.id, [(i.target, i.basis) for i in items])
+def _prepared(collection: Collection, job: Job) -> tuple[dict[str, Any], Agent, StoredAgent]:
+    """The job's checked options, its agent built and prepared here, and the agent version's row."""
+    options = checked_options(collection.root, job.agent, job.options)
+    agent = create_agent(job.agent, options)
+    try:
+        agent.prepare(collection)
+    except VitrineError as exc:  # a missing concept or model: the job cannot start
+        collection.catalog.jobs.finish(job.id, "failed", str(exc))
+        raise
+    info = agent.info()
+    return options, agent, collection.catalog.suggestions.agent_row(info.key(), info.to_dict())
+
+
+class _Beat:
+    """Says the job is alive, at most every `BEAT_S` (slow items: a CNN on CPU)."""
+
+    def __init__(self, catalog: Catalog, job_id: int) -> None:
+        self.catalog, self.job_id, self.last = catalog, job_id, time.monotonic()
+
+    def __call__(self) -> None:
+        if time.monotonic() - self.last > BEAT_S:
+            self.catalog.jobs.beat(self.job_id)
+            self.last = time.monotonic()
+
+
+def _on_ray(chunks: Iterator[Chunk], stage: Stage, workers: int | None) -> Iterator[Outcome]:
+    """The chunks looked at on Ray, a window of them at a time (the driver never holds the whole job)."""
+    while window := list(islice(chunks, RAY_WINDOW)):
+        yield from (Outcome([], c.skipped) for c in window if not c.items)
+        yield from ray_map([stage], [c for c in window if c.items], workers)
+
+
+def _write(catalog: Catalog, stored: StoredAgent, job_id: int, outcome: Outcome, counts: _Counts) -> None:
+    """Store a chunk's suggestions, errors and counts in one transaction. An item this agent version
+    has seen already (a chunk delivered twice) is passed over: nothing is stored twice."""
+    if outcome.fatal:  # the agent itself cannot run (a missing model): every item would fail the same way
+        raise AgentError(outcome.fatal)
+    seen = catalog.suggestions.seen(stored.id, [(one.item.target, one.item.basis) for one in outcome.looked])
     looked: list[tuple[str, str]] = []
     proposals: list[NewSuggestion] = []
-    failed = 0
-    beat = time.monotonic()
-    for item in items:
-        if (item.target, item.basis) in seen:
+    errors: list[tuple[str, str]] = []
+    for one in outcome.looked:
+        key = (one.item.target, one.item.basis)
+        if key in seen:
             continue
-        if time.monotonic() - beat > BEAT_S:  # slow items (a CNN on CPU): say the worker is alive
-            catalog.jobs.beat(job_id)
-            beat = time.monotonic()
-        try:
-            proposals.extend(_checked(item, p) for p in agent.suggest(item))
-        except AgentError:
-            raise  # the agent itself cannot run (a missing model): every item would fail the same way
-        except Exception as exc:  # one bad item (or a bad answer about it) must not stop the job
-            failed += 1
-            catalog.jobs.add_error(job_id, f"{item.record.identifier} ({item.target})", _describe(exc))
-            log.warning("agent %s failed on %s: %s", stored.name, item.target, exc)
+        error = one.error
+        try:  # agent output is not trusted: a bad answer fails its item only
+            checked = [] if error else [_checked(one.item, p) for p in one.proposals]
+        except Exception as exc:
+            error = describe(exc)
+        if error:
+            errors.append((f"{one.item.record.identifier} ({one.item.target})", error))
+            log.warning("agent %s failed on %s: %s", stored.name, one.item.target, error)
             continue
-        looked.append((item.target, item.basis))
+        proposals.extend(checked)
+        looked.append(key)
     with catalog.transaction():
+        for item, message in errors:
+            catalog.jobs.add_error(job_id, item, message)
         made = catalog.suggestions.add(stored.id, job_id, looked, proposals)
-        catalog.jobs.advance(job_id, done=len(items), failed=failed, made=made)
-    counts.done += len(items)
-    counts.failed += failed
+        catalog.jobs.advance(job_id, done=len(outcome), failed=len(errors), made=made)
+    counts.done += len(outcome)
+    counts.failed += len(errors)
     counts.made += made
 
 
@@ -219,8 +284,13 @@ def _batches(collection: Collection, agent: Agent, among: list[int] | None,
             after = images[-1].id
 
 
-def _describe(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, VitrineError) else f"{type(exc).__name__}: {exc}"
+def _chunks(collection: Collection, agent: Agent, stored: StoredAgent, among: list[int] | None,
+            size: int) -> Iterator[Chunk]:
+    """Each page of items, less the ones this agent version has seen (counted as skipped)."""
+    for items in _batches(collection, agent, among, size):
+        seen = collection.catalog.suggestions.seen(stored.id, [(i.target, i.basis) for i in items])
+        todo = [i for i in items if (i.target, i.basis) not in seen]
+        yield Chunk(todo, len(items) - len(todo))
 
 
 def _summary(counts: _Counts, state: str) -> str:
