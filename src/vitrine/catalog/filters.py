@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.catalog import facetcounts
+from vitrine.catalog import facetcounts, facetpairs
 from vitrine.catalog.base import Connected, id_array
 from vitrine.errors import CatalogError
 from vitrine.records import Filters
@@ -35,13 +35,17 @@ class Filtering(Connected):
 
     def facet(self, field: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[str, int]]:
         """Values of a field with their record counts, most frequent first. `curated:KIND` counts the
-        labels of accepted suggestions of that kind (curated:tag, curated:class...)."""
+        labels of accepted suggestions of that kind (curated:tag, curated:class...). Read from kept
+        counts with no filter (`facetcounts`) or one filter of those kept by pairs (`facetpairs`);
+        counted from the rows otherwise."""
         if filters is None or filters.is_empty():
             if field in facetcounts.COUNTED:
                 return facetcounts.read(self._db, field, limit)
             if field.startswith(CURATED_PREFIX):
                 return facetcounts.read_curated(self._db, field.removeprefix(CURATED_PREFIX), limit)
-        return self.facet_live(field, filters, limit)
+            return self.facet_live(field, filters, limit)
+        kept = facetpairs.read(self._db, field, filters, limit)
+        return self.facet_live(field, filters, limit) if kept is None else kept
 
     def facet_live(
         self, field: str, filters: Filters | None = None, limit: int = 50,
