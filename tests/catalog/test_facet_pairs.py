@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vitrine.catalog import Catalog
-from vitrine.catalog import facetpairs
+from vitrine.catalog import Catalog, facetpairs
 from vitrine.catalog.migrations import MIGRATIONS
 from vitrine.records import Filters, Record
 
@@ -65,7 +64,7 @@ def test_pairs_follow_inserts_updates_and_deletes(tmp_path: Path) -> None:
     catalog.upsert(_record(0, object_type="drawing", source=None, date_text=None, creators=["maker 9"]))
     catalog.upsert(_record(1, creators=["maker 1", "maker 1", "maker 2"], date_text="1510"))
     catalog.upsert(_record(2, date_text="150 BCE", object_type="PRINT"))  # a century before the common era
-    catalog._db.execute("UPDATE records SET year_min = 1205, year_max = NULL WHERE id = 3")  # an accepted date
+    catalog._db.execute("UPDATE records SET year_min = 1205, year_max = NULL WHERE id = 3")  # a curated date
     _assert_pairs_match(catalog)
 
     catalog._db.execute("DELETE FROM assertions WHERE record_id = 1 AND kind = 'tag' AND id = (SELECT min(id)"
@@ -89,7 +88,8 @@ def test_two_spellings_of_a_label_fall_back_to_counting_the_rows(tmp_path: Path)
     _accept(catalog, [(1, "tag", "Ship"), (1, "tag", "ship"), (4, "tag", "ship")])
     painting = Filters(object_type="painting")
     assert facetpairs.read(catalog._db, "curated:tag", painting, 30) is None
-    assert catalog.facet("curated:tag", painting) == catalog.facet_live("curated:tag", painting) == [("Ship", 2)]
+    kept, live = catalog.facet("curated:tag", painting), catalog.facet_live("curated:tag", painting)
+    assert kept == live == [("Ship", 2)]
     _assert_pairs_match(catalog, kept_labels=False)
     catalog.close()
 

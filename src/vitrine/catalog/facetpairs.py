@@ -47,7 +47,8 @@ def _keys(row: str) -> dict[str, str]:
         "object_type": f"lower({row}.object_type)",
         "source": f"{row}.source",
         "span": (f"(CASE WHEN {row}.year_min IS NULL AND {row}.year_max IS NULL THEN NULL ELSE"
-                 f" coalesce({_k(row + '.year_min')}, '') || ':' || coalesce({_k(row + '.year_max')}, '') END)"),
+                 f" coalesce({_k(row + '.year_min')}, '') || ':'"
+                 f" || coalesce({_k(row + '.year_max')}, '') END)"),
     }
 
 
@@ -55,7 +56,8 @@ def _values(row: str) -> dict[str, str]:
     """The record row's own facet values, as SQL."""
     year = f"{row}.year_min"
     return {"object_type": f"{row}.object_type", "source": f"{row}.source",
-            "century": f"(CASE WHEN {year} > 0 THEN ({year} - 1) / 100 + 1 ELSE -((-{year} - 1) / 100 + 1) END)"}
+            "century": (f"(CASE WHEN {year} > 0 THEN ({year} - 1) / 100 + 1"
+                        f" ELSE -((-{year} - 1) / 100 + 1) END)")}
 
 
 def _add(key: str, fvalue: str, field: str, value: str, step: int, source: str = "", where: str = "") -> str:
@@ -66,7 +68,8 @@ def _add(key: str, fvalue: str, field: str, value: str, step: int, source: str =
 
 
 def _own(row: str, step: int) -> list[str]:
-    return [_add(k, f, f"'{field}'", v, step) for k, f in _keys(row).items() for field, v in _values(row).items()]
+    return [_add(k, f, f"'{field}'", v, step)
+            for k, f in _keys(row).items() for field, v in _values(row).items()]
 
 
 def _linked(row: str, step: int) -> list[str]:
@@ -91,7 +94,8 @@ def _body(statements: list[str]) -> str:
 
 _CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("object_type", "source", "year_min", "year_max"))
 _OTHER_CREATOR = "SELECT 1 FROM record_creators WHERE record_id = {0}.record_id AND name = {0}.name"
-_OTHER_LABEL = "SELECT 1 FROM assertions WHERE record_id = {0}.record_id AND kind = {0}.kind AND label = {0}.label"
+_OTHER_LABEL = ("SELECT 1 FROM assertions WHERE record_id = {0}.record_id AND kind = {0}.kind"
+                " AND label = {0}.label")
 
 _BUILD = "\n".join(
     [f"INSERT INTO facet_pairs SELECT '{k}', {f}, '{field}', {v}, count(*) FROM records r"
@@ -101,7 +105,8 @@ _BUILD = "\n".join(
        f" JOIN record_creators c ON c.record_id = r.id WHERE {f} IS NOT NULL GROUP BY 2, 4;"
        for k, f in _keys("r").items()]
     + [f"INSERT INTO facet_pairs SELECT '{k}', {f}, '{_CURATED}' || a.kind, a.label, count(DISTINCT r.id)"
-       f" FROM records r JOIN assertions a ON a.record_id = r.id WHERE {f} IS NOT NULL AND a.kind IN {_KINDS_SQL}"
+       f" FROM records r JOIN assertions a ON a.record_id = r.id"
+       f" WHERE {f} IS NOT NULL AND a.kind IN {_KINDS_SQL}"
        " GROUP BY 2, 3, 4;" for k, f in _keys("r").items()])
 
 V11_SCRIPT = f"""
@@ -121,8 +126,8 @@ END;
 CREATE TRIGGER IF NOT EXISTS facet_pairs_record_deleting BEFORE DELETE ON records BEGIN
     {_body(_own("OLD", -1) + _linked("OLD", -1))}
 END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_record_changed AFTER UPDATE OF object_type, source, year_min, year_max
-    ON records WHEN {_CHANGED} BEGIN
+CREATE TRIGGER IF NOT EXISTS facet_pairs_record_changed
+    AFTER UPDATE OF object_type, source, year_min, year_max ON records WHEN {_CHANGED} BEGIN
     {_body(_own("OLD", -1) + _linked("OLD", -1) + _own("NEW", 1) + _linked("NEW", 1))}
 END;
 CREATE TRIGGER IF NOT EXISTS facet_pairs_creator_added AFTER INSERT ON record_creators
@@ -162,9 +167,10 @@ def _key_of(db: sqlite3.Connection, filters: Filters) -> tuple[str, list[object]
                    year_from=filters.year_from, year_to=filters.year_to)
     if only != filters:
         return None
-    if filters.object_type and not (filters.source or filters.year_from is not None or filters.year_to is not None):
+    years = filters.year_from is not None or filters.year_to is not None
+    if filters.object_type and not (filters.source or years):
         return "object_type", [db.execute("SELECT lower(?)", (filters.object_type,)).fetchone()[0]]
-    if filters.source and not (filters.object_type or filters.year_from is not None or filters.year_to is not None):
+    if filters.source and not (filters.object_type or years):
         return "source", [filters.source]
     century = century_of_range(filters) if not (filters.object_type or filters.source) else None
     if century is None:

@@ -29,6 +29,17 @@ class Filtering(Connected):
         return id_array(self._db.execute(
             f"SELECT i.id FROM images i JOIN records r ON r.id = i.record_id WHERE {where}", params))
 
+    def passing_image_ids(self, image_ids: list[int], filters: Filters) -> set[int]:
+        """Which of `image_ids` belong to records passing `filters` (a check in proportion to the
+        ids given, for post-filtering an index's answers)."""
+        if not image_ids:
+            return set()
+        where, params = filter_sql(filters)
+        listed = ",".join(str(int(i)) for i in image_ids)
+        return {int(r[0]) for r in self._db.execute(
+            f"SELECT i.id FROM images i JOIN records r ON r.id = i.record_id WHERE i.id IN ({listed})"
+            f" AND {where}", params)}
+
     def filter_record_ids(self, filters: Filters) -> list[int]:
         where, params = filter_sql(filters)
         return [r[0] for r in self._db.execute(f"SELECT r.id FROM records r WHERE {where}", params)]
