@@ -34,10 +34,12 @@ class Filtering(Connected):
         ids given, for post-filtering an index's answers)."""
         if not image_ids:
             return set()
-        where, params = filter_sql(filters)
+        where, params = filter_sql(filters, per_row=True)
         listed = ",".join(str(int(i)) for i in image_ids)
+        # CROSS JOIN keeps the images (by id) outside: the planner would otherwise walk an index of
+        # records by source or object type, in proportion to the collection
         return {int(r[0]) for r in self._db.execute(
-            f"SELECT i.id FROM images i JOIN records r ON r.id = i.record_id WHERE i.id IN ({listed})"
+            f"SELECT i.id FROM images i CROSS JOIN records r ON r.id = i.record_id WHERE i.id IN ({listed})"
             f" AND {where}", params)}
 
     def filter_record_ids(self, filters: Filters) -> list[int]:
@@ -84,8 +86,9 @@ class Filtering(Connected):
         return [(str(r[0]), int(r[1])) for r in rows]
 
 
-def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
-    """A WHERE condition on `records r` for `filters`, with its parameters."""
+def filter_sql(filters: Filters, per_row: bool = False) -> tuple[str, list[Any]]:
+    """A WHERE condition on `records r` for `filters`, with its parameters. `per_row`: creators and
+    accepted values are looked up for each row (for a few rows) rather than listed once (for many)."""
     clauses: list[str] = ["1"]
     params: list[Any] = []
     if filters.year_from is not None:
@@ -104,10 +107,14 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
         params.append(filters.source)
     if filters.creator:
         clauses.append(
-            "r.id IN (SELECT record_id FROM record_creators WHERE name LIKE ? ESCAPE '\\')")
+            "EXISTS (SELECT 1 FROM record_creators WHERE record_id = r.id AND name LIKE ? ESCAPE '\\')"
+            if per_row else "r.id IN (SELECT record_id FROM record_creators WHERE name LIKE ? ESCAPE '\\')")
         params.append(f"%{_like_escape(filters.creator)}%")
     for kind, label in filters.curated.items():
         clauses.append(
+            "EXISTS (SELECT 1 FROM assertions WHERE record_id = r.id AND kind = ?"
+            " AND label = ? COLLATE NOCASE)"
+            if per_row else
             "r.id IN (SELECT record_id FROM assertions WHERE kind = ? AND label = ? COLLATE NOCASE)")
         params.extend((kind, label))
     for name, value in filters.fields.items():
