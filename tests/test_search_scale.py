@@ -46,7 +46,9 @@ BROAD = (Filters(object_type="painting"), Filters(source="museum 1"), Filters(ye
 
 
 @pytest.mark.parametrize("filters", BROAD)
-def test_post_filtering_gives_the_listed_answers(indexed: tuple[Catalog, MemoryIndex], filters: Filters) -> None:
+def test_post_filtering_gives_the_listed_answers(
+    indexed: tuple[Catalog, MemoryIndex], filters: Filters,
+) -> None:
     catalog, index = indexed
     queries = np.random.default_rng(9).standard_normal((3, DIM)).astype(np.float32)
     found = post_filtered(catalog, index, queries, 10, filters)
@@ -71,7 +73,7 @@ def test_post_filtering_over_a_small_index_sees_every_image(indexed: tuple[Catal
     found = post_filtered(catalog, index, queries, k, narrow)
     assert found is not None
     allowed = catalog.filter_image_ids(narrow)
-    scores, ids = index.search(queries, k, allowed=allowed)
+    _, ids = index.search(queries, k, allowed=allowed)
     assert np.array_equal(found[1], ids) and (found[1] >= 0).sum() == len(allowed) < k
 
 

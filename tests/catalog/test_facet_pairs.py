@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from vitrine.catalog import Catalog, facetpairs
+from vitrine.catalog.filters import filter_sql
 from vitrine.catalog.migrations import MIGRATIONS
 from vitrine.records import Filters, Record
 
@@ -131,4 +132,48 @@ def test_an_accepted_value_is_not_changed_in_place(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="not changed in place"):
         catalog._db.execute("UPDATE assertions SET label = 'boat'")
     assert catalog.facet("curated:tag", Filters(source="museum 0")) == [("ship", 1)]
+    catalog.close()
+
+
+CREATORS = ("Rembrandt van Rijn", "REMBRANDT workshop", "Élisabeth Vigée Le Brun", "Jan van Eyck",
+            "Pieter de Hooch", "maker_50%", "Anonymous")
+TEXTS = ("rembrandt", "Rembrandt van", "van", "élisabeth", "Élisabeth", "vigée", "ee", "Eyck", "_50%",
+         "r_5", "50%", "zzz", "an", "Hooch", "de h", "%", "\\")
+
+
+def test_the_creator_filter_finds_what_like_finds(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    old = Catalog(path, migrations=MIGRATIONS[:11])
+    for n, name in enumerate(CREATORS[:4]):
+        old.upsert(_record(n, creators=[name, "Anonymous"]))
+    old.close()
+    catalog = Catalog(path)  # migrated: the names already there are indexed
+    for n, name in enumerate(CREATORS[3:], start=4):  # and the names written since
+        catalog.upsert(_record(n, creators=[name]))
+    catalog.upsert(_record(1, creators=["Pieter de Hooch"]))  # a name no longer used matches no record
+    for text in TEXTS:
+        like = sorted(r[0] for r in catalog._db.execute(
+            "SELECT DISTINCT record_id FROM record_creators WHERE name LIKE ? ESCAPE '\\'",
+            ("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)))
+        assert sorted(catalog.filter_record_ids(Filters(creator=text))) == like, text
+        for field in ("source", "curated:tag"):
+            filters = Filters(creator=text)
+            assert catalog.facet(field, filters) == catalog.facet_live(field, filters), text
+    assert len(catalog.filter_record_ids(Filters(creator="rembrandt"))) == 1
+    catalog.close()
+
+
+def test_accepted_values_under_a_narrow_filter_count_as_before(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    for n in range(24):
+        catalog.upsert(_record(n))
+    _accept(catalog, [(1, "tag", "Ship"), (1, "tag", "ship"), (2, "tag", "ship"), (3, "tag", "horse"),
+                      (6, "tag", "ship"), (6, "class", "ship"), (11, "tag", "tree")])
+    for filters in (Filters(creator="maker 1"), Filters(curated={"tag": "ship"}),
+                    Filters(curated={"class": "ship"}, creator="maker")):
+        where, params = filter_sql(filters)
+        before = [(str(r[0]), int(r[1])) for r in catalog._db.execute(
+            "SELECT min(a.label), count(DISTINCT r.id) FROM assertions a JOIN records r ON r.id = a.record_id"
+            f" WHERE a.kind = 'tag' AND {where} GROUP BY a.label COLLATE NOCASE ORDER BY 2 DESC, 1", params)]
+        assert catalog.facet("curated:tag", filters) == before and before, filters
     catalog.close()
