@@ -15,7 +15,8 @@ from vitrine.catalog.migrations import MIGRATIONS
 from vitrine.records import Filters, Record
 
 FIELDS = (*facetpairs.FIELDS, *(f"curated:{k}" for k in facetpairs.KINDS))
-DATES = ("1450", "ca. 1620", "1599-1601", "150 BCE", "after 1850", "before 1300", None, "1700", "20 CE")
+DATES = ("1450", "ca. 1620", "1599-1601", "150 BCE", "after 1850", "before 1300", None, "1700", "20 CE",
+         "500-1700")
 
 
 def _record(n: int, **fields: object) -> Record:

@@ -34,6 +34,9 @@ FIELDS = ("object_type", "source", "century", "creator")
 KINDS = ("tag", "class", "entity", "link")
 _KINDS_SQL = "(" + ", ".join(f"'{k}'" for k in KINDS) + ")"
 _CURATED = "curated:"
+#: a record whose years span fewer centuries is counted under each century it overlaps; the others
+#: (an open end, or a wider range) under their span, summed when read
+SPAN_LIMIT = 10
 
 
 def _k(year: str) -> str:
@@ -41,14 +44,22 @@ def _k(year: str) -> str:
     return f"(CASE WHEN {year} > 0 THEN ({year} - 1) / 100 + 1 ELSE 1 - (100 - {year}) / 100 END)"
 
 
+def _bounded(row: str) -> str:
+    """Whether the row's years are a range of fewer than SPAN_LIMIT centuries (both ends known)."""
+    low, high = _k(row + ".year_min"), _k(row + ".year_max")
+    return f"({row}.year_min IS NOT NULL AND {row}.year_max IS NOT NULL AND {high} - {low} < {SPAN_LIMIT})"
+
+
 def _keys(row: str) -> dict[str, str]:
-    """The filter keys of the record row `row` (NEW, OLD or an alias), as SQL."""
+    """The filter keys of the record row `row` (NEW, OLD or an alias), as SQL. A century key takes one
+    value per century the row's years overlap, over the rows of `facet_century_steps s`."""
+    low, high = _k(row + ".year_min"), _k(row + ".year_max")
     return {
         "object_type": f"lower({row}.object_type)",
         "source": f"{row}.source",
-        "span": (f"(CASE WHEN {row}.year_min IS NULL AND {row}.year_max IS NULL THEN NULL ELSE"
-                 f" coalesce({_k(row + '.year_min')}, '') || ':'"
-                 f" || coalesce({_k(row + '.year_max')}, '') END)"),
+        "century": f"(CASE WHEN {_bounded(row)} AND s.i <= {high} - {low} THEN {low} + s.i END)",
+        "span": (f"(CASE WHEN {_bounded(row)} OR ({row}.year_min IS NULL AND {row}.year_max IS NULL)"
+                 f" THEN NULL ELSE coalesce({low}, '') || ':' || coalesce({high}, '') END)"),
     }
 
 
@@ -62,6 +73,8 @@ def _values(row: str) -> dict[str, str]:
 
 def _add(key: str, fvalue: str, field: str, value: str, step: int, source: str = "", where: str = "") -> str:
     """One statement: add `step` to the pair's count (rows where either side is NULL are skipped)."""
+    if key == "century":
+        source = f"{source}, facet_century_steps s" if source else "FROM facet_century_steps s"
     return (f"INSERT INTO facet_pairs (ffield, fvalue, field, value, n) SELECT '{key}', {fvalue}, {field},"
             f" {value}, {step} {source} WHERE {where}{fvalue} IS NOT NULL AND {value} IS NOT NULL"
             " ON CONFLICT (ffield, fvalue, field, value) DO UPDATE SET n = n + excluded.n;")
@@ -97,15 +110,19 @@ _OTHER_CREATOR = "SELECT 1 FROM record_creators WHERE record_id = {0}.record_id 
 _OTHER_LABEL = ("SELECT 1 FROM assertions WHERE record_id = {0}.record_id AND kind = {0}.kind"
                 " AND label = {0}.label")
 
+def _steps(key: str) -> str:
+    return " CROSS JOIN facet_century_steps s" if key == "century" else ""
+
+
 _BUILD = "\n".join(
-    [f"INSERT INTO facet_pairs SELECT '{k}', {f}, '{field}', {v}, count(*) FROM records r"
+    [f"INSERT INTO facet_pairs SELECT '{k}', {f}, '{field}', {v}, count(*) FROM records r{_steps(k)}"
      f" WHERE {f} IS NOT NULL AND {v} IS NOT NULL GROUP BY 2, 4;"
      for k, f in _keys("r").items() for field, v in _values("r").items()]
     + [f"INSERT INTO facet_pairs SELECT '{k}', {f}, 'creator', c.name, count(DISTINCT r.id) FROM records r"
-       f" JOIN record_creators c ON c.record_id = r.id WHERE {f} IS NOT NULL GROUP BY 2, 4;"
+       f" JOIN record_creators c ON c.record_id = r.id{_steps(k)} WHERE {f} IS NOT NULL GROUP BY 2, 4;"
        for k, f in _keys("r").items()]
     + [f"INSERT INTO facet_pairs SELECT '{k}', {f}, '{_CURATED}' || a.kind, a.label, count(DISTINCT r.id)"
-       f" FROM records r JOIN assertions a ON a.record_id = r.id"
+       f" FROM records r JOIN assertions a ON a.record_id = r.id{_steps(k)}"
        f" WHERE {f} IS NOT NULL AND a.kind IN {_KINDS_SQL}"
        " GROUP BY 2, 3, 4;" for k, f in _keys("r").items()])
 
@@ -118,6 +135,8 @@ CREATE TABLE IF NOT EXISTS facet_pairs (
     n INTEGER NOT NULL,
     PRIMARY KEY (ffield, fvalue, field, value)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS facet_century_steps (i INTEGER PRIMARY KEY);
+INSERT OR IGNORE INTO facet_century_steps (i) VALUES {", ".join(f"({i})" for i in range(SPAN_LIMIT))};
 {_BUILD}
 CREATE INDEX IF NOT EXISTS facet_pairs_top ON facet_pairs (ffield, fvalue, field, n DESC, value);
 CREATE TRIGGER IF NOT EXISTS facet_pairs_record_added AFTER INSERT ON records BEGIN
@@ -161,21 +180,22 @@ def century_of_range(filters: Filters) -> int | None:
     return k if filters.year_from == (k - 1) * 100 + 1 else None
 
 
-def _key_of(db: sqlite3.Connection, filters: Filters) -> tuple[str, list[object]] | None:
-    """The kept filter key(s) that `filters` is, or None when it is not one filter of those kept."""
+def _key_of(db: sqlite3.Connection, filters: Filters) -> list[tuple[str, object]] | None:
+    """The kept (filter field, key) pairs whose counts add up to `filters`' records, or None when it is
+    not one filter of those kept."""
     only = Filters(object_type=filters.object_type, source=filters.source,
                    year_from=filters.year_from, year_to=filters.year_to)
     if only != filters:
         return None
     years = filters.year_from is not None or filters.year_to is not None
     if filters.object_type and not (filters.source or years):
-        return "object_type", [db.execute("SELECT lower(?)", (filters.object_type,)).fetchone()[0]]
+        return [("object_type", db.execute("SELECT lower(?)", (filters.object_type,)).fetchone()[0])]
     if filters.source and not (filters.object_type or years):
-        return "source", [filters.source]
+        return [("source", filters.source)]
     century = century_of_range(filters) if not (filters.object_type or filters.source) else None
     if century is None:
         return None
-    return "span", [span for span in _spans(db) if _overlaps(span, century)]
+    return [("century", century)] + [("span", span) for span in _spans(db) if _overlaps(span, century)]
 
 
 def _spans(db: sqlite3.Connection) -> list[str]:
@@ -204,22 +224,59 @@ def read(db: sqlite3.Connection, field: str, filters: Filters, limit: int) -> li
     curated = field.startswith(_CURATED) and field.removeprefix(_CURATED) in KINDS
     if field not in FIELDS and not curated:
         return None
-    key = _key_of(db, filters)
-    if key is None:
+    keys = _key_of(db, filters)
+    if keys is None:
         return None
-    ffield, fvalues = key
-    if not fvalues:
-        return []
-    marks = ", ".join("?" * len(fvalues))
-    where = f"ffield = ? AND fvalue IN ({marks}) AND field = ?"
-    params = (ffield, *fvalues, field)
-    if curated and db.execute(
-            f"SELECT 1 FROM facet_pairs WHERE {where} AND n > 0 GROUP BY lower(value)"
-            " HAVING count(DISTINCT value) > 1 LIMIT 1", params).fetchone():
+    if curated and _spellings_meet(db, field, keys):
         return None
-    if len(fvalues) == 1:
-        sql = f"SELECT value, n FROM facet_pairs WHERE {where} AND n > 0 ORDER BY n DESC, value LIMIT ?"
-    else:
-        sql = (f"SELECT value, sum(n) FROM facet_pairs WHERE {where} GROUP BY value HAVING sum(n) > 0"
-               " ORDER BY 2 DESC, 1 LIMIT ?")
-    return [(str(r[0]), int(r[1])) for r in db.execute(sql, (*params, limit)).fetchall()]
+    main, rest = keys[0], keys[1:]
+    top = _top(db, main, field, limit + (_count_rest(db, field, rest) if rest else 0))
+    if not rest:
+        return [(str(v), n) for v, n in top[:limit]]
+    totals = dict(top)
+    for value, n in _summed(db, field, rest):
+        totals[value] = totals.get(value, _one(db, main, field, value)) + n
+    ranked = sorted(((v, n) for v, n in totals.items() if n > 0), key=lambda vn: (-vn[1], vn[0]))
+    return [(str(v), int(n)) for v, n in ranked[:limit]]
+
+
+def _top(db: sqlite3.Connection, key: tuple[str, object], field: str, limit: int) -> list[tuple[object, int]]:
+    """The best `limit` values under one key, from the index on counts (values keep their type)."""
+    return [(r[0], int(r[1])) for r in db.execute(
+        "SELECT value, n FROM facet_pairs WHERE ffield = ? AND fvalue = ? AND field = ? AND n > 0"
+        " ORDER BY n DESC, value LIMIT ?", (*key, field, limit))]
+
+
+def _one(db: sqlite3.Connection, key: tuple[str, object], field: str, value: object) -> int:
+    row = db.execute("SELECT n FROM facet_pairs WHERE ffield = ? AND fvalue = ? AND field = ? AND value = ?",
+                     (*key, field, value)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _in_keys(keys: list[tuple[str, object]]) -> tuple[str, list[object]]:
+    return ("(ffield, fvalue) IN (VALUES " + ", ".join(["(?, ?)"] * len(keys)) + ")",
+            [part for key in keys for part in key])
+
+
+def _summed(db: sqlite3.Connection, field: str, keys: list[tuple[str, object]]) -> list[tuple[object, int]]:
+    """Values under the (few) spans that are not counted by century, summed."""
+    where, params = _in_keys(keys)
+    return [(r[0], int(r[1])) for r in db.execute(
+        f"SELECT value, sum(n) FROM facet_pairs WHERE {where} AND field = ? GROUP BY value",
+        (*params, field))]
+
+
+def _count_rest(db: sqlite3.Connection, field: str, keys: list[tuple[str, object]]) -> int:
+    """How many values the other keys add: the main key's best `limit` + this many hold the answer
+    (a value beyond them has no more than any of them that the other keys do not raise)."""
+    where, params = _in_keys(keys)
+    return int(db.execute(f"SELECT count(DISTINCT value) FROM facet_pairs WHERE {where} AND field = ?",
+                          (*params, field)).fetchone()[0])
+
+
+def _spellings_meet(db: sqlite3.Connection, field: str, keys: list[tuple[str, object]]) -> bool:
+    """Whether two spellings (ASCII case) of one accepted label are counted under these keys."""
+    where, params = _in_keys(keys)
+    return db.execute(
+        f"SELECT 1 FROM facet_pairs WHERE {where} AND field = ? AND n > 0 GROUP BY lower(value)"
+        " HAVING count(DISTINCT value) > 1 LIMIT 1", (*params, field)).fetchone() is not None
