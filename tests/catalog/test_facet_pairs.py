@@ -178,3 +178,20 @@ def test_accepted_values_under_a_narrow_filter_count_as_before(tmp_path: Path) -
             f" WHERE a.kind = 'tag' AND {where} GROUP BY a.label COLLATE NOCASE ORDER BY 2 DESC, 1", params)]
         assert catalog.facet("curated:tag", filters) == before and before, filters
     catalog.close()
+
+
+def test_a_narrow_filter_lists_its_records_once_and_again_after_a_change(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    for n in range(10):
+        catalog.upsert(_record(n))
+    _accept(catalog, [(1, "tag", "ship"), (2, "tag", "ship"), (7, "tag", "tree")])
+    maker, ship = Filters(creator="maker 1"), Filters(curated={"tag": "ship"})
+    for filters in (maker, ship, maker):  # the listed records follow the filter asked for
+        for field in FIELDS:
+            assert catalog.facet(field, filters, 100) == catalog.facet_live(field, filters, 100), field
+    before = dict(catalog.facet("source", maker))
+    catalog.upsert(_record(40, creators=["maker 1"], source="museum 9"))  # a write: listed again
+    assert dict(catalog.facet("source", maker)) == {**before, "museum 9": 1}
+    _accept(catalog, [(3, "tag", "ship")])
+    assert catalog.facet("object_type", ship) == catalog.facet_live("object_type", ship)
+    catalog.close()

@@ -254,7 +254,9 @@ def _one(db: sqlite3.Connection, key: tuple[str, object], field: str, value: obj
 
 
 def _in_keys(keys: list[tuple[str, object]]) -> tuple[str, list[object]]:
-    return ("(ffield, fvalue) IN (VALUES " + ", ".join(["(?, ?)"] * len(keys)) + ")",
+    """A condition on (filter field, key) pairs that the primary key answers (a row value IN a VALUES
+    list is scanned)."""
+    return ("(" + " OR ".join(["(ffield = ? AND fvalue = ?)"] * len(keys)) + ")",
             [part for key in keys for part in key])
 
 

@@ -59,37 +59,65 @@ class Filtering(Connected):
                 return facetcounts.read_curated(self._db, field.removeprefix(CURATED_PREFIX), limit)
             return self.facet_live(field, filters, limit)
         kept = facetpairs.read(self._db, field, filters, limit)
-        return self.facet_live(field, filters, limit) if kept is None else kept
+        if kept is not None:
+            return kept
+        return self.facet_live(field, filters, limit, scoped=narrow(filters))
 
     def facet_live(
-        self, field: str, filters: Filters | None = None, limit: int = 50,
+        self, field: str, filters: Filters | None = None, limit: int = 50, scoped: bool = False,
     ) -> list[tuple[str, int]]:
-        """`facet` computed from the rows."""
+        """`facet` computed from the rows. `scoped`: from the records passing `filters` listed once
+        (`_scope`), for a filter that picks few; else the filter is part of each facet's query."""
         where, params = filter_sql(filters or Filters())
+        if scoped:
+            self._scope(filters or Filters())
+            where, params = "1", []
         if field.startswith(CURATED_PREFIX):
-            # A creator or an accepted value picks few records: start from them, not from every
-            # accepted value of the kind (the planner's choice, right for the other filters)
-            # (a record's accepted values by record id: `+` keeps the planner off the index by kind)
-            join, kind = (("records r CROSS JOIN assertions a", "+a.kind") if narrow(filters)
-                          else ("assertions a JOIN records r", "a.kind"))
-            sql = (f"SELECT min(a.label), count(DISTINCT r.id) FROM {join}"
-                   f" ON r.id = a.record_id WHERE {kind} = ? AND {where} GROUP BY a.label COLLATE NOCASE")
             params = [field.removeprefix(CURATED_PREFIX), *params]
-        elif field == "creator":
-            sql = ("SELECT c.name, count(DISTINCT r.id) FROM record_creators c"
-                   f" JOIN records r ON r.id = c.record_id WHERE {where} GROUP BY c.name")
-        elif field == "century":
-            # Centuries count from 1: 1-100 is the 1st, -100..-1 (BCE) the -1st; SQLite's
-            # integer division truncates toward zero, hence the two branches.
-            sql = ("SELECT CASE WHEN r.year_min > 0 THEN (r.year_min - 1) / 100 + 1"
-                   " ELSE -((-r.year_min - 1) / 100 + 1) END, count(*) FROM records r"
-                   f" WHERE r.year_min IS NOT NULL AND {where} GROUP BY 1")
-        else:
-            column = _field_sql(field)
-            sql = (f"SELECT {column}, count(*) FROM records r"
-                   f" WHERE {column} IS NOT NULL AND {where} GROUP BY 1")
-        rows = self._db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (*params, limit)).fetchall()
+        rows = self._db.execute(_facet_sql(field, where, scoped) + " ORDER BY 2 DESC, 1 LIMIT ?",
+                                (*params, limit)).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
+
+    def _scope(self, filters: Filters) -> None:
+        """List the records passing `filters` into `temp.facet_scope`, unless they are there for
+        the same filters and the catalogue has not changed since (its change counters)."""
+        stamp = self._db.execute("SELECT group_concat(name || ':' || n) FROM change_counters").fetchone()[0]
+        key = (repr(filters), stamp)
+        if getattr(self, "_scoped", None) == key:
+            return
+        where, params = filter_sql(filters)
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS facet_scope (id INTEGER PRIMARY KEY)")
+        self._db.execute("DELETE FROM temp.facet_scope")
+        self._db.execute(f"INSERT INTO temp.facet_scope SELECT r.id FROM records r WHERE {where}", params)
+        self._scoped = key
+
+
+def _facet_sql(field: str, where: str, scoped: bool) -> str:
+    """A facet's counting query (without its ORDER BY); `scoped` starts from `temp.facet_scope s`
+    and reaches each listed record's rows by its id (CROSS JOIN keeps that order; `+` keeps the
+    planner off the index of accepted values by kind)."""
+    records = "temp.facet_scope s CROSS JOIN records r ON r.id = s.id" if scoped else "records r"
+    if field.startswith(CURATED_PREFIX):
+        if scoped:
+            return ("SELECT min(a.label), count(DISTINCT a.record_id) FROM temp.facet_scope s"
+                    " CROSS JOIN assertions a ON a.record_id = s.id WHERE +a.kind = ?"
+                    " GROUP BY a.label COLLATE NOCASE")
+        return ("SELECT min(a.label), count(DISTINCT r.id) FROM assertions a JOIN records r"
+                f" ON r.id = a.record_id WHERE a.kind = ? AND {where} GROUP BY a.label COLLATE NOCASE")
+    if field == "creator":
+        if scoped:
+            return ("SELECT c.name, count(DISTINCT c.record_id) FROM temp.facet_scope s"
+                    " CROSS JOIN record_creators c ON c.record_id = s.id GROUP BY c.name")
+        return ("SELECT c.name, count(DISTINCT r.id) FROM record_creators c"
+                f" JOIN records r ON r.id = c.record_id WHERE {where} GROUP BY c.name")
+    if field == "century":
+        # Centuries count from 1: 1-100 is the 1st, -100..-1 (BCE) the -1st; SQLite's
+        # integer division truncates toward zero, hence the two branches.
+        return ("SELECT CASE WHEN r.year_min > 0 THEN (r.year_min - 1) / 100 + 1"
+                f" ELSE -((-r.year_min - 1) / 100 + 1) END, count(*) FROM {records}"
+                f" WHERE r.year_min IS NOT NULL AND {where} GROUP BY 1")
+    column = _field_sql(field)
+    return f"SELECT {column}, count(*) FROM {records} WHERE {column} IS NOT NULL AND {where} GROUP BY 1"
 
 
 def narrow(filters: Filters | None) -> bool:

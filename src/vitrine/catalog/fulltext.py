@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from vitrine.catalog.base import Connected
-from vitrine.catalog.filters import filter_sql
+from vitrine.catalog.filters import filter_sql, narrow
 from vitrine.errors import CatalogError
 from vitrine.records import Filters, Record
 
@@ -27,16 +27,18 @@ class FullText(Connected):
         """Records matching `query` in FTS5, best first, as (record id, bm25 rank; lower is better).
 
         When more than `ranked` records match, only the `ranked` newest matches (by record id) are
-        ranked, unless fewer than `limit` of them pass `filters` (then every match is ranked, as with
-        `ranked=None`). Every answer matches; scores are the same bm25 (its statistics are the whole
-        table's), but a better-scoring older match may be left out.
+        ranked, unless fewer than `limit` of them pass `filters` or the filter names a creator or an
+        accepted value (then every match is ranked, as with `ranked=None`). Every answer matches;
+        scores are the same bm25 (its statistics are the whole table's), but a better-scoring older
+        match may be left out.
         """
         match = fts_query(query)
         if not match:
             return []
         filters = filters or Filters()
         try:
-            bound = self._rank_bound(match, ranked) if ranked else None
+            # a creator or an accepted value passes few of the newest matches: rank them all at once
+            bound = self._rank_bound(match, ranked) if ranked and not narrow(filters) else None
             rows = self._ranked(match, limit, filters, bound)
             if bound is not None and len(rows) < limit and not filters.is_empty():
                 rows = self._ranked(match, limit, filters, None)
