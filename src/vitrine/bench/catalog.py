@@ -52,6 +52,11 @@ FACETS = ("object_type", "creator", "century", "source")
 CURATED = ("tag", "class", "entity", "link")
 DIM = 32  # the vectors only stand in: the filter → allowed ids step is what scales with the catalogue
 _DONE = "bench.catalog.built"
+#: combined and arbitrary filters, one per query in turn: a year range that is no century, a type in
+#: a century, and a tag within three centuries
+COMBINED = (Filters(year_from=1650, year_to=1720),
+            Filters(object_type="painting", year_from=1601, year_to=1700),
+            Filters(curated={"tag": "ship"}, year_from=1501, year_to=1800))
 FILTER_KINDS = ("object_type", "source", "creator", "century", "tag")
 
 
@@ -118,7 +123,9 @@ def measure(
     for number in range(queries):
         (kind, filters), words = random_filter(rng, shape), random_words(rng, shape)
         vector = _unit(vrng.standard_normal((1, DIM)).astype(np.float32))
-        for name, every, call in _queries(catalog, index, filters, words, vector):
+        combined = COMBINED[number % len(COMBINED)]
+        for name, every, call in (*_queries(catalog, index, filters, words, vector),
+                                  *_combined(catalog, index, combined, words, vector)):
             if number % every:
                 continue
             started = time.perf_counter()
@@ -148,6 +155,19 @@ def _queries(
         ("full text, filtered (every match ranked)", 1,
          lambda: catalog.full_text(words, 500, filters, ranked=None)),
         ("visual, filtered (post-filter first)", 1, lambda: _post_filtered(catalog, index, vector, filters)),
+    ]
+
+
+def _combined(
+    catalog: Catalog, index: MemoryIndex, filters: Filters, words: str, vector: NDArray[np.float32],
+) -> list[tuple[str, int, Callable[[], object]]]:
+    """The same page, text and visual search under a combined or arbitrary filter (kept counts do
+    not answer these: they are counted from the rows)."""
+    return [
+        ("combined filter: facets", 1, lambda: facet_page(catalog, filters)),
+        ("combined filter: full text", 1, lambda: catalog.full_text(words, 500, filters)),
+        ("combined filter: visual (post-filter first)", 1,
+         lambda: _post_filtered(catalog, index, vector, filters)),
     ]
 
 
