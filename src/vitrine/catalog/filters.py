@@ -72,10 +72,13 @@ class Filtering(Connected):
         if scoped:
             self._scope(filters or Filters())
             where, params = "1", []
+        sql = _facet_sql(field, where, scoped)
         if field.startswith(CURATED_PREFIX):
-            params = [field.removeprefix(CURATED_PREFIX), *params]
-        rows = self._db.execute(_facet_sql(field, where, scoped) + " ORDER BY 2 DESC, 1 LIMIT ?",
-                                (*params, limit)).fetchall()
+            kind = field.removeprefix(CURATED_PREFIX)
+            params = [kind, *params]
+            if scoped and self._fewer_values(kind):
+                sql = _SCOPED_BY_VALUES
+        rows = self._db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (*params, limit)).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
     def _scope(self, filters: Filters) -> None:
@@ -86,10 +89,30 @@ class Filtering(Connected):
         if getattr(self, "_scoped", None) == key:
             return
         where, params = filter_sql(filters)
-        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS facet_scope (id INTEGER PRIMARY KEY)")
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS facet_scope"
+                         " (id INTEGER PRIMARY KEY, object_type, source, century)")
         self._db.execute("DELETE FROM temp.facet_scope")
-        self._db.execute(f"INSERT INTO temp.facet_scope SELECT r.id FROM records r WHERE {where}", params)
+        self._db.execute(f"INSERT INTO temp.facet_scope SELECT r.id, r.object_type, r.source, {_CENTURY}"
+                         f" FROM records r WHERE {where}", params)
         self._scoped = key
+        self._scoped_count = int(self._db.execute("SELECT count(*) FROM temp.facet_scope").fetchone()[0])
+
+    def _fewer_values(self, kind: str) -> bool:
+        """Whether `kind` has fewer accepted values than there are listed records (then counting
+        starts from the values; a kind with none costs nothing)."""
+        limit = getattr(self, "_scoped_count", 0)
+        held = self._db.execute("SELECT count(*) FROM (SELECT 1 FROM assertions WHERE kind = ? LIMIT ?)",
+                                (kind, limit)).fetchone()[0]
+        return int(held) < limit
+
+
+_SCOPED_BY_VALUES = ("SELECT min(a.label), count(DISTINCT a.record_id) FROM assertions a"
+                     " CROSS JOIN temp.facet_scope s ON s.id = a.record_id WHERE a.kind = ?"
+                     " GROUP BY a.label COLLATE NOCASE")
+# Centuries count from 1: 1-100 is the 1st, -100..-1 (BCE) the -1st; SQLite's integer division
+# truncates toward zero, hence the two branches.
+_CENTURY = ("CASE WHEN r.year_min > 0 THEN (r.year_min - 1) / 100 + 1"
+            " ELSE -((-r.year_min - 1) / 100 + 1) END")
 
 
 def _facet_sql(field: str, where: str, scoped: bool) -> str:
@@ -110,11 +133,10 @@ def _facet_sql(field: str, where: str, scoped: bool) -> str:
                     " CROSS JOIN record_creators c ON c.record_id = s.id GROUP BY c.name")
         return ("SELECT c.name, count(DISTINCT r.id) FROM record_creators c"
                 f" JOIN records r ON r.id = c.record_id WHERE {where} GROUP BY c.name")
+    if scoped and field in ("object_type", "source", "century"):  # listed with the records
+        return f"SELECT {field}, count(*) FROM temp.facet_scope WHERE {field} IS NOT NULL GROUP BY 1"
     if field == "century":
-        # Centuries count from 1: 1-100 is the 1st, -100..-1 (BCE) the -1st; SQLite's
-        # integer division truncates toward zero, hence the two branches.
-        return ("SELECT CASE WHEN r.year_min > 0 THEN (r.year_min - 1) / 100 + 1"
-                f" ELSE -((-r.year_min - 1) / 100 + 1) END, count(*) FROM {records}"
+        return (f"SELECT {_CENTURY}, count(*) FROM {records}"
                 f" WHERE r.year_min IS NOT NULL AND {where} GROUP BY 1")
     column = _field_sql(field)
     return f"SELECT {column}, count(*) FROM {records} WHERE {column} IS NOT NULL AND {where} GROUP BY 1"
