@@ -5,6 +5,8 @@ re-imports, accepted and undone values, deletes, and when an older catalogue is 
 from __future__ import annotations
 
 import sqlite3
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -194,4 +196,31 @@ def test_a_narrow_filter_lists_its_records_once_and_again_after_a_change(tmp_pat
     assert dict(catalog.facet("source", maker)) == {**before, "museum 9": 1}
     _accept(catalog, [(3, "tag", "ship")])
     assert catalog.facet("object_type", ship) == catalog.facet_live("object_type", ship)
+    catalog.close()
+
+
+def test_threads_sharing_the_catalogue_get_their_own_filters_counts(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    for n in range(40):
+        catalog.upsert(_record(n))
+    filters = [Filters(creator=f"maker {m}") for m in range(5)]
+    expected = [catalog.facet_live("source", f, 100) for f in filters]
+    wrong: list[int] = []
+
+    def ask(m: int) -> None:
+        for _ in range(60):
+            if catalog.facet("source", filters[m], 100) != expected[m]:
+                wrong.append(m)
+
+    threads = [threading.Thread(target=ask, args=(m,)) for m in range(5)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads change often: between listing and counting, without the lock
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not wrong
     catalog.close()

@@ -69,16 +69,18 @@ class Filtering(Connected):
         """`facet` computed from the rows. `scoped`: from the records passing `filters` listed once
         (`_scope`), for a filter that picks few; else the filter is part of each facet's query."""
         where, params = filter_sql(filters or Filters())
-        if scoped:
-            self._scope(filters or Filters())
-            where, params = "1", []
-        sql = _facet_sql(field, where, scoped)
-        if field.startswith(CURATED_PREFIX):
-            kind = field.removeprefix(CURATED_PREFIX)
-            params = [kind, *params]
-            if scoped and self._fewer_values(kind):
-                sql = _SCOPED_BY_VALUES
-        rows = self._db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (*params, limit)).fetchall()
+        # the listed records are the connection's, shared by threads: list and count under the lock
+        with self._lock:
+            if scoped:
+                self._scope(filters or Filters())
+                where, params = "1", []
+            sql = _facet_sql(field, where, scoped)
+            if field.startswith(CURATED_PREFIX):
+                kind = field.removeprefix(CURATED_PREFIX)
+                params = [kind, *params]
+                if scoped and self._fewer_values(kind):
+                    sql = _SCOPED_BY_VALUES
+            rows = self._db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (*params, limit)).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
     def _scope(self, filters: Filters) -> None:
