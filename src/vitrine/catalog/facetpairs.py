@@ -7,10 +7,12 @@ object type is a third to nine tenths of a collection, seconds at a million reco
 keeps, in `facet_pairs`, the number of records for each (filter key, facet value) pair:
 
 - filter keys: the object type (lower-cased: the filter matches it without regard to ASCII case), the
-  source, and the record's *span*, the pair of "century numbers" of its earliest and latest years
-  (`k(y) = floor((y - 1) / 100) + 1`; either end may be empty). The web's century filter is the year
-  range of one century, and whether a record's years overlap it depends on its span alone, so a
-  century's counts are the sum over the few spans that overlap it.
+  source, and the centuries. The web's century filter is the year range of one century, and whether
+  a record's years overlap it depends only on the "century numbers" of its earliest and latest years
+  (`k(y) = floor((y - 1) / 100) + 1`). A record whose years span fewer than SPAN_LIMIT centuries
+  counts under each century it overlaps (key `century`, read from the index on counts); one with an
+  open end or a wider range counts under its *span* (key `span`, "low:high", either side empty),
+  and the few spans that overlap a century are added when read, an exact merge (`read`).
 - facet values: object type, source, century, creator (each name once per record) and accepted values
   of the kinds the page shows (tag, class, entity, link; each label once per record).
 
