@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from vitrine.catalog import Catalog
+from vitrine.catalog.filters import filter_sql
 from vitrine.index.memory import MemoryIndex
 from vitrine.records import Filters, ImageRef, Record
 from vitrine.search.filtered import OVERFETCH, post_filtered
@@ -98,3 +99,19 @@ def test_bounded_ranking_under_a_narrow_filter_ranks_every_match(tmp_path: Path)
     assert catalog.full_text("of", 500, narrow, ranked=10) == exact
     assert catalog.full_text("of", 5, Filters(object_type="painting"), ranked=10000) == catalog.full_text(
         "of", 5, Filters(object_type="painting"), ranked=None)
+
+
+def test_full_text_under_creators_and_values_gives_what_the_join_gives(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, 300)
+    with catalog.transaction():
+        catalog._db.executemany(
+            "INSERT INTO assertions (record_id, kind, value, label, accepted_by, accepted_at)"
+            " VALUES (?, 'tag', '{}', 'ship', 'test', 0)", [(n,) for n in range(1, 300, 7)])
+    for filters in (Filters(creator="maker 3"), Filters(curated={"tag": "ship"}), Filters(creator="mak"),
+                    Filters(creator="maker 0", curated={"tag": "Ship"})):
+        where, params = filter_sql(filters)
+        joined = [(int(r[0]), float(r[1])) for r in catalog._db.execute(
+            "SELECT f.rowid, bm25(records_fts, 10.0, 5.0, 2.0, 2.0, 1.0, 1.0, 3.0) AS rank FROM records_fts f"
+            f" JOIN records r ON r.id = f.rowid WHERE records_fts MATCH '\"of\"*' AND {where}"
+            " ORDER BY rank LIMIT 500", params)]
+        assert joined and catalog.full_text("of", 500, filters) == joined, filters
