@@ -57,7 +57,12 @@ def test_a_tiny_run_reports_both_sizes(tmp_path: Path) -> None:
                        "--workdir", str(tmp_path / "work"), "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     assert [s["records"] for s in report["scales"]] == [100, 300]
-    assert report["scales"][1]["timings"]["facets, landing (precomputed)"]["p95"] > 0
+    timings = report["scales"][1]["timings"]
+    assert timings["facets, landing (precomputed)"]["p95"] > 0
+    for slow in ("facets, filtered (computed)", "full text (every match ranked)",
+                 "visual, filtered (listing allowed ids)", "visual, filtered (post-filter first)"):
+        assert slow in timings  # each fast path is timed beside the slow one
+    assert report["scales"][1]["open_s"] >= 0
     # a second run reuses the catalogues it built
     assert bench.main(["--records", "300", "--baseline", "100", "--queries", "3", "--data", str(data),
                        "--workdir", str(tmp_path / "work"), "--json", str(out)]) == 0

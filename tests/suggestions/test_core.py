@@ -459,3 +459,24 @@ def test_batches_go_to_cataloguers_only_and_never_take_anothers(fake_collection:
     assert review.assign(catalog, SuggestionQuery(), "ann", limit=5, actor="admin") == 5
     assert review.assign(catalog, SuggestionQuery(), "bob", limit=total, actor="admin") == total - 5
     assert len(_proposed(fake_collection, assignee="ann")) == 5  # bob's batch took none of ann's
+
+
+def test_accepting_and_undoing_keep_the_filtered_facets_counts(fake_collection: Collection) -> None:
+    """The kept counts by pairs (migration 11) follow a reviewer's decisions: a filtered facet of
+    accepted tags equals the one counted from the rows after accepting, editing and undoing."""
+    from vitrine.catalog import facetpairs
+
+    catalog = fake_collection.catalog
+    run_agent(fake_collection, "fake")
+    proposed = _proposed(fake_collection)[:6]
+    for n, suggestion in enumerate(proposed):
+        if n % 2:
+            review.decide(catalog, suggestion.id, "accept", actor="ed", revision=suggestion.revision)
+        else:
+            review.decide(catalog, suggestion.id, "edit", actor="ed", value={"label": f"edited {n % 3}"})
+    review.undo(catalog, proposed[1].id, actor="ed")
+    record = catalog.get_many([proposed[0].record_id])[proposed[0].record_id]
+    for filters in (Filters(source=record.source), Filters(object_type=record.object_type)):
+        kept = facetpairs.read(catalog._db, "curated:tag", filters, 50)
+        assert kept is not None and kept == catalog.facet_live("curated:tag", filters, 50), filters
+        assert kept

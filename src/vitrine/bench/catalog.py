@@ -14,11 +14,17 @@ queries, at `--records` and beside it at `--baseline` in the same run:
 - a full-text query (`catalog.full_text`, 500 results as the search page asks), and the same
   under a random filter;
 - a filtered visual search: the filter's allowed image ids (`catalog.filter_image_ids`), then the
-  index's search among them; the two steps are also timed apart.
+  index's search among them (the two steps are also timed apart); and beside it as `search/` runs
+  it, post-filtering first (`search.filtered.post_filtered`, falling back to the listing).
 
-The landing page is timed twice: from the precomputed counts (migration 9) and computed from the
-rows (`facet_live`, what every page did before; on every tenth query only), so the table shows
-what the counts buy.
+Each fast path is timed beside the slow one it replaces, in the same run over the same queries:
+the landing page from the kept counts (migration 9) and computed from the rows (`facet_live`, on
+every tenth query: seconds at a million records); a filtered page from the pairs (migration 11,
+where the filter is one object type, source or century) and computed from the rows (every third
+query); full text with at most `fulltext.RANKED` matches ranked and with every match ranked.
+
+Catalogues are kept under `--workdir` and reused by later runs (delete the folder to build again);
+a catalogue built by an older vitrine is migrated when opened, and the seconds that took are shown.
 """
 
 from __future__ import annotations
@@ -39,12 +45,18 @@ from vitrine.catalog import Catalog
 from vitrine.catalog.filters import CURATED_PREFIX
 from vitrine.index.memory import MemoryIndex
 from vitrine.records import Filters
+from vitrine.search.filtered import post_filtered
 
 TARGET_MS = 100.0
 FACETS = ("object_type", "creator", "century", "source")
 CURATED = ("tag", "class", "entity", "link")
 DIM = 32  # the vectors only stand in: the filter → allowed ids step is what scales with the catalogue
 _DONE = "bench.catalog.built"
+#: combined and arbitrary filters, one per query in turn: a year range that is no century, a type in
+#: a century, and a tag within three centuries
+COMBINED = (Filters(year_from=1650, year_to=1720),
+            Filters(object_type="painting", year_from=1601, year_to=1700),
+            Filters(curated={"tag": "ship"}, year_from=1501, year_to=1800))
 FILTER_KINDS = ("object_type", "source", "creator", "century", "tag")
 
 
@@ -57,6 +69,7 @@ class Scale:
     import_s: float
     reused: bool  # built by an earlier run (the import figures are that run's)
     catalog_mb: float
+    open_s: float = 0.0  # opening the catalogue: migrating it when an older vitrine built it
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -102,40 +115,86 @@ def random_words(rng: random.Random, shape: Shape) -> str:
 def measure(
     catalog: Catalog, index: MemoryIndex, shape: Shape, queries: int, seed: int,
 ) -> dict[str, list[float]]:
-    """Milliseconds per query of each kind, over the same seeded queries at every size."""
+    """Milliseconds per query of each kind, over the same seeded queries at every size; rows whose
+    name says "filtered" are also kept by the kind of filter."""
     rng = random.Random(seed)
     vrng = np.random.default_rng(seed)
     times: dict[str, list[float]] = {}
-
-    def timed(name: str, call: Callable[[], object]) -> None:
-        started = time.perf_counter()
-        call()
-        times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-        if "filtered" in name:
-            times.setdefault(f"{name} [{kind}]", []).append(times[name][-1])
-
-    empty = Filters()
     for number in range(queries):
         (kind, filters), words = random_filter(rng, shape), random_words(rng, shape)
         vector = _unit(vrng.standard_normal((1, DIM)).astype(np.float32))
-        timed("facets, landing (precomputed)", lambda: facet_page(catalog, empty))
-        if number % 10 == 0:  # seconds at a million records, always the same page: a few suffice
-            timed("facets, landing (computed)", lambda: facet_page(catalog, empty, live=True))
-        timed("facets, filtered", lambda f=filters: facet_page(catalog, f))  # type: ignore[misc]
-        timed("full text", lambda w=words: catalog.full_text(w, 500))  # type: ignore[misc]
-        timed("full text, filtered", lambda w=words, f=filters: catalog.full_text(w, 500, f))  # type: ignore[misc]
-        started = time.perf_counter()
+        combined = COMBINED[number % len(COMBINED)]
+        for name, every, call in (*_queries(catalog, index, filters, words, vector),
+                                  *_combined(catalog, index, combined, words, vector)):
+            if number % every:
+                continue
+            started = time.perf_counter()
+            call()
+            took = (time.perf_counter() - started) * 1000
+            times.setdefault(name, []).append(took)
+            if "filtered" in name:
+                times.setdefault(f"{name} [{kind}]", []).append(took)
+        _visual_steps(catalog, index, filters, vector, times)
+    return times
+
+
+def _queries(
+    catalog: Catalog, index: MemoryIndex, filters: Filters, words: str, vector: NDArray[np.float32],
+) -> list[tuple[str, int, Callable[[], object]]]:
+    """(row name, timed on every how many queries, the call): each fast path beside the slow one."""
+    empty = Filters()
+    return [
+        ("facets, landing (precomputed)", 1, lambda: facet_page(catalog, empty)),
+        # seconds at a million records, always the same page: a few suffice
+        ("facets, landing (computed)", 10, lambda: facet_page(catalog, empty, live=True)),
+        ("facets, filtered", 1, lambda: facet_page(catalog, filters)),
+        ("facets, filtered (computed)", 3, lambda: facet_page(catalog, filters, live=True)),
+        ("full text", 1, lambda: catalog.full_text(words, 500)),
+        ("full text (every match ranked)", 1, lambda: catalog.full_text(words, 500, ranked=None)),
+        ("full text, filtered", 1, lambda: catalog.full_text(words, 500, filters)),
+        ("full text, filtered (every match ranked)", 1,
+         lambda: catalog.full_text(words, 500, filters, ranked=None)),
+        ("visual, filtered (post-filter first)", 1, lambda: _post_filtered(catalog, index, vector, filters)),
+    ]
+
+
+def _combined(
+    catalog: Catalog, index: MemoryIndex, filters: Filters, words: str, vector: NDArray[np.float32],
+) -> list[tuple[str, int, Callable[[], object]]]:
+    """The same page, text and visual search under a combined or arbitrary filter (kept counts do
+    not answer these: they are counted from the rows)."""
+    return [
+        ("combined filter: facets", 1, lambda: facet_page(catalog, filters)),
+        ("combined filter: full text", 1, lambda: catalog.full_text(words, 500, filters)),
+        ("combined filter: visual (post-filter first)", 1,
+         lambda: _post_filtered(catalog, index, vector, filters)),
+    ]
+
+
+def _visual_steps(
+    catalog: Catalog, index: MemoryIndex, filters: Filters, vector: NDArray[np.float32],
+    times: dict[str, list[float]],
+) -> None:
+    """The listing path of a filtered visual search, its two steps timed apart."""
+    started = time.perf_counter()
+    allowed = catalog.filter_image_ids(filters)
+    middle = time.perf_counter()
+    if allowed.size:
+        index.search(vector, min(60, int(allowed.size)), allowed=allowed)
+    ended = time.perf_counter()
+    times.setdefault("visual, filtered: allowed ids", []).append((middle - started) * 1000)
+    times.setdefault("visual, filtered: index search", []).append((ended - middle) * 1000)
+    times.setdefault("visual, filtered (listing allowed ids)", []).append((ended - started) * 1000)
+
+
+def _post_filtered(
+    catalog: Catalog, index: MemoryIndex, vector: NDArray[np.float32], filters: Filters,
+) -> None:
+    """A filtered visual search as `search.core` runs it: post-filtering, else the listing."""
+    if post_filtered(catalog, index, vector, 60, filters) is None:
         allowed = catalog.filter_image_ids(filters)
-        middle = time.perf_counter()
         if allowed.size:
             index.search(vector, min(60, int(allowed.size)), allowed=allowed)
-        ended = time.perf_counter()
-        times.setdefault("visual, filtered: allowed ids", []).append((middle - started) * 1000)
-        times.setdefault("visual, filtered: index search", []).append((ended - middle) * 1000)
-        timed("visual, filtered (total)", lambda: None)
-        times["visual, filtered (total)"][-1] = times[f"visual, filtered (total) [{kind}]"][-1] = (
-            (ended - started) * 1000)
-    return times
 
 
 def _unit(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -143,16 +202,22 @@ def _unit(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     return unit
 
 
-def prepare(workdir: Path, shape: Shape, count: int, seed: int) -> tuple[Catalog, MemoryIndex, Built, bool]:
+def prepare(
+    workdir: Path, shape: Shape, count: int, seed: int,
+) -> tuple[Catalog, MemoryIndex, Built, bool, float]:
     """The catalogue and index of `count` records under `workdir`, built unless a finished one is
-    there (then reused: True, and the figures of the run that built it)."""
+    there (then reused: True, and the figures of the run that built it), and the seconds opening
+    the catalogue took (migrating one an older vitrine built)."""
     folder = workdir / f"records-{count}-seed-{seed}"
     folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
     catalog = Catalog(folder / "catalog.sqlite")
+    opened = time.perf_counter() - started
     done = catalog.get_meta(_DONE)
     if done is not None:
         records, seconds = done.split()
-        return catalog, MemoryIndex(DIM, folder / "vectors.npz"), Built(int(records), float(seconds), 0), True
+        index = MemoryIndex(DIM, folder / "vectors.npz")
+        return catalog, index, Built(int(records), float(seconds), 0), True, opened
     if catalog.count():
         raise SystemExit(f"{folder} holds an unfinished build; delete it and run again")
     built = build(catalog, shape, count, seed)
@@ -162,7 +227,7 @@ def prepare(workdir: Path, shape: Shape, count: int, seed: int) -> tuple[Catalog
     index.add(ids, _unit(vectors))
     index.save()
     catalog.set_meta(_DONE, f"{built.records} {built.seconds:.6f}")  # last: a killed build is not reused
-    return catalog, index, built, False
+    return catalog, index, built, False, opened
 
 
 def _order(item: tuple[str, list[float]]) -> tuple[bool, str]:
@@ -189,6 +254,8 @@ def table(report: Report) -> str:
     lines.append("| import (records/s; catalogue MB) | " + " | ".join(
         f"{s.import_rate:,.0f}{' (earlier run)' if s.reused else ''}; {s.catalog_mb:,.0f} MB"
         for s in report.scales) + " |")
+    lines.append("| opening the catalogue (s; migrating an older one) | " + " | ".join(
+        f"{s.open_s:.1f}" for s in report.scales) + " |")
     return "\n".join(lines)
 
 
@@ -209,10 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     shape = Shape.from_csv(args.data / "records.csv")
     report = Report(args.seed, args.queries)
     for count in (args.baseline, args.records):
-        catalog, index, built, reused = prepare(args.workdir, shape, count, args.seed)
+        catalog, index, built, reused, opened = prepare(args.workdir, shape, count, args.seed)
         try:
             size = sum(p.stat().st_size for p in catalog.path.parent.glob("catalog.sqlite*"))
-            scale = Scale(count, round(built.rate), round(built.seconds, 1), reused, size / 1e6)
+            scale = Scale(count, round(built.rate), round(built.seconds, 1), reused, size / 1e6,
+                          round(opened, 1))
             times = measure(catalog, index, shape, args.queries, args.seed)
             scale.timings = {name: _stats(values) for name, values in sorted(times.items(), key=_order)}
             report.scales.append(scale)

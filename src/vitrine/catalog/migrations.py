@@ -13,7 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from vitrine.catalog.creatornames import V12_SCRIPT
 from vitrine.catalog.facetcounts import V9_SCRIPT
+from vitrine.catalog.facetpairs import V11_SCRIPT
 from vitrine.errors import SchemaError
 
 log = logging.getLogger(__name__)
@@ -446,6 +448,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "OCR: words with boxes and confidences; page text searchable with full text", _V8_SCRIPT),
     Migration(9, "facet counts kept by triggers; accepted values' facets read from an index", V9_SCRIPT),
     Migration(10, "change counters of records and accepted values, kept by triggers", _V10_SCRIPT),
+    Migration(11, "facet counts by pairs (one filter x one facet), kept by triggers", V11_SCRIPT),
+    Migration(12, "creator names in a trigram index: the creator filter is an index lookup", V12_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -30,6 +30,7 @@ from vitrine.collection import Collection
 from vitrine.errors import IndexError_, SearchError
 from vitrine.indexing import embed_query_image
 from vitrine.records import Filters, Hit, unit_score
+from vitrine.search.filtered import post_filtered
 
 log = logging.getLogger(__name__)
 
@@ -161,14 +162,18 @@ def _visual_ranking(
     max_results: int, exclude: int | None = None,
 ) -> list[Ranked]:
     """Records by their best image's similarity to any of `queries`."""
-    allowed = allowed_images(collection, filters)
-    if allowed is not None and allowed.size == 0:
-        return []
     k = (max_results + (1 if exclude is not None else 0)) * _IMAGES_PER_RECORD
-    if allowed is not None:
-        k = min(k, int(allowed.size))
-    scores, ids = collection.index.search(queries, k, allowed=allowed)
-    best = _best_per_image(scores, ids)
+    found = None
+    if filters is not None and not filters.is_empty():
+        found = post_filtered(collection.catalog, collection.index, queries, k, filters)
+    if found is None:
+        allowed = allowed_images(collection, filters)
+        if allowed is not None and allowed.size == 0:
+            return []
+        if allowed is not None:
+            k = min(k, int(allowed.size))
+        found = collection.index.search(queries, k, allowed=allowed)
+    best = _best_per_image(*found)
     images = collection.catalog.images_by_id(best)  # drops vectors with no catalogue image
     per_record: dict[int, Ranked] = {}
     for image_id, score in sorted(best.items(), key=lambda kv: -kv[1]):

@@ -1,0 +1,50 @@
+"""Filtered visual search by post-filtering, for filters that pass a large share of a collection.
+
+Searching among the images a filter allows first lists every one of them (`filter_image_ids`): a
+century is a third of a collection, 350,000 ids at a million records, most of a filtered search's
+time. `post_filtered` instead asks the index for OVERFETCH times more answers with no filter and
+keeps those the filter passes, checked in the catalogue for those ids alone. When every query row
+keeps at least `k`, they are the `k` best among the allowed images, as the listing gives them (an
+exact index gives the same answers; a graph index answers as approximately as it does unfiltered);
+otherwise (a filter that passes fewer than about one image in OVERFETCH) it says so and the caller
+lists the allowed images.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vitrine.index.base import SearchResult
+from vitrine.records import Filters
+
+if TYPE_CHECKING:
+    from vitrine.catalog import Catalog
+    from vitrine.index.base import VectorIndex
+
+#: how many more answers than wanted to ask the index for before filtering
+OVERFETCH = 8
+
+
+def post_filtered(
+    catalog: Catalog, index: VectorIndex, queries: NDArray[np.float32], k: int, filters: Filters,
+) -> SearchResult | None:
+    """The `k` best images per query row among those passing `filters`, padded (id -1, score -inf)
+    where fewer exist; None when the index's OVERFETCH * k best left some row short."""
+    wide = k * OVERFETCH
+    scores, ids = index.search(queries, wide)
+    passing = catalog.passing_image_ids(ids[ids >= 0].tolist(), filters)
+    out_scores = np.full((len(ids), k), -np.inf, dtype=np.float32)
+    out_ids = np.full((len(ids), k), -1, dtype=np.int64)
+    for row, (row_scores, row_ids) in enumerate(zip(scores, ids, strict=True)):
+        keep = np.fromiter((i in passing for i in row_ids.tolist()), dtype=bool, count=len(row_ids))
+        found = int(keep.sum())
+        exhausted = int((row_ids >= 0).sum()) < wide  # the index held fewer: every image was seen
+        if found < k and not exhausted:
+            return None
+        n = min(found, k)
+        out_scores[row, :n] = row_scores[keep][:n]
+        out_ids[row, :n] = row_ids[keep][:n]
+    return out_scores, out_ids

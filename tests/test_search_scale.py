@@ -1,0 +1,117 @@
+"""The catalogue at scale: filtered visual search by post-filtering and bounded full-text ranking give
+what the slow paths give (listing every allowed image; ranking every match) on a small catalogue."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vitrine.catalog import Catalog
+from vitrine.catalog.filters import filter_sql
+from vitrine.index.memory import MemoryIndex
+from vitrine.records import Filters, ImageRef, Record
+from vitrine.search.filtered import OVERFETCH, post_filtered
+
+DIM = 8
+
+
+def _catalog(tmp_path: Path, count: int) -> Catalog:
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    rng = random.Random(3)
+    with catalog.transaction():
+        for n in range(count):
+            catalog.upsert(Record(
+                identifier=f"r{n:04d}", title=" ".join(rng.choice(("ship", "storm", "of", "harbour", "saint"))
+                                                       for _ in range(rng.randint(1, 4))),
+                creators=[f"maker {n % 7}"], object_type=("painting", "print")[n % 5 == 0],
+                source=f"museum {n % 3}", date_text=str(1500 + (n * 37) % 400),
+                images=[ImageRef(location=f"x://{n}.jpg")]))
+    return catalog
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> tuple[Catalog, MemoryIndex]:
+    catalog = _catalog(tmp_path, 400)
+    ids = catalog.filter_image_ids(Filters())
+    index = MemoryIndex(DIM)
+    vectors = np.random.default_rng(5).standard_normal((len(ids), DIM)).astype(np.float32)
+    index.add(ids, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+    return catalog, index
+
+
+BROAD = (Filters(object_type="painting"), Filters(source="museum 1"), Filters(year_from=1601, year_to=1700),
+         Filters(creator="maker"), Filters(object_type="painting", year_from=1500, year_to=1750))
+
+
+@pytest.mark.parametrize("filters", BROAD)
+def test_post_filtering_gives_the_listed_answers(
+    indexed: tuple[Catalog, MemoryIndex], filters: Filters,
+) -> None:
+    catalog, index = indexed
+    queries = np.random.default_rng(9).standard_normal((3, DIM)).astype(np.float32)
+    found = post_filtered(catalog, index, queries, 10, filters)
+    assert found is not None
+    scores, ids = index.search(queries, 10, allowed=catalog.filter_image_ids(filters))
+    assert np.array_equal(found[1], ids)
+    assert np.allclose(found[0], scores)
+
+
+def test_a_narrow_filter_is_left_to_the_listing(indexed: tuple[Catalog, MemoryIndex]) -> None:
+    catalog, index = indexed
+    queries = np.random.default_rng(9).standard_normal((1, DIM)).astype(np.float32)
+    narrow = Filters(creator="maker 3", source="museum 0")  # 1 in 21 of the records
+    assert post_filtered(catalog, index, queries, 20, narrow) is None
+
+
+def test_post_filtering_over_a_small_index_sees_every_image(indexed: tuple[Catalog, MemoryIndex]) -> None:
+    catalog, index = indexed
+    queries = np.random.default_rng(9).standard_normal((1, DIM)).astype(np.float32)
+    k = 400 // OVERFETCH + 1  # the index holds fewer than k * OVERFETCH: every image is seen
+    narrow = Filters(creator="maker 3", source="museum 0")
+    found = post_filtered(catalog, index, queries, k, narrow)
+    assert found is not None
+    allowed = catalog.filter_image_ids(narrow)
+    _, ids = index.search(queries, k, allowed=allowed)
+    assert np.array_equal(found[1], ids) and (found[1] >= 0).sum() == len(allowed) < k
+
+
+def test_bounded_ranking_ranks_only_the_newest_matches(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, 300)
+    every = catalog.full_text("of", 1000, ranked=None)
+    assert len(every) > 60
+    assert catalog.full_text("of", 20, ranked=len(every)) == every[:20]  # all ranked: the same
+    bounded = catalog.full_text("of", 20, ranked=50)
+    newest = sorted(r for r, _ in every)[-50:]
+    expected = [row for row in every if row[0] in newest][:20]
+    assert bounded == expected  # the same bm25 scores, among the 50 newest matches
+    storm = catalog.full_text("storm harbour", 20, ranked=50)
+    assert all(catalog.full_text("storm harbour", 1000, ranked=None).count(row) for row in storm)
+
+
+def test_bounded_ranking_under_a_narrow_filter_ranks_every_match(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, 300)
+    narrow = Filters(creator="maker 3", object_type="print")
+    exact = catalog.full_text("of", 500, narrow, ranked=None)
+    assert 0 < len(exact) < 500
+    assert catalog.full_text("of", 500, narrow, ranked=10) == exact
+    assert catalog.full_text("of", 5, Filters(object_type="painting"), ranked=10000) == catalog.full_text(
+        "of", 5, Filters(object_type="painting"), ranked=None)
+
+
+def test_full_text_under_creators_and_values_gives_what_the_join_gives(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, 300)
+    with catalog.transaction():
+        catalog._db.executemany(
+            "INSERT INTO assertions (record_id, kind, value, label, accepted_by, accepted_at)"
+            " VALUES (?, 'tag', '{}', 'ship', 'test', 0)", [(n,) for n in range(1, 300, 7)])
+    for filters in (Filters(creator="maker 3"), Filters(curated={"tag": "ship"}), Filters(creator="mak"),
+                    Filters(creator="maker 0", curated={"tag": "Ship"})):
+        where, params = filter_sql(filters)
+        joined = [(int(r[0]), float(r[1])) for r in catalog._db.execute(
+            "SELECT f.rowid, bm25(records_fts, 10.0, 5.0, 2.0, 2.0, 1.0, 1.0, 3.0) AS rank FROM records_fts f"
+            f" JOIN records r ON r.id = f.rowid WHERE records_fts MATCH '\"of\"*' AND {where}"
+            " ORDER BY rank LIMIT 500", params)]
+        assert joined and catalog.full_text("of", 500, filters) == joined, filters
