@@ -90,7 +90,7 @@ def test_entry_points_are_read_once_per_family(installed: list[str]) -> None:
      "unknown index 'nope': use 'faiss', 'ivfpq', 'memory', 'milvus', 'flat', 'milvus-lite' "
      "or a milvus:// URI"),
     (lambda: importers.create_importer("nope"), ImportError_,
-     "unknown import source 'nope'; available: aic, cma, csv, folder, iiif, jsonl, list"),
+     "unknown import source 'nope'; available: aic, bucket, cma, csv, folder, iiif, jsonl, list"),
     (lambda: layout.create_layout("nope"), LayoutError,
      "unknown layout method 'nope': use umap, pca or diagonal"),
 ])
