@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _FLOOR = 6  # calibration looks at thresholds from here up
+_LOOK = 4  # the calibration photos are answered from here up (the report shows the tail below the floor)
 #: the share of works not in the collection a fitted tail may leave answered (`tail_threshold`)
 _TAIL_RATE = 0.001
 _VERSION = 25  # inliers between two digital images that make them versions of one work
@@ -66,6 +67,10 @@ VARIANTS: dict[str, Pipeline] = {
     "stretched-640": replace(_STEP, prune=True, vote=True, query_side=640, stretch=True),
     "new": Pipeline(),  # stretched-640 finding up to 5 works: the default
     "retry-320": Pipeline(retry_side=320),  # new, and a second look at 320 px when nothing is found
+    "contrast-02": Pipeline(contrast=0.02),  # new, SIFT's contrast threshold halved
+    "interior": Pipeline(margin=0.1),  # new, inliers on the matched image's border not counted
+    "sharpen": Pipeline(sharpen_retry=True),  # new, a weak first look looked at again, sharpened
+    "interior-sharpen": Pipeline(margin=0.1, sharpen_retry=True),  # both
 }
 
 
@@ -291,7 +296,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         calib_shots += shots(data, family, [], part_out, args.seed + 1000 + k, pool)
     for name in args.variants:
         pipe = VARIANTS[name]
-        best = [_best(answer(collection, local, s, replace(pipe, max_works=1), _FLOOR))
+        best = [_best(answer(collection, local, s, replace(pipe, max_works=1), _LOOK))
                 for s in calib_shots if not s.truth]
         report.thresholds[name] = calibrate(best, args.max_false_accept, tail_rate=args.tail_rate or None)
         report.calibration[name] = Calibration(sorted(best, reverse=True),

@@ -71,7 +71,14 @@ class Pipeline:
     fixed detection threshold). max_postings: inverted-file entries read at most, the rarest
     words' first (None: all); it only bites on large collections (docs/recognition.md).
     retry_side: when nothing is found, look again with the photo at this long side (a blurred
-    photo's blur is smaller there); None: no second look.
+    photo's blur is smaller there); None: no second look. contrast: SIFT's contrast threshold
+    (lower keeps the weaker features a blurred photo still has). margin: only inliers at least
+    this share of the matched image's width and height from its edges count (an image that shows
+    its frame, or a photo's frame matched to it, cannot make a match by its border alone).
+    sharpen_retry: when the strongest work of the first look has at least 4 inliers but fewer than
+    `retry_below`, look again at the photo unsharp-masked (`sharpened`) and keep the stronger look
+    (a blurred photo's right work is found, but weakly; a photo with nothing like a collection work
+    in it pays no second look).
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -84,6 +91,10 @@ class Pipeline:
     stretch: bool = True
     max_postings: int | None = 2_000_000
     retry_side: int | None = None
+    contrast: float = 0.04
+    margin: float = 0.0
+    sharpen_retry: bool = False
+    retry_below: int = DEFAULT_MIN_INLIERS
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
@@ -258,25 +269,53 @@ def _verify(local: LocalIndex, photo: Image.Image, shortlist: list[Candidate], b
 def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: Pipeline,
           min_inliers: int) -> list[Found]:
     """Every work verified in the photo (`LocalIndex.find_works`), the aimed one first."""
-    from vitrine.local.features import extract
-
     grey = stretch(photo.convert("L")) if pipe.stretch else photo
-    hits: list[Verification] = []
-    for side in (pipe.query_side, pipe.retry_side):
-        if side is None or hits:
-            continue
-        features = extract(grey, max_side=side, max_features=pipe.max_features)
-        hits = local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
-                                shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
-                                max_postings=pipe.max_postings)
+    hits = _look(local, grey, pipe, min_inliers, pipe.query_side)
+    if pipe.retry_side is not None and not _strong(hits, min_inliers):
+        hits = _look(local, grey, pipe, min_inliers, pipe.retry_side)
+    if pipe.sharpen_retry and hits and hits[0].inliers < pipe.retry_below:
+        again = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side, grey.size)
+        if again and again[0].inliers > hits[0].inliers:
+            hits = again
     found = []
-    for hit in hits:
+    for hit in _strong(hits, min_inliers):
         record = _record_of(collection, hit.image_id)
         if record is not None:
             found.append(Found(record, hit.image_id, hit.inliers, hit.quad, aim(hit.quad, photo.size),
                                round(hit.coverage, 3)))
     found.sort(key=lambda f: -f.aim)
     return found
+
+
+def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int, side: int,
+          size: tuple[int, int] | None = None) -> list[Verification]:
+    """`find_works` on the photo's features at `side` px; keypoints in pixels of `size` (default:
+    `grey`'s own). With `sharpen_retry`, a weak first work (4 inliers or more) is returned too."""
+    from vitrine.local.features import extract, rescale
+
+    features = extract(grey, max_side=side, max_features=pipe.max_features, contrast=pipe.contrast)
+    if size is not None:
+        features = rescale(features, size)
+    return local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
+                            shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
+                            max_postings=pipe.max_postings, margin=pipe.margin,
+                            weak=_REPORTED if pipe.sharpen_retry else None)
+
+
+def _strong(hits: list[Verification], min_inliers: int) -> list[Verification]:
+    return [h for h in hits if h.inliers >= min_inliers]
+
+
+def sharpened(grey: Image.Image, side: int) -> Image.Image:
+    """The photo reduced to `side` px on its long side and unsharp-masked (radius 2 px, 150 %):
+    a blurred photo's edges get back some of the contrast SIFT needs to detect and describe them."""
+    from PIL import ImageFilter
+
+    w, h = grey.size
+    scale = min(1.0, side / max(w, h, 1))
+    if scale < 1.0:
+        grey = grey.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
+    return grey.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
 
 
 def stretch(grey: Image.Image, dim: float = _DIM) -> Image.Image:
