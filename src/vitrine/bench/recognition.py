@@ -43,7 +43,7 @@ from vitrine.collection import Collection, create_collection
 from vitrine.images import decode, decode_gray
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
-from vitrine.visitor.recognize import BASELINE, Pipeline, recognize_photo
+from vitrine.visitor.recognize import BASELINE, DEFAULT_MARGIN, PREVIOUS, Pipeline, recognize_photo
 
 if TYPE_CHECKING:
     from vitrine.local.features import LocalFeatures
@@ -65,12 +65,12 @@ VARIANTS: dict[str, Pipeline] = {
     "voted-800": replace(_STEP, prune=True, vote=True, query_side=800),
     "voted-640": replace(_STEP, prune=True, vote=True, query_side=640),
     "stretched-640": replace(_STEP, prune=True, vote=True, query_side=640, stretch=True),
-    "new": Pipeline(),  # stretched-640 finding up to 5 works: the default
-    "retry-320": Pipeline(retry_side=320),  # new, and a second look at 320 px when nothing is found
-    "contrast-02": Pipeline(contrast=0.02),  # new, SIFT's contrast threshold halved
-    "interior": Pipeline(margin=0.1),  # new, inliers on the matched image's border not counted
-    "sharpen": Pipeline(sharpen_retry=True),  # new, a weak first look looked at again, sharpened
-    "interior-sharpen": Pipeline(margin=0.1, sharpen_retry=True),  # both
+    "previous": PREVIOUS,  # stretched-640 finding up to 5 works: the default before the two below
+    "retry-320": replace(PREVIOUS, retry_side=320),  # and a second look at 320 px when nothing is found
+    "contrast-02": replace(PREVIOUS, contrast=0.02),  # and SIFT's contrast threshold halved
+    "interior": replace(PREVIOUS, margin=DEFAULT_MARGIN),  # inliers on the matched image's border not counted
+    "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
+    "new": Pipeline(),  # interior and sharpen: the default
 }
 
 
