@@ -7,7 +7,9 @@ default `Pipeline`, docs/recognition.md):
 1. the photo's RootSIFT features (640 px, grey levels stretched when dim), quantised;
 2. `LocalIndex.find_works`: a bag-of-words shortlist, verified in order of an upper bound on the
    inliers (stopping when no candidate can win), each after a rotation-and-scale vote, with a
-   RANSAC homography; the best work's outline is cut out of the photo and the search runs again;
+   RANSAC homography whose inliers count only inside the matched image (not on its frame); the
+   best work's outline is cut out of the photo and the search runs again; a weak first look is
+   looked at again with the photo sharpened (blur);
 3. every work with at least `min_inliers` verified inliers, the one the visitor aimed at (largest
    and most central, `aim`) first; none is "no match", a normal result rather than an error.
 
