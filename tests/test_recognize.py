@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from artworks import recognition_collection, textured
 from vitrine.bench.gallery_photos import family_photo
@@ -207,6 +208,76 @@ def test_an_imported_work_is_recognised_when_indexing_ends_and_a_deleted_one_no_
 
 def test_a_second_look_at_another_size_runs_only_when_the_first_finds_nothing(collection: Collection) -> None:
     photo = family_photo(textured(3), "mild", 4).image
-    assert not recognize_photo(collection, photo, pipeline=Pipeline(query_side=64)).matched
-    again = recognize_photo(collection, photo, pipeline=Pipeline(query_side=64, retry_side=640))
+    small = Pipeline(query_side=64, sharpen_retry=False)
+    assert not recognize_photo(collection, photo, pipeline=small).matched
+    again = recognize_photo(collection, photo, pipeline=replace(small, retry_side=640))
     assert again.record is not None and again.record.identifier == "r3"
+
+
+def framed(picture: Image.Image, border: float = 0.08) -> Image.Image:
+    """`picture` at 600 x 480 inside an ornamented frame `border` of its side wide, the same frame
+    for every picture (a digital image that shows the work's frame)."""
+    w, h = 600, 480
+    out = textured(999, (w, h))
+    bx, by = round(border * w), round(border * h)
+    out.paste(picture.resize((w - 2 * bx, h - 2 * by)), (bx, by))
+    return out
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
+    from vitrine.collection import create_collection
+    from vitrine.indexing import index_collection
+    from vitrine.records import ImageRef, Record
+    from vitrine.regions.search import index_regions
+
+    root = tmp_path_factory.mktemp("frames")
+    coll = create_collection(root / "coll", embedder="classic", index="memory", title="Framed")
+    for i in range(10):  # r0 in its frame, the others without
+        (framed(textured(0)) if i == 0 else textured(i)).save(root / f"work{i}.png")
+        coll.catalog.upsert(Record(identifier=f"r{i}", title=f"Work {i}",
+                                   images=[ImageRef(location=str(root / f"work{i}.png"))]))
+    index_collection(coll, workers=1)
+    index_regions(coll, workers=1)
+    yield coll
+    coll.close()
+
+
+def test_a_match_on_the_frame_alone_is_refused(frames: Collection) -> None:
+    outsider = framed(textured(77))  # another picture in the same frame, photographed straight on
+    plain = recognize_photo(frames, outsider, min_inliers=8, pipeline=Pipeline(max_works=1, margin=0.0))
+    assert plain.matched and plain.inliers >= 8  # the frame alone makes a wrong match ...
+    interior = Pipeline(max_works=1)  # the default counts only inliers inside the matched image
+    refused = recognize_photo(frames, outsider, min_inliers=8, pipeline=interior)
+    assert not refused.matched, refused.inliers  # ... not once its inliers must lie inside it
+    right = recognize_photo(frames, family_photo(framed(textured(0)), "mild", 2).image, min_inliers=8,
+                            pipeline=interior)
+    assert right.record is not None and right.record.identifier == "r0"  # the picture itself still counts
+
+
+def test_a_weak_first_look_is_looked_at_again_sharpened(collection: Collection,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine.visitor import recognize as module
+
+    looks: list[tuple[int, int]] = []
+    real = module.sharpened
+
+    def counted(grey: Image.Image, side: int) -> Image.Image:
+        looks.append(grey.size)
+        return real(grey, side)
+
+    monkeypatch.setattr(module, "sharpened", counted)
+    pipe = Pipeline(sharpen_retry=True, retry_below=1000)  # every work found is "weak"
+    sharp = family_photo(textured(3), "mild", 4).image
+    assert recognize_photo(collection, sharp, pipeline=pipe).record is not None and len(looks) == 1
+    strong = Pipeline()  # the default; a sharp photo's work is strong at once: no second look
+    first = recognize_photo(collection, sharp, pipeline=strong)
+    assert len(looks) == 1 and first.inliers >= strong.retry_below
+    wall = Image.new("RGB", (800, 600), (128, 120, 110))
+    assert not recognize_photo(collection, wall, pipeline=strong).matched
+    assert len(looks) == 1  # nothing like a work in the photo: no second look either
+    blurred = family_photo(textured(3), "blur", 5).image.filter(ImageFilter.GaussianBlur(2.5))
+    once = recognize_photo(collection, blurred, min_inliers=4, pipeline=Pipeline(sharpen_retry=False))
+    twice = recognize_photo(collection, blurred, min_inliers=4, pipeline=strong)
+    assert twice.record is not None and twice.record.identifier == "r3"
+    assert twice.inliers >= once.inliers

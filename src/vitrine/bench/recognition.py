@@ -43,7 +43,7 @@ from vitrine.collection import Collection, create_collection
 from vitrine.images import decode, decode_gray
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
-from vitrine.visitor.recognize import BASELINE, Pipeline, recognize_photo
+from vitrine.visitor.recognize import BASELINE, DEFAULT_MARGIN, PREVIOUS, Pipeline, recognize_photo
 
 if TYPE_CHECKING:
     from vitrine.local.features import LocalFeatures
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _FLOOR = 6  # calibration looks at thresholds from here up
+_LOOK = 4  # the calibration photos are answered from here up (the report shows the tail below the floor)
 #: the share of works not in the collection a fitted tail may leave answered (`tail_threshold`)
 _TAIL_RATE = 0.001
 _VERSION = 25  # inliers between two digital images that make them versions of one work
@@ -64,8 +65,12 @@ VARIANTS: dict[str, Pipeline] = {
     "voted-800": replace(_STEP, prune=True, vote=True, query_side=800),
     "voted-640": replace(_STEP, prune=True, vote=True, query_side=640),
     "stretched-640": replace(_STEP, prune=True, vote=True, query_side=640, stretch=True),
-    "new": Pipeline(),  # stretched-640 finding up to 5 works: the default
-    "retry-320": Pipeline(retry_side=320),  # new, and a second look at 320 px when nothing is found
+    "previous": PREVIOUS,  # stretched-640 finding up to 5 works: the default before the two below
+    "retry-320": replace(PREVIOUS, retry_side=320),  # and a second look at 320 px when nothing is found
+    "contrast-02": replace(PREVIOUS, contrast=0.02),  # and SIFT's contrast threshold halved
+    "interior": replace(PREVIOUS, margin=DEFAULT_MARGIN),  # inliers on the matched image's border not counted
+    "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
+    "new": Pipeline(),  # interior and sharpen: the default
 }
 
 
@@ -291,7 +296,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         calib_shots += shots(data, family, [], part_out, args.seed + 1000 + k, pool)
     for name in args.variants:
         pipe = VARIANTS[name]
-        best = [_best(answer(collection, local, s, replace(pipe, max_works=1), _FLOOR))
+        best = [_best(answer(collection, local, s, replace(pipe, max_works=1), _LOOK))
                 for s in calib_shots if not s.truth]
         report.thresholds[name] = calibrate(best, args.max_false_accept, tail_rate=args.tail_rate or None)
         report.calibration[name] = Calibration(sorted(best, reverse=True),

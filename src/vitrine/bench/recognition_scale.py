@@ -7,7 +7,8 @@ index is grown to `--works` images with synthetic copies: each copy is every sto
 features with its visual words shifted by a random offset (another "work" with the same number
 of features, the same geometry and about the same word statistics, that matches no photo). Phone
 photos of collection works (the `phone` family, seed 0) are then answered from their bytes by the
-default pipeline against the real index and against the grown one, in the same run, one thread.
+default pipeline (or `--variants`) against the real index and against the grown one, in the same
+run, one thread.
 """
 
 from __future__ import annotations
@@ -60,10 +61,10 @@ def grown(local: LocalIndex, works: int, seed: int = 0) -> LocalIndex:
 
 
 def run(args: argparse.Namespace) -> ScaleReport:
-    from vitrine.bench.recognition import Answer, _index_bytes, answer, one_thread
+    from vitrine.bench.recognition import VARIANTS, Answer, _index_bytes, answer, one_thread
     from vitrine.bench.recognition_photos import shots
     from vitrine.collection import open_collection
-    from vitrine.visitor.recognize import Pipeline, open_local
+    from vitrine.visitor.recognize import open_local
 
     one_thread()
     collection = open_collection(args.workdir / "coll")
@@ -78,15 +79,17 @@ def run(args: argparse.Namespace) -> ScaleReport:
     rng = np.random.default_rng(args.seed)
     picks = [images[int(i)] for i in rng.choice(sorted(images), args.photos, replace=False)]
     photos = shots(data, "phone", [(rows[p.identifier], p.id) for p in picks], [], args.seed, [])
-    out: dict[str, list[tuple[bool, float, float]]] = {"real": [], "grown": []}
+    indexes = {f"{name}{'' if variant == 'new' else '-' + variant}": (index, VARIANTS[variant])
+               for variant in args.variants for name, index in (("real", local), ("grown", big))}
+    out: dict[str, list[tuple[bool, float, float]]] = {k: [] for k in indexes}
     for shot in photos:
-        for name, index in (("real", local), ("grown", big)):
-            a: Answer = answer(collection, index, shot, Pipeline(), args.min_inliers)
+        for name, (index, pipe) in indexes.items():
+            a: Answer = answer(collection, index, shot, pipe, args.min_inliers)
             out[name].append((bool(a.found) and a.found[0][0] in shot.truth, a.ms, a.cpu_ms))
     collection.close()
-    sizes = {"real": len(local), "grown": len(big)}
+    sizes = {k: len(v[0]) for k, v in indexes.items()}
     return ScaleReport(
-        sizes, build, {k: _index_bytes(v) / len(v) for k, v in (("real", local), ("grown", big))},
+        sizes, build, {k: _index_bytes(v[0]) / len(v[0]) for k, v in indexes.items()},
         {k: float(np.mean([o[0] for o in v])) for k, v in out.items()},
         {k: float(np.median([o[1] for o in v])) for k, v in out.items()},
         {k: float(np.quantile([o[1] for o in v], 0.95)) for k, v in out.items()},
@@ -96,9 +99,9 @@ def run(args: argparse.Namespace) -> ScaleReport:
 
 def table(report: ScaleReport) -> str:
     lines = [f"grown index built in {report.build_seconds:.1f} s",
-             f"{'index':<6} {'works':>8} {'KiB/work':>8} {'R@1':>6} {'p50 ms':>7} {'p95 ms':>7} "
+             f"{'index':<14} {'works':>8} {'KiB/work':>8} {'R@1':>6} {'p50 ms':>7} {'p95 ms':>7} "
              f"{'CPU p50':>7} {'CPU p95':>7}"]
-    lines += [f"{k:<6} {report.works[k]:>8} {report.index_bytes_per_work[k] / 1024:>8.1f} "
+    lines += [f"{k:<14} {report.works[k]:>8} {report.index_bytes_per_work[k] / 1024:>8.1f} "
               f"{report.recall[k]:>6.3f} {report.p50_ms[k]:>7.0f} {report.p95_ms[k]:>7.0f} "
               f"{report.cpu_p50_ms[k]:>7.0f} {report.cpu_p95_ms[k]:>7.0f}" for k in report.works]
     return "\n".join(lines)
@@ -114,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> ScaleReport:
     parser.add_argument("--photos", type=int, default=20)
     parser.add_argument("--min-inliers", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--variants", type=lambda v: v.split(","), default=["new"],
+                        help="pipelines of `vitrine bench recognition` to answer with (new: the default)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     report = run(args)

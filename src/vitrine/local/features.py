@@ -16,6 +16,8 @@ from PIL import Image
 
 DEFAULT_MAX_SIDE = 1024
 DEFAULT_MAX_FEATURES = 2000
+#: OpenCV's (and Lowe's) SIFT contrast threshold: weaker extrema are not features
+DEFAULT_CONTRAST = 0.04
 
 Box = tuple[float, float, float, float]
 """x0, y0, x1, y1 in source-image pixels (x1 > x0, y1 > y0)."""
@@ -57,11 +59,12 @@ class LocalFeatures:
 
 def extract(
     image: Image.Image, *, max_side: int = DEFAULT_MAX_SIDE,
-    max_features: int = DEFAULT_MAX_FEATURES,
+    max_features: int = DEFAULT_MAX_FEATURES, contrast: float = DEFAULT_CONTRAST,
 ) -> LocalFeatures:
     """RootSIFT features of `image`, detected at most `max_side` px, the strongest `max_features`.
 
-    Keypoints come back in `image`'s own pixel coordinates.
+    Keypoints come back in `image`'s own pixel coordinates. `contrast` is SIFT's contrast
+    threshold (lower: more, weaker features, e.g. on a blurred photo).
     """
     import cv2
 
@@ -71,7 +74,7 @@ def extract(
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    sift = cv2.SIFT.create(nfeatures=max_features)
+    sift = cv2.SIFT.create(nfeatures=max_features, contrastThreshold=contrast)
     points, descriptors = sift.detectAndCompute(gray, None)
     if descriptors is None or not points:
         return LocalFeatures.empty((width, height))

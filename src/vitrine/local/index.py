@@ -176,6 +176,7 @@ class LocalIndex:
     def find_works(
         self, query: LocalFeatures | Quantised, *, min_inliers: int, max_works: int = 1,
         shortlist: int = 30, prune: bool = True, vote: bool = True, max_postings: int | None = None,
+        margin: float = 0.0, weak: int | None = None,
     ) -> list[Verification]:
         """Every stored image found in `query`, one after another: the image with the most verified
         inliers, then again with the query features inside where it lies in the photo left out.
@@ -186,8 +187,11 @@ class LocalIndex:
         `vote` keeps only the tentative matches that agree on rotation and scale (`consistent`)
         before RANSAC. `max_postings` bounds the inverted-file entries read: the query features of
         the rarest words are kept until their postings reach it (a large collection makes common
-        words' postings long, and they say little). Each hit's `quad` is the image's corners
-        mapped into the query's pixels.
+        words' postings long, and they say little). `margin`: only inliers on the image's interior
+        count, at least this share of its width and height from its edges (`interior`). `weak`: the
+        first image may have as few as this many inliers; below `min_inliers`, it is then the only
+        one returned (a weak first look, which the caller may look at again). Each hit's `quad` is
+        the image's corners mapped into the query's pixels.
         """
         q, _ = self._prepare(query, None)
         if max_postings is not None:
@@ -196,8 +200,10 @@ class LocalIndex:
         alive = np.ones(len(q), bool)
         found: list[Verification] = []
         for _ in range(max_works):
+            floor = min(weak, min_inliers) if weak is not None and not found else min_inliers
             taken = np.isin(pairs.row, np.array([self._row(h.image_id) for h in found], np.int64))
-            best = self._best(q, pairs.take(alive[pairs.query] & ~taken), min_inliers, shortlist, prune, vote)
+            left = pairs.take(alive[pairs.query] & ~taken)
+            best = self._best(q, left, floor, shortlist, prune, vote, margin)
             if best is None:
                 break
             quad = photo_quad(self.image_size(best.image_id), best.transform)
@@ -205,6 +211,8 @@ class LocalIndex:
                 break
             found.append(Verification(best.image_id, best.inliers, best.transform, best.region, quad,
                                       best.score, best.coverage))
+            if best.inliers < min_inliers:  # a weak first work: no other can be stronger
+                break
             alive &= ~inside_quad(q.keypoints[:, :2], np.array(quad))
         return found
 
@@ -218,7 +226,7 @@ class LocalIndex:
         return Quantised(q.words[keep], q.signatures[keep], q.keypoints[keep], q.image_size)
 
     def _best(self, q: Quantised, pairs: _Pairs, min_inliers: int, shortlist: int, prune: bool,
-              vote: bool) -> Verification | None:
+              vote: bool, margin: float = 0.0) -> Verification | None:
         """The shortlisted image with the most inliers (at least `min_inliers`), or None."""
         if len(pairs.row) == 0:
             return None
@@ -237,7 +245,8 @@ class LocalIndex:
         for row, lo, hi in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
             if prune and best is not None and bound[row] <= best.inliers:
                 break
-            hit = self._verify_one(q, pairs.take(np.arange(lo, hi)), row, _frame(q), "homography", vote=vote)
+            hit = self._verify_one(q, pairs.take(np.arange(lo, hi)), row, _frame(q), "homography", vote=vote,
+                                   margin=margin)
             better = hit is not None and (best is None or hit.inliers > best.inliers)
             if hit is not None and better and hit.inliers >= min_inliers:
                 best = Verification(hit.image_id, hit.inliers, hit.transform, hit.region, hit.quad,
@@ -354,6 +363,7 @@ class LocalIndex:
 
     def _verify_one(
         self, q: Quantised, pairs: _Pairs, row: int, frame: Box, model: Model, vote: bool = False,
+        margin: float = 0.0,
     ) -> Verification | None:
         if len(pairs.query) < 3:
             return None
@@ -373,6 +383,8 @@ class LocalIndex:
         if fitted is None:
             return None
         transform, inlier_mask = fitted
+        if margin > 0:  # inliers on the image's border (its frame, in a photographed thumbnail) do not count
+            inlier_mask = inlier_mask & interior(dst[:, :2], size, margin)
         inliers = unique_inliers(pairs.query, local, inlier_mask)
         region, quad = map_box(transform, frame, size)
         spread = coverage(q.keypoints[pairs.query[inlier_mask], :2], frame)
@@ -452,6 +464,15 @@ def consistent(query: NDArray[np.float32], stored: NDArray[np.float32]) -> NDArr
     peak_turn, peak_octave = np.unravel_index(int(np.argmax(window)), window.shape)
     near_turn = np.minimum((turn - peak_turn) % _ANGLE_BINS, (peak_turn - turn) % _ANGLE_BINS) <= 1
     return np.asarray(near_turn & (np.abs(octave - peak_octave) <= 1))
+
+
+def interior(points: NDArray[np.float32], size: tuple[int, int], margin: float) -> NDArray[np.bool_]:
+    """Which points of an image of `size` lie at least `margin` of its width (x) and height (y)
+    from its edges: off a frame that the image shows around the work."""
+    w, h = size
+    x, y = points[:, 0], points[:, 1]
+    inside_x = (x >= margin * w) & (x <= (1 - margin) * w)
+    return np.asarray(inside_x & (y >= margin * h) & (y <= (1 - margin) * h))
 
 
 def _frame(q: Quantised) -> Box:
