@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import multiprocessing
+import os
 import resource
 import time
 from dataclasses import asdict, dataclass
@@ -164,6 +165,9 @@ def run_size(n: int, args: argparse.Namespace) -> list[Row]:
     if "disk" in args.baselines:  # last session's index: the re-rank reads float16 rows from disk
         params = {**_params("ivfpq", n, args, "disk"), "rerank": args.rerank or 256}
         rows += _served_rows(folder, "ivfpq", "ivfpq/disk", n, params, built, args)
+    for variant in args.variants:
+        params = {**_params("ivfpq", n, args), **dict(p.split("=", 1) for p in variant.split(","))}
+        rows += _served_rows(folder, "ivfpq", f"ivfpq/{variant}", n, params, built, args)
     for rerank in args.rerank_sweep:  # what the re-rank buys: 10 is the bare PQ ranking
         params = {**_params("ivfpq", n, args), "rerank": rerank}
         rows += _served_rows(folder, "ivfpq", f"ivfpq/r{rerank}", n, params, built, args)
@@ -206,6 +210,8 @@ def _reused(folder: Path) -> dict[str, Any] | None:
 
 def _served_rows(folder: Path, backend: str, label: str, n: int, params: dict[str, Any],
                  built: dict[str, Any], args: argparse.Namespace) -> list[Row]:
+    if args.cold:
+        _drop_cached(folder / backend)
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         served = pool.apply(serve, (str(folder / backend), backend, args.dim, params, str(folder),
                                     args.queries, built.get("queries", "queries.npy")))
@@ -222,6 +228,18 @@ def _served_rows(folder: Path, backend: str, label: str, n: int, params: dict[st
                         float(np.percentile(times, 50)), float(np.percentile(times, 95)), float(hit)))
         log.info("%s", rows[-1])
     return rows
+
+
+def _drop_cached(folder: Path) -> None:
+    """Ask the kernel to forget the index files' pages (POSIX_FADV_DONTNEED drops clean pages; no
+    privileges needed), so the served rows are read from disk as on a machine whose page cache
+    cannot hold them: the first queries after a start, or any query at 10M on a 24 GB machine."""
+    for path in folder.glob("*"):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
 
 
 def report(rows: list[Row]) -> str:
@@ -251,12 +269,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reuse", action="store_true", help="serve the indexes a previous run built and kept")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="another ivfpq parameter for every ivfpq variant served (e.g. exact_top=0)")
+    p.add_argument("--cold", action="store_true",
+                   help="drop the index files from the page cache before serving each variant")
     p.add_argument("--query-seed", type=int, default=BUILD_QUERIES,
                    help="serve queries drawn with this seed (exact answers computed in one more pass)")
     p.add_argument("--baselines", nargs="*", default=["disk"], choices=["disk"],
                    help="also serve ivfpq re-ranking on the float16 rows on disk (the index before sq8)")
     p.add_argument("--rerank-sweep", type=int, nargs="*", default=[],
                    help="also serve ivfpq with these rerank depths (10: the bare PQ ranking)")
+    p.add_argument("--variants", nargs="*", default=[], metavar="NAME=VALUE,...",
+                   help="also serve ivfpq with these parameters, e.g. nprobe=16,exact_top=16")
     return p.parse_args(argv)
 
 
