@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from web.conftest import make_settings
 from vitrine.collection import create_collection
 from vitrine.records import Record
 from vitrine.web import create_app
 from vitrine.web.filtering import century_years, to_filters, value_label
 from vitrine.web.security import WebError
+from web.conftest import make_settings
 
 #: (identifier, year): each BCE century's edges, and a year of the 1st century AD
 YEARS = (("bce150", -150), ("bce200", -200), ("bce101", -101), ("bce100", -100), ("bce1", -1), ("ad50", 50))
@@ -22,8 +22,8 @@ YEARS = (("bce150", -150), ("bce200", -200), ("bce101", -101), ("bce100", -100),
 
 def _facet_links(page: str) -> dict[str, tuple[str, str]]:
     """The century facet's links: value -> (label, href)."""
-    found = re.findall(r'<a href="([^"]+)" class="facet-value[^"]*" +data-facet="century" data-value="([^"]+)">\s*'
-                       r'<span class="facet-name">([^<]+)</span>', page)
+    found = re.findall(r'<a href="([^"]+)" class="facet-value[^"]*" +data-facet="century"'
+                       r' data-value="([^"]+)">\s*<span class="facet-name">([^<]+)</span>', page)
     return {value: (label, html.unescape(href)) for href, value, label in found}
 
 
@@ -41,7 +41,8 @@ def test_a_bce_record_is_found_by_clicking_its_century(tmp_path: Path) -> None:
         for value, expected in (("-2", {"bce150", "bce200", "bce101"}), ("-1", {"bce100", "bce1"}),
                                 ("1", {"ad50"})):
             page = client.get(links[value][1]).text
-            shown = {identifier for identifier, _ in YEARS if re.search(f"/records/{identifier}(?![0-9a-z])", page)}
+            shown = {identifier for identifier, _ in YEARS
+                     if re.search(f"/records/{identifier}(?![0-9a-z])", page)}
             assert shown == expected, value
 
 
