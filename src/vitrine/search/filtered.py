@@ -8,6 +8,10 @@ keeps at least `k`, they are the `k` best among the allowed images, as the listi
 exact index gives the same answers; a graph index answers as approximately as it does unfiltered);
 otherwise (a filter that passes fewer than about one image in OVERFETCH) it says so and the caller
 lists the allowed images.
+
+`filtered_search` is the whole filtered search: post-filtering, else the listing; a filter that
+names a creator or an accepted value (few records, listed from their own indexes) is listed at
+once, sparing the index search and the check that would come back short.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from vitrine.catalog.filters import narrow
 from vitrine.index.base import SearchResult
 from vitrine.records import Filters
 
@@ -48,3 +53,20 @@ def post_filtered(
         out_scores[row, :n] = row_scores[keep][:n]
         out_ids[row, :n] = row_ids[keep][:n]
     return out_scores, out_ids
+
+
+def filtered_search(
+    catalog: Catalog, index: VectorIndex, queries: NDArray[np.float32], k: int, filters: Filters,
+) -> SearchResult:
+    """The `k` best images per query row among those passing `filters` (at most as many as pass):
+    post-filtered where the filter passes many, else among the listed allowed images, searched by
+    the index's own filtered search (HNSW and IVF-PQ score a short list exactly)."""
+    if not narrow(filters):
+        found = post_filtered(catalog, index, queries, k, filters)
+        if found is not None:
+            return found
+    allowed = catalog.filter_image_ids(filters)
+    if allowed.size == 0:
+        rows = np.asarray(queries).reshape(-1, index.dim).shape[0]
+        return np.zeros((rows, 0), np.float32), np.zeros((rows, 0), np.int64)
+    return index.search(queries, min(k, int(allowed.size)), allowed=allowed)
