@@ -140,7 +140,18 @@ def test_filtered_search_gives_the_listings_answers(
     expected = search(queries, min(10, int(allowed.size)), allowed)
     assert np.array_equal(ids, expected[1]) and np.allclose(scores, expected[0])
     # a creator or an accepted value is listed at once: the index is not asked for OVERFETCH * k first
-    assert (10 * OVERFETCH in asked) == (not (filters.creator or filters.curated))
+    listed = filters.creator or filters.curated or filters.source == "nowhere"
+    assert (10 * OVERFETCH in asked) == (not listed)
+
+
+def test_kept_counts_tell_a_scarce_type_or_source(indexed: tuple[Catalog, MemoryIndex]) -> None:
+    catalog, _ = indexed  # prints are 1 record in 5, each museum 1 in 3
+    prints, museum = Filters(object_type="PRINT"), Filters(source="museum 1")
+    assert not catalog.scarce(prints, 1 / 8) and catalog.scarce(prints, 0.25)
+    assert catalog.scarce(museum, 0.4) and not catalog.scarce(museum, 0.3)
+    assert catalog.scarce(Filters(source="nowhere"), 1 / 8)
+    assert not catalog.scarce(Filters(source="museum 1", object_type="print"), 0.9)  # only one alone
+    assert not catalog.scarce(Filters(creator="maker 1"), 0.9)
 
 
 def test_filtered_search_on_hnsw_is_exact_for_a_narrow_filter(tmp_path: Path) -> None:

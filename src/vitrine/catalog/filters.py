@@ -43,6 +43,20 @@ class Filtering(Connected):
             f"SELECT i.id FROM images i CROSS JOIN records r ON r.id = i.record_id WHERE i.id IN ({listed})"
             f" AND {where}", params)}
 
+    def scarce(self, filters: Filters, share: float) -> bool:
+        """Whether the kept counts (`facetcounts`) show that `filters`, one object type or one source
+        alone, passes fewer than `share` of the records (by the highest record id: an upper bound
+        of their number); False for any other filter."""
+        for field, value in (("object_type", filters.object_type), ("source", filters.source)):
+            alone = Filters(object_type=value) if field == "object_type" else Filters(source=value)
+            if value and filters == alone:
+                compare = " COLLATE NOCASE" if field == "object_type" else ""  # as filter_sql does
+                n = self._db.execute(f"SELECT coalesce(sum(n), 0) FROM facet_counts WHERE field = ?"
+                                     f" AND value = ?{compare}", (field, value)).fetchone()[0]
+                top = self._db.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+                return bool(n < share * top)
+        return False
+
     def filter_record_ids(self, filters: Filters) -> list[int]:
         where, params = filter_sql(filters)
         return [r[0] for r in self._db.execute(f"SELECT r.id FROM records r WHERE {where}", params)]

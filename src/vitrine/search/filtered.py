@@ -10,7 +10,8 @@ otherwise (a filter that passes fewer than about one image in OVERFETCH) it says
 lists the allowed images.
 
 `filtered_search` is the whole filtered search: post-filtering, else the listing; a filter that
-names a creator or an accepted value (few records, listed from their own indexes) is listed at
+names a creator or an accepted value (few records, listed from their own indexes), or one object
+type or source that the kept counts show to be rarer than one record in OVERFETCH, is listed at
 once, sparing the index search and the check that would come back short.
 """
 
@@ -61,7 +62,7 @@ def filtered_search(
     """The `k` best images per query row among those passing `filters` (at most as many as pass):
     post-filtered where the filter passes many, else among the listed allowed images, searched by
     the index's own filtered search (HNSW and IVF-PQ score a short list exactly)."""
-    if not narrow(filters):
+    if not (narrow(filters) or catalog.scarce(filters, 1 / OVERFETCH)):
         found = post_filtered(catalog, index, queries, k, filters)
         if found is not None:
             return found
