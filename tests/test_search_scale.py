@@ -3,6 +3,7 @@ what the slow paths give (listing every allowed image; ranking every match) on a
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -140,18 +141,25 @@ def test_filtered_search_gives_the_listings_answers(
     expected = search(queries, min(10, int(allowed.size)), allowed)
     assert np.array_equal(ids, expected[1]) and np.allclose(scores, expected[0])
     # a creator or an accepted value is listed at once: the index is not asked for OVERFETCH * k first
-    listed = filters.creator or filters.curated or filters.source == "nowhere"
-    assert (10 * OVERFETCH in asked) == (not listed)
+    share = catalog.share(filters)
+    if share is None:  # a creator or an accepted value is listed at once, anything else post-filtered
+        assert (10 * OVERFETCH in asked) == (not (filters.creator or filters.curated))
+    else:  # asked for as many as twice k are expected to pass
+        expected_depth = math.ceil(40 / share) if share else None
+        assert (expected_depth in asked) == (share > 0)
 
 
-def test_kept_counts_tell_a_scarce_type_or_source(indexed: tuple[Catalog, MemoryIndex]) -> None:
-    catalog, _ = indexed  # prints are 1 record in 5, each museum 1 in 3
-    prints, museum = Filters(object_type="PRINT"), Filters(source="museum 1")
-    assert not catalog.scarce(prints, 1 / 8) and catalog.scarce(prints, 0.25)
-    assert catalog.scarce(museum, 0.4) and not catalog.scarce(museum, 0.3)
-    assert catalog.scarce(Filters(source="nowhere"), 1 / 8)
-    assert not catalog.scarce(Filters(source="museum 1", object_type="print"), 0.9)  # only one alone
-    assert not catalog.scarce(Filters(creator="maker 1"), 0.9)
+def test_kept_counts_tell_the_share_of_a_type_source_or_creator(indexed: tuple[Catalog, MemoryIndex]) -> None:
+    catalog, _ = indexed  # 400 records: prints 1 in 5, each museum 1 in 3, each maker 1 in 7
+    assert catalog.share(Filters(object_type="PRINT")) == 80 / 400
+    assert catalog.share(Filters(source="museum 1")) == 133 / 400
+    assert catalog.share(Filters(source="nowhere")) == 0.0
+    assert catalog.share(Filters(creator="maker 3")) == 57 / 400
+    assert catalog.share(Filters(creator="maker")) == 1.0  # an upper bound: the seven makers' sum
+    for unknown in (Filters(source="museum 1", object_type="print"), Filters(creator="ma"),
+                    Filters(year_from=1500, year_to=1600), Filters(curated={"tag": "ship"})):
+        assert catalog.share(unknown) is None, unknown
+
 
 
 def test_filtered_search_on_hnsw_is_exact_for_a_narrow_filter(tmp_path: Path) -> None:
