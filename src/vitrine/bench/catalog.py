@@ -294,8 +294,9 @@ def table(report: Report) -> str:
     lines.append(f"| building the HNSW index of {DIM}-d vectors (s, once) | " + " | ".join(
         f"{s.graph_s:.1f}" for s in report.scales) + " |")
     for name, rates in report.import_rates.items():
-        lines.append(f"| import of {report.import_records:,} records into a new catalogue, {name}"
-                     f" (records/s, alternated) | {', '.join(f'{r:,.0f}' for r in rates)} |")
+        unit = "" if name.endswith("(s)") else " (records/s, alternated)"
+        lines.append(f"| import of {report.import_records:,} records into a new catalogue, {name}{unit}"
+                     f" | {', '.join(f'{r:,}' for r in rates)} |")
     return "\n".join(lines)
 
 
