@@ -3,6 +3,7 @@ what the slow paths give (listing every allowed image; ranking every match) on a
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 
 from vitrine.catalog import Catalog
 from vitrine.catalog.filters import filter_sql
+from vitrine.index.hnsw import FaissIndex
 from vitrine.index.memory import MemoryIndex
 from vitrine.records import Filters, ImageRef, Record
-from vitrine.search.filtered import OVERFETCH, post_filtered
+from vitrine.search.filtered import OVERFETCH, filtered_search, post_filtered
 
 DIM = 8
 
@@ -115,3 +117,60 @@ def test_full_text_under_creators_and_values_gives_what_the_join_gives(tmp_path:
             f" JOIN records r ON r.id = f.rowid WHERE records_fts MATCH '\"of\"*' AND {where}"
             " ORDER BY rank LIMIT 500", params)]
         assert joined and catalog.full_text("of", 500, filters) == joined, filters
+
+
+@pytest.mark.parametrize("filters", [*BROAD, Filters(creator="maker 3", source="museum 0"),
+                                     Filters(curated={"tag": "ship"}), Filters(source="nowhere")])
+def test_filtered_search_gives_the_listings_answers(
+    indexed: tuple[Catalog, MemoryIndex], filters: Filters, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalog, index = indexed
+    with catalog.transaction():
+        catalog._db.executemany(
+            "INSERT INTO assertions (record_id, kind, value, label, accepted_by, accepted_at)"
+            " VALUES (?, 'tag', '{}', 'ship', 'test', 0)", [(n,) for n in range(1, 400, 9)])
+    queries = np.random.default_rng(9).standard_normal((2, DIM)).astype(np.float32)
+    allowed = catalog.filter_image_ids(filters)
+    asked: list[int] = []
+    search = index.search
+    monkeypatch.setattr(index, "search", lambda q, k, allowed=None: asked.append(k) or search(q, k, allowed))
+    scores, ids = filtered_search(catalog, index, queries, 10, filters)
+    if allowed.size == 0:
+        assert ids.shape == (2, 0)
+        return
+    expected = search(queries, min(10, int(allowed.size)), allowed)
+    assert np.array_equal(ids, expected[1]) and np.allclose(scores, expected[0])
+    # a creator or an accepted value is listed at once: the index is not asked for OVERFETCH * k first
+    share = catalog.share(filters)
+    if share is None:  # a creator or an accepted value is listed at once, anything else post-filtered
+        assert (10 * OVERFETCH in asked) == (not (filters.creator or filters.curated))
+    else:  # asked for as many as twice k are expected to pass
+        expected_depth = math.ceil(40 / share) if share else None
+        assert (expected_depth in asked) == (share > 0)
+
+
+def test_kept_counts_tell_the_share_of_a_type_source_or_creator(indexed: tuple[Catalog, MemoryIndex]) -> None:
+    catalog, _ = indexed  # 400 records: prints 1 in 5, each museum 1 in 3, each maker 1 in 7
+    assert catalog.share(Filters(object_type="PRINT")) == 80 / 400
+    assert catalog.share(Filters(source="museum 1")) == 133 / 400
+    assert catalog.share(Filters(source="nowhere")) == 0.0
+    assert catalog.share(Filters(creator="maker 3")) == 57 / 400
+    assert catalog.share(Filters(creator="maker")) == 1.0  # an upper bound: the seven makers' sum
+    for unknown in (Filters(source="museum 1", object_type="print"), Filters(creator="ma"),
+                    Filters(year_from=1500, year_to=1600), Filters(curated={"tag": "ship"})):
+        assert catalog.share(unknown) is None, unknown
+
+
+
+def test_filtered_search_on_hnsw_is_exact_for_a_narrow_filter(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, 400)
+    ids = catalog.filter_image_ids(Filters())
+    vectors = np.random.default_rng(5).standard_normal((len(ids), DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    graph, flat = FaissIndex(DIM, tmp_path / "hnsw.faiss"), MemoryIndex(DIM)
+    graph.add(ids, vectors)
+    flat.add(ids, vectors)
+    narrow = Filters(creator="maker 3")
+    queries = np.random.default_rng(2).standard_normal((3, DIM)).astype(np.float32)
+    found = filtered_search(catalog, graph, queries, 10, narrow)
+    assert np.array_equal(found[1], flat.search(queries, 10, catalog.filter_image_ids(narrow))[1])

@@ -63,9 +63,41 @@ def test_a_tiny_run_reports_both_sizes(tmp_path: Path) -> None:
                  "visual, filtered (listing allowed ids)", "visual, filtered (post-filter first)"):
         assert slow in timings  # each fast path is timed beside the slow one
     assert report["scales"][1]["open_s"] >= 0
+    for row in ("visual, unfiltered", "visual, filtered", "combined filter: visual"):
+        assert row in timings
+    assert not any(name.startswith("visual, unfiltered [") for name in timings)
+    graph = tmp_path / "work" / "records-300-seed-14" / f"hnsw-{bench.DIM}.faiss"
+    assert graph.exists() and report["scales"][1]["graph_s"] >= 0  # the HNSW index, built once
+    built_at = graph.stat().st_mtime_ns
     # a second run reuses the catalogues it built
     assert bench.main(["--records", "300", "--baseline", "100", "--queries", "3", "--data", str(data),
                        "--workdir", str(tmp_path / "work"), "--json", str(out)]) == 0
     again = json.loads(out.read_text())["scales"][1]
     first_rate = report["scales"][1]["import_rate"]
     assert again["reused"] and again["import_rate"] == pytest.approx(first_rate, rel=0.01)
+    assert graph.stat().st_mtime_ns == built_at and again["graph_s"] == report["scales"][1]["graph_s"]
+
+
+def test_import_rates_are_timed_per_row_and_deferred(tmp_path: Path) -> None:
+    data = _folder(tmp_path)
+    out = tmp_path / "report.json"
+    assert bench.main(["--records", "60", "--baseline", "30", "--queries", "1", "--data", str(data),
+                       "--workdir", str(tmp_path / "work"), "--json", str(out), "--import-rate", "250"]) == 0
+    report = json.loads(out.read_text())
+    assert report["import_records"] == 250
+    rates = report["import_rates"]
+    settling = "of which settling the pairs (s)"
+    assert set(rates) == {"pairs per row", "pairs deferred, settled at the end", settling}
+    assert all(len(r) == 2 and min(r) >= 0 for r in rates.values()) and min(rates["pairs per row"]) > 0
+    assert not list((tmp_path / "work").glob("import-*"))  # the timed catalogues are removed
+
+
+def test_a_deferred_build_counts_the_pairs_a_per_row_build_counts(tmp_path: Path) -> None:
+    shape = Shape.from_csv(_folder(tmp_path) / "records.csv")
+    pairs = []
+    for deferred in (False, True):
+        catalog = Catalog(tmp_path / f"catalog-{deferred}.sqlite")
+        build(catalog, shape, 450, seed=3, deferred=deferred)
+        pairs.append(set(catalog._db.execute("SELECT * FROM facet_pairs WHERE n <> 0")))
+        catalog.close()
+    assert pairs[0] == pairs[1] and pairs[0]

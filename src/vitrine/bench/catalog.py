@@ -5,17 +5,20 @@
 
 Builds (once; kept under `--workdir` and reused) catalogues of synthetic records shaped like
 public-art's (`vitrine.bench.catalog_data`) through the importer's write path, with one image row per
-record and a random unit vector per image in a memory index; then times, over seeded random
-queries, at `--records` and beside it at `--baseline` in the same run:
+record and a random 32-d unit vector per image, stored flat (vectors.npz) and in the collections'
+default index, FAISS HNSW with its default settings (`index/hnsw.py`, built once from them, kept
+beside the catalogue); then times, over seeded random queries, at `--records` and beside it at
+`--baseline` in the same run:
 
 - the research page's facets (`web/routes/search.py:_facets`: object type, creator, century,
   source and the four kinds of accepted values), on the landing page (no filter) and under a
   random filter (object type, source, creator, century or tag);
 - a full-text query (`catalog.full_text`, 500 results as the search page asks), and the same
   under a random filter;
-- a filtered visual search: the filter's allowed image ids (`catalog.filter_image_ids`), then the
-  index's search among them (the two steps are also timed apart); and beside it as `search/` runs
-  it, post-filtering first (`search.filtered.post_filtered`, falling back to the listing).
+- a visual search on the HNSW index, unfiltered and filtered: the filter's allowed image ids
+  (`catalog.filter_image_ids`), then the index's search among them (the two steps also timed
+  apart); post-filtering first (`search.filtered.post_filtered`, falling back to the listing); and
+  as `search/` runs it (`search.filtered.filtered_search`: a creator or tag listed at once).
 
 Each fast path is timed beside the slow one it replaces, in the same run over the same queries:
 the landing page from the kept counts (migration 9) and computed from the rows (`facet_live`, on
@@ -25,6 +28,8 @@ query); full text with at most `fulltext.RANKED` matches ranked and with every m
 
 Catalogues are kept under `--workdir` and reused by later runs (delete the folder to build again);
 a catalogue built by an older vitrine is migrated when opened, and the seconds that took are shown.
+`--import-rate N` also times importing N records into a new catalogue with the facet pairs counted
+per row by triggers and deferred to the end of the import (as `run_import` does), alternated twice.
 """
 
 from __future__ import annotations
@@ -39,19 +44,22 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.bench.catalog_data import Built, Shape, build
+from vitrine.bench.catalog_data import Built, Shape, build, import_rates
 from vitrine.bench.output import check_public_art, emit
 from vitrine.catalog import Catalog
 from vitrine.catalog.filters import CURATED_PREFIX
+from vitrine.index.base import VectorIndex
+from vitrine.index.hnsw import FaissIndex
 from vitrine.index.memory import MemoryIndex
 from vitrine.records import Filters
-from vitrine.search.filtered import post_filtered
+from vitrine.search.filtered import filtered_search, post_filtered
 
 TARGET_MS = 100.0
 FACETS = ("object_type", "creator", "century", "source")
 CURATED = ("tag", "class", "entity", "link")
 DIM = 32  # the vectors only stand in: the filter → allowed ids step is what scales with the catalogue
 _DONE = "bench.catalog.built"
+_GRAPH = "bench.catalog.hnsw"
 #: combined and arbitrary filters, one per query in turn: a year range that is no century, a type in
 #: a century, and a tag within three centuries
 COMBINED = (Filters(year_from=1650, year_to=1720),
@@ -70,6 +78,7 @@ class Scale:
     reused: bool  # built by an earlier run (the import figures are that run's)
     catalog_mb: float
     open_s: float = 0.0  # opening the catalogue: migrating it when an older vitrine built it
+    graph_s: float = 0.0  # building the HNSW index over its vectors (when it was built)
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -78,6 +87,8 @@ class Report:
     seed: int
     queries: int
     scales: list[Scale] = field(default_factory=list)
+    import_records: int = 0
+    import_rates: dict[str, list[float]] = field(default_factory=dict)  # records/s, alternated rounds
 
 
 def facet_page(catalog: Catalog, filters: Filters, live: bool = False) -> None:
@@ -113,7 +124,7 @@ def random_words(rng: random.Random, shape: Shape) -> str:
 
 
 def measure(
-    catalog: Catalog, index: MemoryIndex, shape: Shape, queries: int, seed: int,
+    catalog: Catalog, index: VectorIndex, shape: Shape, queries: int, seed: int,
 ) -> dict[str, list[float]]:
     """Milliseconds per query of each kind, over the same seeded queries at every size; rows whose
     name says "filtered" are also kept by the kind of filter."""
@@ -132,14 +143,14 @@ def measure(
             call()
             took = (time.perf_counter() - started) * 1000
             times.setdefault(name, []).append(took)
-            if "filtered" in name:
+            if "filtered" in name and "unfiltered" not in name:
                 times.setdefault(f"{name} [{kind}]", []).append(took)
         _visual_steps(catalog, index, filters, vector, times)
     return times
 
 
 def _queries(
-    catalog: Catalog, index: MemoryIndex, filters: Filters, words: str, vector: NDArray[np.float32],
+    catalog: Catalog, index: VectorIndex, filters: Filters, words: str, vector: NDArray[np.float32],
 ) -> list[tuple[str, int, Callable[[], object]]]:
     """(row name, timed on every how many queries, the call): each fast path beside the slow one."""
     empty = Filters()
@@ -154,12 +165,14 @@ def _queries(
         ("full text, filtered", 1, lambda: catalog.full_text(words, 500, filters)),
         ("full text, filtered (every match ranked)", 1,
          lambda: catalog.full_text(words, 500, filters, ranked=None)),
+        ("visual, unfiltered", 1, lambda: index.search(vector, 60)),
         ("visual, filtered (post-filter first)", 1, lambda: _post_filtered(catalog, index, vector, filters)),
+        ("visual, filtered", 1, lambda: filtered_search(catalog, index, vector, 60, filters)),
     ]
 
 
 def _combined(
-    catalog: Catalog, index: MemoryIndex, filters: Filters, words: str, vector: NDArray[np.float32],
+    catalog: Catalog, index: VectorIndex, filters: Filters, words: str, vector: NDArray[np.float32],
 ) -> list[tuple[str, int, Callable[[], object]]]:
     """The same page, text and visual search under a combined or arbitrary filter (kept counts do
     not answer these: they are counted from the rows)."""
@@ -168,11 +181,12 @@ def _combined(
         ("combined filter: full text", 1, lambda: catalog.full_text(words, 500, filters)),
         ("combined filter: visual (post-filter first)", 1,
          lambda: _post_filtered(catalog, index, vector, filters)),
+        ("combined filter: visual", 1, lambda: filtered_search(catalog, index, vector, 60, filters)),
     ]
 
 
 def _visual_steps(
-    catalog: Catalog, index: MemoryIndex, filters: Filters, vector: NDArray[np.float32],
+    catalog: Catalog, index: VectorIndex, filters: Filters, vector: NDArray[np.float32],
     times: dict[str, list[float]],
 ) -> None:
     """The listing path of a filtered visual search, its two steps timed apart."""
@@ -188,9 +202,10 @@ def _visual_steps(
 
 
 def _post_filtered(
-    catalog: Catalog, index: MemoryIndex, vector: NDArray[np.float32], filters: Filters,
+    catalog: Catalog, index: VectorIndex, vector: NDArray[np.float32], filters: Filters,
 ) -> None:
-    """A filtered visual search as `search.core` runs it: post-filtering, else the listing."""
+    """A filtered visual search as `search.core` ran it before `filtered_search`: post-filtering,
+    else the listing."""
     if post_filtered(catalog, index, vector, 60, filters) is None:
         allowed = catalog.filter_image_ids(filters)
         if allowed.size:
@@ -230,6 +245,26 @@ def prepare(
     return catalog, index, built, False, opened
 
 
+def graph_index(catalog: Catalog, flat: MemoryIndex) -> tuple[FaissIndex, float]:
+    """The collection's default index (FAISS HNSW, default settings) over the flat index's vectors,
+    built once beside the catalogue and reused; and the seconds its build took."""
+    path = catalog.path.parent / f"hnsw-{DIM}.faiss"
+    built = catalog.get_meta(_GRAPH)
+    if built is not None and path.exists():
+        return FaissIndex(DIM, path), float(built)
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    graph = FaissIndex(DIM, path)
+    ids = flat.ids()
+    for start in range(0, ids.size, 100_000):
+        chunk = ids[start:start + 100_000]
+        graph.add(chunk, flat.get(chunk))
+    graph.save()
+    seconds = time.perf_counter() - started
+    catalog.set_meta(_GRAPH, f"{seconds:.1f}")
+    return graph, seconds
+
+
 def _order(item: tuple[str, list[float]]) -> tuple[bool, str]:
     """The overall rows first, in the order measured; then the rows by filter kind."""
     return "[" in item[0], item[0] if "[" in item[0] else ""
@@ -256,6 +291,12 @@ def table(report: Report) -> str:
         for s in report.scales) + " |")
     lines.append("| opening the catalogue (s; migrating an older one) | " + " | ".join(
         f"{s.open_s:.1f}" for s in report.scales) + " |")
+    lines.append(f"| building the HNSW index of {DIM}-d vectors (s, once) | " + " | ".join(
+        f"{s.graph_s:.1f}" for s in report.scales) + " |")
+    for name, rates in report.import_rates.items():
+        unit = "" if name.endswith("(s)") else " (records/s, alternated)"
+        lines.append(f"| import of {report.import_records:,} records into a new catalogue, {name}{unit}"
+                     f" | {', '.join(f'{r:,}' for r in rates)} |")
     return "\n".join(lines)
 
 
@@ -269,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/public-art"))
     parser.add_argument("--workdir", type=Path, default=Path("bench-data/catalog"))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--import-rate", type=int, default=0, metavar="N",
+                        help="also time importing N records into a new catalogue, pairs per row and "
+                        "deferred, alternated twice")
     args = parser.parse_args(argv)
     check_public_art(parser, args.data)
     if not 0 < args.baseline <= args.records:
@@ -276,15 +320,20 @@ def main(argv: list[str] | None = None) -> int:
     shape = Shape.from_csv(args.data / "records.csv")
     report = Report(args.seed, args.queries)
     for count in (args.baseline, args.records):
-        catalog, index, built, reused, opened = prepare(args.workdir, shape, count, args.seed)
+        catalog, flat, built, reused, opened = prepare(args.workdir, shape, count, args.seed)
         try:
             size = sum(p.stat().st_size for p in catalog.path.parent.glob("catalog.sqlite*"))
+            index, graph_s = graph_index(catalog, flat)
             scale = Scale(count, round(built.rate), round(built.seconds, 1), reused, size / 1e6,
-                          round(opened, 1))
+                          round(opened, 1), round(graph_s, 1))
+            del flat
             times = measure(catalog, index, shape, args.queries, args.seed)
             scale.timings = {name: _stats(values) for name, values in sorted(times.items(), key=_order)}
             report.scales.append(scale)
         finally:
             catalog.close()
+    if args.import_rate:
+        report.import_records = args.import_rate
+        report.import_rates = import_rates(shape, args.import_rate, args.seed, args.workdir)
     emit(report, table(report), args.json)
     return 0

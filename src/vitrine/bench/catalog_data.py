@@ -118,17 +118,21 @@ class Built:
     records: int
     seconds: float
     bytes: int
+    settle_s: float = 0.0  # of `seconds`: counting the deferred facet pairs at the end
 
     @property
     def rate(self) -> float:
         return self.records / self.seconds if self.seconds else 0.0
 
 
-def build(catalog: Catalog, shape: Shape, count: int, seed: int) -> Built:
-    """Write `count` synthetic records into an empty `catalog`, a batch per transaction."""
+def build(catalog: Catalog, shape: Shape, count: int, seed: int, deferred: bool = True) -> Built:
+    """Write `count` synthetic records into an empty `catalog`, a batch per transaction; `deferred`:
+    their facet pairs counted in bulk at the end, as `run_import` does (else by triggers, per row)."""
     rng = random.Random(seed + 1)
     records = shape.records(count, seed)
     started = time.perf_counter()
+    if deferred:
+        catalog.defer_pair_counts()
     while True:
         batch = [r for _, r in zip(range(BATCH), records, strict=False)]
         if not batch:
@@ -136,8 +140,34 @@ def build(catalog: Catalog, shape: Shape, count: int, seed: int) -> Built:
         with catalog.transaction():
             ids = [catalog.upsert(r).record_id for r in batch]
             _tag(catalog, rng, ids)
-    seconds = time.perf_counter() - started
-    return Built(count, seconds, catalog.path.stat().st_size)
+    settling = time.perf_counter()
+    if deferred:
+        catalog.settle_pair_counts()
+    ended = time.perf_counter()
+    return Built(count, ended - started, catalog.path.stat().st_size, ended - settling)
+
+
+def import_rates(
+    shape: Shape, count: int, seed: int, folder: Path, rounds: int = 2,
+) -> dict[str, list[float]]:
+    """Records/s of `count` records written into a new catalogue with the pairs counted per row by
+    triggers and deferred to the end, alternated `rounds` times (the machine's load drifts), and
+    the seconds the deferred builds spent settling the pairs."""
+    rates: dict[str, list[float]] = {}
+    for number in range(rounds):
+        for name, deferred in (("pairs per row", False), ("pairs deferred, settled at the end", True)):
+            path = folder / f"import-{number}-{int(deferred)}.sqlite"
+            catalog = Catalog(path)
+            try:
+                built = build(catalog, shape, count, seed, deferred)
+                rates.setdefault(name, []).append(round(built.rate))
+                if deferred:
+                    rates.setdefault("of which settling the pairs (s)", []).append(round(built.settle_s, 1))
+            finally:
+                catalog.close()
+                for leftover in folder.glob(path.name + "*"):
+                    leftover.unlink()
+    return rates
 
 
 def _tag(catalog: Catalog, rng: random.Random, record_ids: list[int]) -> None:

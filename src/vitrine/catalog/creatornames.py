@@ -12,6 +12,8 @@ characters, or holding a LIKE wildcard or the escape character, is matched row b
 
 from __future__ import annotations
 
+import sqlite3
+
 V12_SCRIPT = """
 CREATE TABLE IF NOT EXISTS creator_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE VIRTUAL TABLE IF NOT EXISTS creator_trigrams USING fts5(
@@ -43,3 +45,14 @@ def creator_clause(text: str, per_row: bool = False) -> tuple[str, list[str]]:
     if len(text) < 3 or escaped != text:
         return _ROW_BY_ROW, [f"%{escaped}%"]
     return _BY_INDEX, [f"%{text}%", f"%{text}%"]
+
+
+def creator_names(db: sqlite3.Connection, text: str, limit: int) -> list[str] | None:
+    """The distinct creator names holding `text` (as `creator_clause` matches them), or None when
+    more than `limit` do (or the text is matched row by row: too short, or holding a wildcard)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if len(text) < 3 or escaped != text:
+        return None
+    names = [str(r[0]) for r in db.execute(
+        "SELECT name FROM creator_trigrams WHERE name LIKE ? LIMIT ?", (f"%{text}%", limit + 1))]
+    return None if len(names) > limit else names

@@ -128,6 +128,52 @@ _BUILD = "\n".join(
        f" WHERE {f} IS NOT NULL AND a.kind IN {_KINDS_SQL}"
        " GROUP BY 2, 3, 4;" for k, f in _keys("r").items()])
 
+def _triggers(deferrable: bool) -> str:
+    """The triggers keeping the pairs. `deferrable` (migration 13): while `facet_pairs_deferred` holds a
+    row, a new record is listed in `facet_pairs_pending` instead of counted, and a pending record's
+    changes, creators and accepted values are not counted either (`settle` counts them in bulk)."""
+    def pending(record_id: str) -> str:
+        return f" AND NOT EXISTS (SELECT 1 FROM facet_pairs_pending WHERE record_id = {record_id})" \
+            if deferrable else ""
+    added = " WHEN NOT EXISTS (SELECT 1 FROM facet_pairs_deferred)" if deferrable else ""
+    deleting = " WHEN 1" + pending("OLD.id") if deferrable else ""
+    return f"""
+CREATE TRIGGER IF NOT EXISTS facet_pairs_record_added AFTER INSERT ON records{added} BEGIN
+    {_body(_own("NEW", 1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_record_deleting BEFORE DELETE ON records{deleting} BEGIN
+    {_body(_own("OLD", -1) + _linked("OLD", -1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_record_changed
+    AFTER UPDATE OF object_type, source, year_min, year_max ON records WHEN ({_CHANGED}){pending("NEW.id")}
+BEGIN
+    {_body(_own("OLD", -1) + _linked("OLD", -1) + _own("NEW", 1) + _linked("NEW", 1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_creator_added AFTER INSERT ON record_creators
+    WHEN NOT EXISTS ({_OTHER_CREATOR.format("NEW")} AND rowid <> NEW.rowid){pending("NEW.record_id")} BEGIN
+    {_body(_through_record("NEW.record_id", "'creator'", "NEW.name", 1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_creator_deleted AFTER DELETE ON record_creators
+    WHEN NOT EXISTS ({_OTHER_CREATOR.format("OLD")}){pending("OLD.record_id")} BEGIN
+    {_body(_through_record("OLD.record_id", "'creator'", "OLD.name", -1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_label_added AFTER INSERT ON assertions
+    WHEN NEW.kind IN {_KINDS_SQL} AND NOT EXISTS ({_OTHER_LABEL.format("NEW")} AND id <> NEW.id)\
+{pending("NEW.record_id")} BEGIN
+    {_body(_through_record("NEW.record_id", f"'{_CURATED}' || NEW.kind", "NEW.label", 1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_label_deleted AFTER DELETE ON assertions
+    WHEN OLD.kind IN {_KINDS_SQL} AND NOT EXISTS ({_OTHER_LABEL.format("OLD")}){pending("OLD.record_id")}
+BEGIN
+    {_body(_through_record("OLD.record_id", f"'{_CURATED}' || OLD.kind", "OLD.label", -1))}
+END;
+CREATE TRIGGER IF NOT EXISTS facet_pairs_label_changed BEFORE UPDATE OF record_id, kind, label ON assertions
+    WHEN OLD.kind IN {_KINDS_SQL} OR NEW.kind IN {_KINDS_SQL} BEGIN
+    SELECT RAISE(ABORT, 'accepted values are deleted and written again, not changed in place');
+END;
+"""
+
+
 V11_SCRIPT = f"""
 CREATE TABLE IF NOT EXISTS facet_pairs (
     ffield TEXT NOT NULL,
@@ -141,37 +187,53 @@ CREATE TABLE IF NOT EXISTS facet_century_steps (i INTEGER PRIMARY KEY);
 INSERT OR IGNORE INTO facet_century_steps (i) VALUES {", ".join(f"({i})" for i in range(SPAN_LIMIT))};
 {_BUILD}
 CREATE INDEX IF NOT EXISTS facet_pairs_top ON facet_pairs (ffield, fvalue, field, n DESC, value);
-CREATE TRIGGER IF NOT EXISTS facet_pairs_record_added AFTER INSERT ON records BEGIN
-    {_body(_own("NEW", 1))}
+{_triggers(deferrable=False)}"""
+
+_TRIGGERS = ("record_added", "record_deleting", "record_changed", "creator_added", "creator_deleted",
+             "label_added", "label_deleted")
+V13_SCRIPT = f"""
+CREATE TABLE IF NOT EXISTS facet_pairs_deferred (id INTEGER PRIMARY KEY CHECK (id = 1));
+CREATE TABLE IF NOT EXISTS facet_pairs_pending (record_id INTEGER PRIMARY KEY);
+{"".join(f"DROP TRIGGER IF EXISTS facet_pairs_{name};" + chr(10) for name in _TRIGGERS)}
+{_triggers(deferrable=True)}
+CREATE TRIGGER IF NOT EXISTS facet_pairs_record_pending AFTER INSERT ON records
+    WHEN EXISTS (SELECT 1 FROM facet_pairs_deferred) BEGIN
+    INSERT OR IGNORE INTO facet_pairs_pending (record_id) VALUES (NEW.id);
 END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_record_deleting BEFORE DELETE ON records BEGIN
-    {_body(_own("OLD", -1) + _linked("OLD", -1))}
-END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_record_changed
-    AFTER UPDATE OF object_type, source, year_min, year_max ON records WHEN {_CHANGED} BEGIN
-    {_body(_own("OLD", -1) + _linked("OLD", -1) + _own("NEW", 1) + _linked("NEW", 1))}
-END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_creator_added AFTER INSERT ON record_creators
-    WHEN NOT EXISTS ({_OTHER_CREATOR.format("NEW")} AND rowid <> NEW.rowid) BEGIN
-    {_body(_through_record("NEW.record_id", "'creator'", "NEW.name", 1))}
-END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_creator_deleted AFTER DELETE ON record_creators
-    WHEN NOT EXISTS ({_OTHER_CREATOR.format("OLD")}) BEGIN
-    {_body(_through_record("OLD.record_id", "'creator'", "OLD.name", -1))}
-END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_label_added AFTER INSERT ON assertions
-    WHEN NEW.kind IN {_KINDS_SQL} AND NOT EXISTS ({_OTHER_LABEL.format("NEW")} AND id <> NEW.id) BEGIN
-    {_body(_through_record("NEW.record_id", f"'{_CURATED}' || NEW.kind", "NEW.label", 1))}
-END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_label_deleted AFTER DELETE ON assertions
-    WHEN OLD.kind IN {_KINDS_SQL} AND NOT EXISTS ({_OTHER_LABEL.format("OLD")}) BEGIN
-    {_body(_through_record("OLD.record_id", f"'{_CURATED}' || OLD.kind", "OLD.label", -1))}
-END;
-CREATE TRIGGER IF NOT EXISTS facet_pairs_label_changed BEFORE UPDATE OF record_id, kind, label ON assertions
-    WHEN OLD.kind IN {_KINDS_SQL} OR NEW.kind IN {_KINDS_SQL} BEGIN
-    SELECT RAISE(ABORT, 'accepted values are deleted and written again, not changed in place');
+CREATE TRIGGER IF NOT EXISTS facet_pairs_record_unpending AFTER DELETE ON records BEGIN
+    DELETE FROM facet_pairs_pending WHERE record_id = OLD.id;
 END;
 """
+
+#: the pairs of the pending records, added to the kept ones (the build's statements, from the pending
+#: records only: CROSS JOIN keeps them outside)
+_SETTLE = [
+    statement.replace(" FROM records r",
+                      " FROM facet_pairs_pending p CROSS JOIN records r ON r.id = p.record_id")
+    .replace(";", " ON CONFLICT (ffield, fvalue, field, value) DO UPDATE SET n = n + excluded.n;")
+    for statement in _BUILD.split("\n")]
+
+
+def defer(db: sqlite3.Connection) -> None:
+    """From now on, records added are listed as pending instead of counted one by one (a bulk import);
+    `settle` counts them. Facets under a kept filter are counted from the rows while any is pending."""
+    db.execute("INSERT OR IGNORE INTO facet_pairs_deferred (id) VALUES (1)")
+
+
+def settle(db: sqlite3.Connection) -> int:
+    """Count the pending records' pairs in bulk, and count each record as it comes again; returns how
+    many were pending. Run it inside the caller's transaction."""
+    pending = int(db.execute("SELECT count(*) FROM facet_pairs_pending").fetchone()[0])
+    if pending:
+        for statement in _SETTLE:
+            db.execute(statement)
+        db.execute("DELETE FROM facet_pairs_pending")
+    db.execute("DELETE FROM facet_pairs_deferred")
+    return pending
+
+
+def _pending(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM facet_pairs_pending LIMIT 1").fetchone() is not None
 
 
 def century_of_range(filters: Filters) -> int | None:
@@ -227,7 +289,7 @@ def read(db: sqlite3.Connection, field: str, filters: Filters, limit: int) -> li
     if field not in FIELDS and not curated:
         return None
     keys = _key_of(db, filters)
-    if keys is None:
+    if keys is None or _pending(db):
         return None
     if curated and _spellings_meet(db, field, keys):
         return None

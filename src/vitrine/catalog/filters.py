@@ -9,12 +9,14 @@ from numpy.typing import NDArray
 
 from vitrine.catalog import facetcounts, facetpairs
 from vitrine.catalog.base import Connected, id_array
-from vitrine.catalog.creatornames import creator_clause
+from vitrine.catalog.creatornames import creator_clause, creator_names
 from vitrine.errors import CatalogError
 from vitrine.records import Filters
 
 #: a facet of accepted suggestions' labels is named CURATED_PREFIX + kind (no record field has a colon)
 CURATED_PREFIX = "curated:"
+#: a creator filter matching more names than this has no estimated share (`Filtering.share`)
+MANY_NAMES = 2_000
 _CORE_FIELDS = (
     "title", "date_text", "object_type", "medium", "dimensions", "credit_line", "rights",
     "source_url", "source",
@@ -42,6 +44,29 @@ class Filtering(Connected):
         return {int(r[0]) for r in self._db.execute(
             f"SELECT i.id FROM images i CROSS JOIN records r ON r.id = i.record_id WHERE i.id IN ({listed})"
             f" AND {where}", params)}
+
+    def share(self, filters: Filters) -> float | None:
+        """The share of the records that `filters` passes, as the kept counts (`facetcounts`) tell it
+        for one filter alone: an object type or a source (exact, over the highest record id: an
+        upper bound of their number), or a creator (an upper bound: a record naming two matching
+        makers counts twice); None for any other filter, or a creator matching over MANY_NAMES names."""
+        if filters == Filters(object_type=filters.object_type) and filters.object_type:
+            # without regard to ASCII case, as filter_sql matches it
+            n = self._db.execute("SELECT coalesce(sum(n), 0) FROM facet_counts WHERE field = 'object_type'"
+                                 " AND value = ? COLLATE NOCASE", (filters.object_type,)).fetchone()[0]
+        elif filters == Filters(source=filters.source) and filters.source:
+            n = self._db.execute("SELECT coalesce(sum(n), 0) FROM facet_counts WHERE field = 'source'"
+                                 " AND value = ?", (filters.source,)).fetchone()[0]
+        elif filters == Filters(creator=filters.creator) and filters.creator:
+            names = creator_names(self._db, filters.creator, MANY_NAMES)
+            if names is None:
+                return None
+            n = sum(int(r[0]) for name in names for r in self._db.execute(
+                "SELECT n FROM facet_counts WHERE field = 'creator' AND value = ?", (name,)))
+        else:
+            return None
+        top = self._db.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+        return min(1.0, int(n) / top) if top else 0.0
 
     def filter_record_ids(self, filters: Filters) -> list[int]:
         where, params = filter_sql(filters)

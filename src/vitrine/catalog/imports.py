@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from vitrine.catalog import facetpairs
 from vitrine.catalog.base import Connected
 
 _COUNTS = ("added", "updated", "unchanged", "failed")
@@ -54,10 +55,24 @@ class Imports(Connected):
             self._db.execute("INSERT INTO import_errors VALUES (?, ?, ?)", (run_id, item, reason))
 
     def finish_import(self, run_id: int) -> None:
-        with self._lock:
+        """Mark the run finished and count the pairs of the records it added (`facetpairs.settle`),
+        in one transaction: a kill leaves the run unfinished, and its resumption settles them."""
+        with self.transaction():
             self._db.execute(
                 "UPDATE imports SET finished_at = ?, cursor = NULL WHERE id = ?",
                 (time.time(), run_id))
+            facetpairs.settle(self._db)
+
+    def settle_pair_counts(self) -> int:
+        """Count the pairs of the records added while deferred, in one transaction; how many there were."""
+        with self.transaction():
+            return facetpairs.settle(self._db)
+
+    def defer_pair_counts(self) -> None:
+        """Records added from now on are counted in the facet pairs in bulk by `finish_import`, not
+        one by one by triggers (twice the import rate; see `facetpairs.defer`)."""
+        with self._lock:
+            facetpairs.defer(self._db)
 
     def import_errors(self, run_id: int) -> list[tuple[str, str]]:
         rows = self._db.execute(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from vitrine.catalog.creatornames import V12_SCRIPT
 from vitrine.catalog.facetcounts import V9_SCRIPT
-from vitrine.catalog.facetpairs import V11_SCRIPT
+from vitrine.catalog.facetpairs import V11_SCRIPT, V13_SCRIPT
 from vitrine.errors import SchemaError
 
 log = logging.getLogger(__name__)
@@ -450,6 +450,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "change counters of records and accepted values, kept by triggers", _V10_SCRIPT),
     Migration(11, "facet counts by pairs (one filter x one facet), kept by triggers", V11_SCRIPT),
     Migration(12, "creator names in a trigram index: the creator filter is an index lookup", V12_SCRIPT),
+    Migration(13, "pair counts deferred during an import and settled in bulk at its end", V13_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -87,6 +87,8 @@ def run_import(
     if run.resumed:
         log.info("resuming the interrupted import of %s", source.key())
     report = ImportReport(source=source.key(), resumed=run.resumed)
+    # as bulk loaders do: the facet pairs of the records added are counted at the end, in bulk
+    catalog.defer_pair_counts()
     items = source.read(run.cursor)
     reporter = Reporter(progress, "import", source.total() if progress else None)
     while True:

@@ -30,7 +30,7 @@ from vitrine.collection import Collection
 from vitrine.errors import IndexError_, SearchError
 from vitrine.indexing import embed_query_image
 from vitrine.records import Filters, Hit, unit_score
-from vitrine.search.filtered import post_filtered
+from vitrine.search.filtered import filtered_search
 
 log = logging.getLogger(__name__)
 
@@ -163,16 +163,10 @@ def _visual_ranking(
 ) -> list[Ranked]:
     """Records by their best image's similarity to any of `queries`."""
     k = (max_results + (1 if exclude is not None else 0)) * _IMAGES_PER_RECORD
-    found = None
     if filters is not None and not filters.is_empty():
-        found = post_filtered(collection.catalog, collection.index, queries, k, filters)
-    if found is None:
-        allowed = allowed_images(collection, filters)
-        if allowed is not None and allowed.size == 0:
-            return []
-        if allowed is not None:
-            k = min(k, int(allowed.size))
-        found = collection.index.search(queries, k, allowed=allowed)
+        found = filtered_search(collection.catalog, collection.index, queries, k, filters)
+    else:
+        found = collection.index.search(queries, k)
     best = _best_per_image(*found)
     images = collection.catalog.images_by_id(best)  # drops vectors with no catalogue image
     per_record: dict[int, Ranked] = {}

@@ -41,13 +41,25 @@ def to_filters(active: Mapping[str, str]) -> Filters:
     year_to = _int(active, "year_to")
     century = _int(active, "century")
     if century is not None:
-        year_from = max(year_from or -10**6, (century - 1) * 100 + 1)
-        year_to = min(year_to if year_to is not None else 10**6, century * 100)
+        first, last = century_years(century)
+        year_from = max(year_from if year_from is not None else -10**6, first)
+        year_to = min(year_to if year_to is not None else 10**6, last)
     extra = {k: v for k, v in active.items() if k not in _OWN_NAMES}
     curated = {k: v for k, v in active.items() if k in CURATED_FACETS}
     return Filters(
         year_from=year_from, year_to=year_to, object_type=active.get("object_type"),
         creator=active.get("creator"), source=active.get("source"), fields=extra, curated=curated)
+
+
+def century_years(century: int) -> tuple[int, int]:
+    """The years of a century facet value, as the catalogue counts them (`catalog.facetcounts`): n > 0
+    is the n-th century (years (n-1)*100+1 .. n*100), -n the n-th century BCE, years -n*100 ..
+    -(n-1)*100-1 (-150 is in -2, the 2nd century BCE); the 1st BCE also holds a year 0."""
+    if century > 0:
+        return (century - 1) * 100 + 1, century * 100
+    if century < 0:
+        return century * 100, 0 if century == -1 else (century + 1) * 100 - 1
+    raise WebError(422, "bad_filter", "Century 0 does not exist: 1 is the 1st century, -1 the 1st BCE")
 
 
 def query_string(active: Mapping[str, str], **more: str | int | None) -> str:
@@ -74,9 +86,10 @@ def label(name: str) -> str:
 def value_label(name: str, value: str) -> str:
     if name == "century" and value.lstrip("-").isdigit():
         n = int(value)
-        if n <= 0:
-            return f"{1 - n}{_suffix(1 - n)} century BCE"
-        return f"{n}{_suffix(n)} century"
+        if n < 0:
+            return f"{-n}{_suffix(-n)} century BCE"
+        if n > 0:
+            return f"{n}{_suffix(n)} century"
     return value
 
 
