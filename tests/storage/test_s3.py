@@ -141,3 +141,20 @@ def test_settings_give_the_options_without_secrets(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://ceph.internal")  # carried to Ray tasks elsewhere
     assert load_settings().s3_options().endpoint_url == "http://ceph.internal"
+
+
+def test_s3_is_never_read_without_the_settings_and_agents_on_ray_carry_them(tmp_path: Any) -> None:
+    """A reader given no object-storage settings refuses (boto3's bare defaults would skip the bucket
+    allow-list and the endpoint), and a suggestion stage reads with the driver's settings."""
+    from vitrine.records import StoredImage
+    from vitrine.suggestions.agents import Item
+    from vitrine.suggestions.stage import SuggestStage
+
+    with pytest.raises(FetchError, match="no object-storage settings"):
+        storage.read_bytes("s3://museum/a.jpg")
+    image = StoredImage(id=1, record_id=1, identifier="r1", location="s3://hr-private/x.jpg", local_path=None,
+                        width=None, height=None, sha256=None)
+    item = Item(record_id=1, record=None, basis="", image=image, image_path=None)  # type: ignore[arg-type]
+    stage = SuggestStage("fake", {}, str(tmp_path), "key", s3=S3Options(buckets=("museum",)))
+    with pytest.raises(FetchError, match=r"hr-private.*VITRINE_S3__BUCKETS allows museum"):
+        stage._reach(item)

@@ -41,6 +41,7 @@ from vitrine.suggestions.run import Scope, run_agent, run_job
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 #: errors of a job shown by `run` and `show-job` (the rest are counted)
 SHOWN_ERRORS = 100
@@ -85,19 +86,21 @@ def run(app: App, /, name: str, agent: str, records: tuple[str, ...], set_name: 
     with app.open(name) as coll:
         job = run_with_progress(coll, agent, options, Scope(identifiers=identifiers, set_name=set_name),
                                 engine=engine, workers=workers, num_gpus=num_gpus,
-                                fetch=app.settings.fetch_options() if engine == "ray" else None)
+                                fetch=app.settings.fetch_options() if engine == "ray" else None,
+                                s3=app.settings.s3_options())
         errors = coll.catalog.jobs.errors(job.id, SHOWN_ERRORS)
     show_outcome(job, errors, as_json, name)
 
 
 def run_with_progress(coll: Collection, agent: str, options: dict[str, Any] | None = None,
                       scope: Scope | None = None, engine: str = "local", workers: int | None = None,
-                      num_gpus: float = 0.0, fetch: FetchOptions | None = None) -> Job:
+                      num_gpus: float = 0.0, fetch: FetchOptions | None = None,
+                      s3: S3Options | None = None) -> Job:
     """Create a job for `agent` and run it with a progress bar (also what `vitrine demo` does)."""
     with progress_bar(f"{agent} on {coll.name}", "item") as progress:
         return run_agent(coll, agent, options=options, scope=scope or Scope(), actor=actor(),
                          progress=progress, engine=engine, workers=workers, num_gpus=num_gpus,
-                         fetch=fetch)
+                         fetch=fetch, s3=s3)
 
 
 def show_outcome(job: Job, errors: list[tuple[str, str]], as_json: bool, name: str) -> None:
@@ -128,7 +131,8 @@ def work(app: App, /, collection_path: str, job_id: int) -> None:
     with _term_as_interrupt(), app.open(collection_path) as coll:
         settings = app.settings
         job = run_job(coll, job_id, engine=settings.suggest.engine, workers=settings.workers or None,
-                      fetch=settings.fetch_options() if settings.suggest.engine == "ray" else None)
+                      fetch=settings.fetch_options() if settings.suggest.engine == "ray" else None,
+                      s3=settings.s3_options())
         errors = coll.catalog.jobs.errors(job_id, SHOWN_ERRORS)
     show_outcome(job, errors, False, collection_path)
 

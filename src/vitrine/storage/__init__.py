@@ -56,10 +56,12 @@ def read_bytes(
 
         return fetch_bytes(location, options=fetch or DEFAULT_OPTIONS, max_bytes=max_bytes)
     if kind == "s3":
-        from vitrine.storage.s3 import S3Options as Options
         from vitrine.storage.s3 import read_object
 
-        return read_object(location, s3 or Options(), max_bytes=max_bytes)
+        if s3 is None:  # never boto3's bare defaults: they would skip the bucket allow-list and endpoint
+            raise FetchError(location, "no object-storage settings reached this reader (VITRINE_S3__...): "
+                                       "s3:// locations are read only with them")
+        return read_object(location, s3, max_bytes=max_bytes)
     raise FetchError(location, f"cannot read {kind or 'this'}:// locations; "
                                f"vitrine reads local paths, {', '.join(REMOTE_SCHEMES)}")
 

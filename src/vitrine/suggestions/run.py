@@ -39,6 +39,7 @@ from vitrine.suggestions.values import check_kind, check_region, check_value, la
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +108,9 @@ class _Counts:
 
 def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback | None = None,
             batch: int = BATCH, engine: str = "local", workers: int | None = None,
-            num_gpus: float = 0.0, fetch: FetchOptions | None = None) -> Job:
+            num_gpus: float = 0.0, fetch: FetchOptions | None = None, s3: S3Options | None = None) -> Job:
     """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks;
-    `num_gpus`: GPUs each task asks for; `fetch`: how a worker fetches an image it has no file of);
+    `num_gpus`: GPUs each task asks for; `fetch`, `s3`: how a worker reads an image it has no file of);
     the catalogue is written here either way. Returns the job as it ended."""
     catalog = collection.catalog
     job = catalog.jobs.get(job_id)
@@ -131,7 +132,8 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     counts = _Counts()
     chunks = _chunks(collection, agent, stored, among, batch)
     if engine == "ray":
-        stage = SuggestStage(job.agent, options, str(collection.root), stored.key, uuid.uuid4().hex, fetch)
+        stage = SuggestStage(job.agent, options, str(collection.root), stored.key, uuid.uuid4().hex,
+                             fetch, s3)
         outcomes = _on_ray(chunks, Stage("suggest", stage, num_gpus), workers)
     else:
         outcomes = (look(agent, chunk, _Beat(catalog, job_id)) for chunk in chunks)
@@ -160,12 +162,12 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
 def run_agent(collection: Collection, agent: str, *, options: dict[str, Any] | None = None,
               scope: Scope = Scope(), actor: str = "", progress: ProgressCallback | None = None,
               engine: str = "local", workers: int | None = None, num_gpus: float = 0.0,
-              fetch: FetchOptions | None = None) -> Job:
+              fetch: FetchOptions | None = None, s3: S3Options | None = None) -> Job:
     """Create a job for `agent` and run it here or on Ray (what `vitrine suggest run` does)."""
     check_engine(engine, num_gpus)  # before the job is created: no queued job left for want of Ray
     job = create_job(collection.catalog, agent, options=options, scope=scope, actor=actor)
     return run_job(collection, job.id, progress=progress, engine=engine, workers=workers, num_gpus=num_gpus,
-                   fetch=fetch)
+                   fetch=fetch, s3=s3)
 
 
 def _prepared(collection: Collection, job: Job) -> tuple[dict[str, Any], Agent, StoredAgent]:

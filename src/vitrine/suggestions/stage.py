@@ -24,6 +24,7 @@ from vitrine.suggestions.agents import AGENTS, Agent, Item, Proposal, create_age
 
 if TYPE_CHECKING:  # vitrine.fetch loads httpx, which agents over local files never need
     from vitrine.fetch import FetchOptions
+    from vitrine.storage.s3 import S3Options
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class SuggestStage:
     key: str
     run: str = ""  # this job run: an agent with a `prepare` hook prepares again for each run
     fetch: FetchOptions | None = None  # how a worker fetches an image it has no file of
+    s3: S3Options | None = None  # the driver's object-storage settings (endpoint, bucket allow-list)
 
     def __call__(self, chunk: Chunk) -> Outcome:
         try:
@@ -133,7 +135,7 @@ class SuggestStage:
 
         job = Job(item.image.id, item.image.location, None)
         options = ReadOptions(cache=str(Path(self.root) / "cache"), input_size=0,
-                              max_pixels=images.DEFAULT_MAX_PIXELS, fetch=self.fetch)
+                              max_pixels=images.DEFAULT_MAX_PIXELS, fetch=self.fetch, s3=self.s3)
         path, digest = local_file(job, options)
         if item.basis and digest != item.basis:
             raise ImageError(item.image.location, "changed since it was indexed: index it again")
