@@ -43,7 +43,7 @@ from vitrine.fsutil import atomic_path
 from vitrine.index.base import SearchResult, VectorIndex, as_queries, top_k
 from vitrine.index.f16 import inverse_norms, mapped, prefetch, to_f32
 from vitrine.index.rows import ReadWriteLock, bitmap, parse_params, threads_for
-from vitrine.index.sq8 import Sq8Store, ranges_path
+from vitrine.index.sq8 import Sq8Store
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,7 @@ class IvfPqIndex(VectorIndex):
         self._ivf_dirty = False
         self._mm: NDArray[np.float16] | None = None
         self._sq8: Sq8Store | None = None  # trained with the IVF when rerank_on is "sq8"
+        self._sq8_valid = 0  # leading rows whose codes in `sq8_path` match the rows (kept in the row map)
         if self.rows_path.exists():
             self._load()
 
@@ -144,6 +145,8 @@ class IvfPqIndex(VectorIndex):
             start, inverse = self._write_rows(vectors)
             if self._sq8 is not None:  # from the rounded rows, as a reload would encode them
                 self._sq8.write(start, to_f32(vectors.astype(np.float16)))
+            else:  # codes a process with rerank_on "sq8" left past here no longer match the rows
+                self._sq8_valid = min(self._sq8_valid, start)
             self._append_labels(ids, start, inverse)
             if self._ivf is not None:
                 with threads_for(ids.size):
@@ -182,10 +185,12 @@ class IvfPqIndex(VectorIndex):
 
     def drop(self) -> None:
         with self._lock.write():
-            files = {self.path, self.data_path, self.ivf_path, self.token_path, self.sq8_path,
-                     ranges_path(self.sq8_path)}
+            files = {self.path, self.data_path, self.ivf_path, self.token_path, self.sq8_path}
+            if self._sq8 is not None:
+                self._sq8.close()
             self._set_labels(np.zeros(0, np.int64))
             self._ivf, self._mm, self._sq8, self._data_name = None, None, None, self.path.name
+            self._sq8_valid = 0
             for path in files:
                 path.unlink(missing_ok=True)
         self.save()
@@ -346,16 +351,19 @@ class IvfPqIndex(VectorIndex):
         self._mm = None
         self._set_labels(labels, inverse)
         self._ivf_dirty = self._ivf is not None  # the codes on disk name the old rows
+        ranges = self._sq8.ranges if self._sq8 is not None else None
+        if self._sq8 is not None:
+            self._sq8.close()
+        self._sq8, self._sq8_valid = None, 0  # the new rows file has no 8-bit codes yet
         self._save_rows()
         siblings = self.path.parent.glob(f"{self.path.stem}.*{self.path.suffix}")
-        for stale in {old, old_sq8, ranges_path(old_sq8), *siblings} - {self.data_path}:
+        for stale in {old, old_sq8, *siblings} - {self.data_path}:
             stale.unlink(missing_ok=True)  # readers that mapped it keep their copy until they reload
         if self._ivf is not None:
             self._ivf.reset()
             self._encode_all()
-            if self._sq8 is not None:
-                self._sq8 = Sq8Store.trained_as(self.dim, self.sq8_path, self._sq8.trained)
-                self._sq8.load(self._n, self._f32_rows)
+            if ranges is not None:
+                self._sq8 = Sq8Store.create(self.dim, self.sq8_path, ranges, self._n, self._f32_rows)
 
     def _save_rows(self) -> None:
         """The row map, with the token of the IVF file it matches ("" when the codes on disk are
@@ -363,7 +371,8 @@ class IvfPqIndex(VectorIndex):
         token = "" if self._ivf_dirty else self._token
         with atomic_path(self.rows_path) as tmp, tmp.open("wb") as fh:
             np.savez(fh, labels=self._labels[: self._n], inverse_norms=self._inv_norm[: self._n],
-                     ivf_token=np.array(token), data_file=np.array(self._data_name))
+                     ivf_token=np.array(token), data_file=np.array(self._data_name),
+                     sq8_rows=np.array(self._sq8.rows if self._sq8 is not None else self._sq8_valid))
 
     # -- internals: the IVF-PQ codes ----------------------------------------------------------
 
@@ -378,8 +387,7 @@ class IvfPqIndex(VectorIndex):
         self._ivf = ivf
         self._encode_all()
         if self.params.rerank_on == "sq8":
-            self._sq8 = Sq8Store.train(self.dim, self.sq8_path, sample)
-            self._sq8.load(self._n, self._f32_rows)
+            self._make_sq8(sample)
 
     def _train_sample(self) -> NDArray[np.float32]:
         rows = np.flatnonzero(self._labels[: self._n] >= 0)
@@ -460,6 +468,7 @@ class IvfPqIndex(VectorIndex):
                 labels, token = saved["labels"].astype(np.int64), str(saved["ivf_token"])
                 inverse = saved["inverse_norms"].astype(np.float32)
                 name = str(saved["data_file"]) if "data_file" in saved.files else self.path.name
+                self._sq8_valid = int(saved["sq8_rows"]) if "sq8_rows" in saved.files else 0
         except (OSError, ValueError, KeyError) as exc:
             raise IndexError_(f"cannot read {self.rows_path}: {exc}; rebuild the index") from exc
         if Path(name).name != name or not name.startswith(self.path.stem):
@@ -485,14 +494,22 @@ class IvfPqIndex(VectorIndex):
             if self.params.rerank_on == "sq8":
                 self._load_sq8()
 
+    def _make_sq8(self, sample: NDArray[np.float32]) -> None:
+        """New 8-bit codes of every row; where they cannot be written, the re-rank reads the rows."""
+        try:
+            self._sq8 = Sq8Store.create(self.dim, self.sq8_path, Sq8Store.learn(self.dim, sample), self._n,
+                                        self._f32_rows)
+        except OSError as exc:
+            log.warning("cannot write %s (%s): re-ranking on the float16 rows", self.sq8_path, exc)
+            self._sq8 = None
+
     def _load_sq8(self) -> None:
         """The 8-bit codes: read from their file, or made from the float16 rows (an index built with
         rerank_on "disk", or whose ranges file was lost)."""
-        self._sq8 = Sq8Store.open(self.dim, self.sq8_path)
+        self._sq8 = Sq8Store.open(self.dim, self.sq8_path, self._n, self._sq8_valid, self._f32_rows)
         if self._sq8 is None:
             log.info("making the 8-bit codes of %s's %d rows", self.data_path, self._n)
-            self._sq8 = Sq8Store.train(self.dim, self.sq8_path, self._train_sample())
-        self._sq8.load(self._n, self._f32_rows)
+            self._make_sq8(self._train_sample())
 
 
 def _read_ivf(path: Path, dim: int) -> Any:
