@@ -106,13 +106,8 @@ class _Counts:
     made: int = 0
 
 
-def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback | None = None,
-            batch: int = BATCH, engine: str = "local", workers: int | None = None,
-            num_gpus: float = 0.0, fetch: FetchOptions | None = None, s3: S3Options | None = None) -> Job:
-    """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks;
-    `num_gpus`: GPUs each task asks for; `fetch`, `s3`: how a worker reads an image it has no file of);
-    the catalogue is written here either way. Returns the job as it ended."""
-    catalog = collection.catalog
+def _suggestion_job(catalog: Catalog, job_id: int, engine: str, num_gpus: float) -> Job:
+    """The job, refused when it is not a suggestion job or the engine cannot run (said on the job)."""
     job = catalog.jobs.get(job_id)
     if job.kind != JOB_KIND:
         raise JobError(f"job {job_id} is a {job.kind} job, not a suggestion job")
@@ -121,6 +116,17 @@ def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback |
     except VitrineError as exc:  # Ray missing where the worker runs: say so on the job
         catalog.jobs.finish(job_id, "failed", str(exc))
         raise
+    return job
+
+
+def run_job(collection: Collection, job_id: int, *, progress: ProgressCallback | None = None,
+            batch: int = BATCH, engine: str = "local", workers: int | None = None,
+            num_gpus: float = 0.0, fetch: FetchOptions | None = None, s3: S3Options | None = None) -> Job:
+    """Run (or resume) job `job_id`, here or on Ray (`engine`; `workers`: concurrent Ray tasks;
+    `num_gpus`: GPUs each task asks for; `fetch`, `s3`: how a worker reads an image it has no file of);
+    the catalogue is written here either way. Returns the job as it ended."""
+    catalog = collection.catalog
+    job = _suggestion_job(catalog, job_id, engine, num_gpus)
     options, agent, stored = _prepared(collection, job)
     among = Scope.from_dict(job.scope).record_ids(catalog)
     total = _total(catalog, agent, among)
