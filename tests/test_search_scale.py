@@ -174,3 +174,28 @@ def test_filtered_search_on_hnsw_is_exact_for_a_narrow_filter(tmp_path: Path) ->
     queries = np.random.default_rng(2).standard_normal((3, DIM)).astype(np.float32)
     found = filtered_search(catalog, graph, queries, 10, narrow)
     assert np.array_equal(found[1], flat.search(queries, 10, catalog.filter_image_ids(narrow))[1])
+
+
+class _FewerThanAsked(MemoryIndex):
+    """An approximate index that answers fewer than asked though it holds more (IVF-PQ probing short
+    lists): the rest of each answer is padding."""
+
+    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               **_: object) -> tuple[np.ndarray, np.ndarray]:
+        scores, ids = super().search(queries, k, allowed)
+        if allowed is None:  # its filtered search over a listed few is exact
+            scores[:, k // 4 :], ids[:, k // 4 :] = -np.inf, -1
+        return scores, ids
+
+
+def test_an_index_answering_fewer_than_asked_is_not_taken_for_seen_in_full(
+    indexed: tuple[Catalog, MemoryIndex],
+) -> None:
+    catalog, full = indexed
+    index = _FewerThanAsked(DIM)
+    index.add(full.ids(), full.get(full.ids()))
+    queries = np.random.default_rng(9).standard_normal((2, DIM)).astype(np.float32)
+    filters = Filters(creator="maker 3")  # 1 in 7: too few pass among the quarter answered
+    assert post_filtered(catalog, index, queries, 30, filters, depth=200) is None
+    _, ids = filtered_search(catalog, index, queries, 30, filters)
+    assert (ids >= 0).sum(axis=1).tolist() == [30, 30]

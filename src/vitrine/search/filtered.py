@@ -54,7 +54,9 @@ def post_filtered(
     for row, (row_scores, row_ids) in enumerate(zip(scores, ids, strict=True)):
         keep = np.fromiter((i in passing for i in row_ids.tolist()), dtype=bool, count=len(row_ids))
         found = int(keep.sum())
-        exhausted = int((row_ids >= 0).sum()) < wide  # the index held fewer: every image was seen
+        # every image was seen only when every image came back: an approximate index (IVF-PQ
+        # probing a few lists, HNSW) may return fewer than asked with more unseen
+        exhausted = int((row_ids >= 0).sum()) >= len(index)
         if found < k and not exhausted:
             return None
         n = min(found, k)
