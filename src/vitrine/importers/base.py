@@ -89,27 +89,40 @@ def run_import(
     report = ImportReport(source=source.key(), resumed=run.resumed)
     # as bulk loaders do: the facet pairs of the records added are counted at the end, in bulk
     catalog.defer_pair_counts()
-    items = source.read(run.cursor)
-    reporter = Reporter(progress, "import", source.total() if progress else None)
+    try:
+        _read_batches(collection, run.id, source.read(run.cursor), report,
+                      Reporter(progress, "import", source.total() if progress else None))
+    except BaseException:
+        # cut short (an error, Ctrl-C): the committed batches' records are counted now, so that the
+        # facet pages do not stay on the slow path until some later import finishes
+        catalog.settle_pair_counts()
+        raise
+    catalog.finish_import(run.id)
+    for status, n in catalog.import_counts(run.id).items():
+        setattr(report, status, n)
+    report.errors = catalog.import_errors(run.id)
+    return report
+
+
+def _read_batches(
+    collection: Collection, run_id: int, items: Iterator[SourceItem], report: ImportReport,
+    reporter: Reporter,
+) -> None:
+    catalog = collection.catalog
     while True:
         # One transaction per batch: records, counts and the cursor land together or not at all,
         # so a kill between batches resumes exactly after the last committed item.
         with catalog.transaction():
             batch = list(itertools.islice(items, _BATCH))
             for item in batch:
-                status = _write_item(collection, run.id, item, report)
-                catalog.count_import(run.id, status)
+                status = _write_item(collection, run_id, item, report)
+                catalog.count_import(run_id, status)
                 if item.cursor is not None:
-                    catalog.save_cursor(run.id, item.cursor)
+                    catalog.save_cursor(run_id, item.cursor)
         if batch:
             reporter.advance(len(batch))
         if len(batch) < _BATCH:
             break
-    catalog.finish_import(run.id)
-    for status, n in catalog.import_counts(run.id).items():
-        setattr(report, status, n)
-    report.errors = catalog.import_errors(run.id)
-    return report
 
 
 def _write_item(collection: Collection, run_id: int, item: SourceItem, report: ImportReport) -> str:
