@@ -71,7 +71,8 @@ VARIANTS: dict[str, Pipeline] = {
     "interior": replace(PREVIOUS, margin=DEFAULT_MARGIN),  # inliers on the matched image's border not counted
     "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
     "sharpened": SHARPENED,  # interior and sharpen: the default before the agreement rule
-    "new": Pipeline(),  # and a weak first work accepted when the photo warped onto it agrees
+    "agree": replace(Pipeline(), sparse=0),  # and a weak first work accepted when the photo agrees with it
+    "new": Pipeline(),  # and a photo with nothing found but few features looked at again sharpened
 }
 
 

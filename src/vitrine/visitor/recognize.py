@@ -93,7 +93,9 @@ class Pipeline:
     agreement: a first work with `agree_from` inliers or more but fewer than the threshold is
     accepted when the photo, warped through its homography, correlates with its image at least
     this much (`visitor.agreement`; a blurred photo's right work is found with a right homography
-    but few inliers); None: never.
+    but few inliers); None: never. sparse: with `sharpen_retry`, a first look that finds nothing
+    at all is also looked at again sharpened when the photo gave fewer features than this (a sharp
+    photo fills `max_features`; a blurred one gives a few hundred); 0: never.
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -112,6 +114,7 @@ class Pipeline:
     retry_below: int = DEFAULT_MIN_INLIERS
     agreement: float | None = DEFAULT_AGREEMENT
     agree_from: int = DEFAULT_AGREE_FROM
+    sparse: int = 1000
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
@@ -119,9 +122,9 @@ BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune
                     vote=False, stretch=False, max_postings=None, margin=0.0, sharpen_retry=False,
                     agreement=None)
 #: the default before the interior rule and the sharpened second look (session 5's)
-PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None)
-#: the default before the agreement rule (session 6's first)
-SHARPENED = Pipeline(agreement=None)
+PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None, sparse=0)
+#: the default before the agreement rule and the sparse photos' second look (session 6's first)
+SHARPENED = Pipeline(agreement=None, sparse=0)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -310,12 +313,14 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
 
 def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int) -> list[Verification]:
     """The works of the first look, or of a second one (another size, sharpened) when it was weak."""
-    hits = _look(local, grey, pipe, min_inliers, pipe.query_side)
+    hits, features = _look(local, grey, pipe, min_inliers, pipe.query_side)
     if pipe.retry_side is not None and not _strong(hits, min_inliers):
-        hits = _look(local, grey, pipe, min_inliers, pipe.retry_side)
-    if pipe.sharpen_retry and hits and hits[0].inliers < pipe.retry_below:
-        again = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side, grey.size)
-        if again and again[0].inliers > hits[0].inliers:
+        hits, features = _look(local, grey, pipe, min_inliers, pipe.retry_side)
+    weak = hits[0].inliers < pipe.retry_below if hits else features < pipe.sparse
+    if pipe.sharpen_retry and weak:
+        again, _ = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side,
+                         grey.size)
+        if again and (not hits or again[0].inliers > hits[0].inliers):
             hits = again
     return hits
 
@@ -343,9 +348,10 @@ def _agreement(collection: Collection, local: LocalIndex, grey: Image.Image, hit
 
 
 def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int, side: int,
-          size: tuple[int, int] | None = None) -> list[Verification]:
+          size: tuple[int, int] | None = None) -> tuple[list[Verification], int]:
     """`find_works` on the photo's features at `side` px; keypoints in pixels of `size` (default:
-    `grey`'s own). With `sharpen_retry`, a weak first work (4 inliers or more) is returned too."""
+    `grey`'s own). With `sharpen_retry`, a weak first work (4 inliers or more) is returned too.
+    Also the number of features the photo gave."""
     from vitrine.local.features import extract, rescale
 
     features = extract(grey, max_side=side, max_features=pipe.max_features, contrast=pipe.contrast)
@@ -354,7 +360,7 @@ def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int
     return local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
                             shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
                             max_postings=pipe.max_postings, margin=pipe.margin,
-                            weak=_REPORTED if pipe.sharpen_retry else None)
+                            weak=_REPORTED if pipe.sharpen_retry else None), len(features)
 
 
 def _strong(hits: list[Verification], min_inliers: int) -> list[Verification]:
