@@ -71,8 +71,8 @@ VARIANTS: dict[str, Pipeline] = {
     "interior": replace(PREVIOUS, margin=DEFAULT_MARGIN),  # inliers on the matched image's border not counted
     "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
     "sharpened": SHARPENED,  # interior and sharpen: the default before the agreement rule
-    "agree": replace(Pipeline(), sparse=0),  # and a weak first work accepted when the photo agrees with it
-    "new": Pipeline(),  # and a photo with nothing found but few features looked at again sharpened
+    "new": Pipeline(),  # and a weak first work accepted when the photo agrees with it: the default
+    "sparse": replace(Pipeline(), sparse=1000),  # and a sharpened look at photos with nothing found, few features
 }
 
 

@@ -94,8 +94,9 @@ class Pipeline:
     accepted when the photo, warped through its homography, correlates with its image at least
     this much (`visitor.agreement`; a blurred photo's right work is found with a right homography
     but few inliers); None: never. sparse: with `sharpen_retry`, a first look that finds nothing
-    at all is also looked at again sharpened when the photo gave fewer features than this (a sharp
-    photo fills `max_features`; a blurred one gives a few hundred); 0: never.
+    at all is also looked at again sharpened when the photo gave fewer features than this (a
+    blurred photo gives a few hundred); 0: never (the default: most photos of bare walls and of
+    works not in the collection give under 1,000 too, and would pay a second look).
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -114,7 +115,7 @@ class Pipeline:
     retry_below: int = DEFAULT_MIN_INLIERS
     agreement: float | None = DEFAULT_AGREEMENT
     agree_from: int = DEFAULT_AGREE_FROM
-    sparse: int = 1000
+    sparse: int = 0
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
@@ -122,9 +123,9 @@ BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune
                     vote=False, stretch=False, max_postings=None, margin=0.0, sharpen_retry=False,
                     agreement=None)
 #: the default before the interior rule and the sharpened second look (session 5's)
-PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None, sparse=0)
-#: the default before the agreement rule and the sparse photos' second look (session 6's first)
-SHARPENED = Pipeline(agreement=None, sparse=0)
+PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None)
+#: the default before the agreement rule (session 6's first part)
+SHARPENED = Pipeline(agreement=None)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
