@@ -72,7 +72,7 @@ VARIANTS: dict[str, Pipeline] = {
     "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
     "sharpened": SHARPENED,  # interior and sharpen: the default before the agreement rule
     "new": Pipeline(),  # and a weak first work accepted when the photo agrees with it: the default
-    "sparse": replace(Pipeline(), sparse=1000),  # and a sharpened look at photos with nothing found, few features
+    "sparse": replace(Pipeline(), sparse=1000),  # and a sharp look at photos with nothing found, few features
 }
 
 
