@@ -253,9 +253,9 @@ def agreement_threshold(values: Sequence[float], rate: float = _TAIL_RATE) -> fl
 
 def family_row(family: str, variant: str, pairs: Sequence[tuple[Shot, Answer]]) -> Row:
     inside = [(s, a) for s, a in pairs if s.truth]
-    outside = [(s, a) for s, a in pairs if not s.truth]
-    claimed = sum(len(a.found) for _, a in pairs)
-    wrong = sum(1 for s, a in pairs for i, _ in a.found if i not in s.truth)
+    outside = [(s, a) for s, a in pairs if not s.truth and not s.partial]
+    claimed = sum(1 for s, a in pairs for i, _ in a.found if i not in s.partial)  # a partial work: neither
+    wrong = sum(1 for s, a in pairs for i, _ in a.found if i not in s.truth and i not in s.partial)
     if family == "wall":
         found = sum(1 for s, a in inside for i, _ in a.found if i in s.truth)
         recall = found / max(sum(len(s.truth) for s, _ in inside), 1)
@@ -383,7 +383,8 @@ def _test(args: argparse.Namespace, collection: Collection, local: LocalIndex, r
                 answered[name].append((shot, a))
                 report.false_accepts += [
                     {"variant": name, "family": family, "works": shot.works, "answered": image_id,
-                     "inliers": n} for image_id, n in a.found if image_id not in shot.truth]
+                     "inliers": n} for image_id, n in a.found
+                    if image_id not in shot.truth and image_id not in shot.partial]
     for family in [*args.families, "all"]:
         for name in args.variants:
             chosen = [(s, a) for s, a in answered[name] if family in ("all", s.family)]
