@@ -1,4 +1,4 @@
-"""The recognition bench's scoring of a wall: a work only partly in the photo is neither required nor wrong."""
+"""The recognition bench scores a wall: a work only partly in the photo is neither required nor wrong."""
 
 from __future__ import annotations
 
