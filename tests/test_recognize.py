@@ -276,8 +276,27 @@ def test_a_weak_first_look_is_looked_at_again_sharpened(collection: Collection,
     wall = Image.new("RGB", (800, 600), (128, 120, 110))
     assert not recognize_photo(collection, wall, pipeline=strong).matched
     assert len(looks) == 1  # nothing like a work in the photo: no second look either
+    assert not recognize_photo(collection, wall, pipeline=replace(strong, sparse=1000)).matched
+    assert len(looks) == 2  # unless asked: nothing found, but few features (a blurred photo?)
     blurred = family_photo(textured(3), "blur", 5).image.filter(ImageFilter.GaussianBlur(2.5))
     once = recognize_photo(collection, blurred, min_inliers=4, pipeline=Pipeline(sharpen_retry=False))
     twice = recognize_photo(collection, blurred, min_inliers=4, pipeline=strong)
     assert twice.record is not None and twice.record.identifier == "r3"
     assert twice.inliers >= once.inliers
+
+
+def test_a_weak_right_work_is_accepted_only_when_the_photo_agrees_with_it(collection: Collection) -> None:
+    shot = family_photo(textured(3), "blur", 5)
+    never = 1000  # every work found is "weak": under the inlier threshold, so only agreement can accept it
+    off = recognize_photo(collection, shot.image, min_inliers=never, pipeline=Pipeline(agreement=None))
+    assert not off.matched  # without the rule: no match
+    on = recognize_photo(collection, shot.image, min_inliers=never, pipeline=Pipeline(agree_from=4))
+    assert on.record is not None and on.record.identifier == "r3"
+    assert on.works[0].agreement is not None and on.works[0].agreement >= Pipeline().agreement  # type: ignore[operator]
+    demanding = recognize_photo(collection, shot.image, min_inliers=never,
+                                pipeline=Pipeline(agree_from=4, agreement=0.9999))
+    assert not demanding.matched  # the threshold is what decides
+    for seed in range(3):  # works not in the collection: never accepted by agreement
+        outsider = family_photo(textured(90 + seed), "blur", seed).image
+        assert not recognize_photo(collection, outsider, min_inliers=never,
+                                   pipeline=Pipeline(agree_from=4)).matched

@@ -29,3 +29,15 @@ def test_more_clean_calibration_photos_lower_the_margin() -> None:
     few, many = tail_threshold([0] * 84, 0.001), tail_threshold([0] * 2000, 0.001)
     assert few == 10 and many == 6  # 2,000 outsiders, none at the floor: under 1 in 1,000 already
     assert tail_threshold([0] * 84, 0.5) == 6  # a lax rate: the floor
+
+
+def test_the_agreement_threshold_comes_from_the_outsiders_weak_matches() -> None:
+    from vitrine.bench.recognition import agreement_threshold
+
+    none = agreement_threshold([])
+    assert 0.8 < none < 0.9  # two pseudo-outsiders at -0.3 and 0.3 alone
+    quiet = agreement_threshold([0.05, -0.1, 0.0, 0.1, -0.05, 0.02, 0.08, -0.02])
+    assert quiet < none  # outsiders near 0: more calibration buys a lower threshold
+    loud = agreement_threshold([0.6, 0.5, 0.0])
+    assert loud > none and loud < 1.0  # an outsider that agrees raises it
+    assert agreement_threshold([0.0] * 20, rate=0.01) < quiet  # a looser rate, a lower threshold

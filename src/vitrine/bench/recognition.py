@@ -43,7 +43,7 @@ from vitrine.collection import Collection, create_collection
 from vitrine.images import decode, decode_gray
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
-from vitrine.visitor.recognize import BASELINE, DEFAULT_MARGIN, PREVIOUS, Pipeline, recognize_photo
+from vitrine.visitor.recognize import BASELINE, DEFAULT_MARGIN, PREVIOUS, SHARPENED, Pipeline, recognize_photo
 
 if TYPE_CHECKING:
     from vitrine.local.features import LocalFeatures
@@ -70,7 +70,9 @@ VARIANTS: dict[str, Pipeline] = {
     "contrast-02": replace(PREVIOUS, contrast=0.02),  # and SIFT's contrast threshold halved
     "interior": replace(PREVIOUS, margin=DEFAULT_MARGIN),  # inliers on the matched image's border not counted
     "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
-    "new": Pipeline(),  # interior and sharpen: the default
+    "sharpened": SHARPENED,  # interior and sharpen: the default before the agreement rule
+    "new": Pipeline(),  # and a weak first work accepted when the photo agrees with it: the default
+    "sparse": replace(Pipeline(), sparse=1000),  # and a sharp look at photos with nothing found, few features
 }
 
 
@@ -81,6 +83,7 @@ class Answer:
     found: list[tuple[int, int]]  # (image id, inliers), in the recogniser's order
     ms: float
     cpu_ms: float = 0.0  # this process's CPU time: one thread, so the wall time on a quiet core
+    agreement: float | None = None  # the first work's, when the agreement rule looked at it
 
 
 @dataclass
@@ -105,6 +108,8 @@ class Calibration:
 
     best: list[int]
     seen: int
+    agreements: list[float] = field(default_factory=list)  # outsiders' weak first works' agreement
+    agreement: float | None = None  # the calibrated agreement threshold (None: the rule is off)
 
 
 @dataclass
@@ -191,7 +196,8 @@ def answer(collection: Collection, local: LocalIndex, shot: Shot, pipe: Pipeline
     result = recognize_photo(collection, image, min_inliers=min_inliers, pipeline=pipe, local=local,
                              original_size=original)
     ms = (time.perf_counter() - started) * 1000
-    return Answer([(f.image_id, f.inliers) for f in result.works], ms, (time.process_time() - cpu) * 1000)
+    return Answer([(f.image_id, f.inliers) for f in result.works], ms, (time.process_time() - cpu) * 1000,
+                  result.works[0].agreement if result.works else None)
 
 
 def calibrate(inliers: Sequence[int], max_false_accept: float, floor: int = _FLOOR,
@@ -230,11 +236,26 @@ def tail_threshold(best: Sequence[int] | NDArray[np.int_], rate: float, floor: i
     return floor + int(np.ceil(np.log(rate / p) / np.log(q) - 1e-9))
 
 
+def agreement_threshold(values: Sequence[float], rate: float = _TAIL_RATE) -> float:
+    """The agreement a weak first work needs: where a normal fitted to the outsiders' agreements
+    `values` (Fisher's z, arctanh of the correlation) leaves at most `rate` of them.
+
+    Two pseudo-outsiders at -0.3 and 0.3 keep the spread away from 0 when the calibration photos
+    show few weak outsiders (or none: then 0.875); more calibration photos buy a lower threshold,
+    as for the inliers (docs/recognition.md).
+    """
+    from statistics import NormalDist
+
+    z = np.arctanh(np.clip([*values, -0.3, 0.3], -0.999, 0.999))
+    bound = float(z.mean() + NormalDist().inv_cdf(1 - rate) * z.std(ddof=1))
+    return round(float(np.tanh(bound)), 3)
+
+
 def family_row(family: str, variant: str, pairs: Sequence[tuple[Shot, Answer]]) -> Row:
     inside = [(s, a) for s, a in pairs if s.truth]
-    outside = [(s, a) for s, a in pairs if not s.truth]
-    claimed = sum(len(a.found) for _, a in pairs)
-    wrong = sum(1 for s, a in pairs for i, _ in a.found if i not in s.truth)
+    outside = [(s, a) for s, a in pairs if not s.truth and not s.partial]
+    claimed = sum(1 for s, a in pairs for i, _ in a.found if i not in s.partial)  # a partial work: neither
+    wrong = sum(1 for s, a in pairs for i, _ in a.found if i not in s.truth and i not in s.partial)
     if family == "wall":
         found = sum(1 for s, a in inside for i, _ in a.found if i in s.truth)
         recall = found / max(sum(len(s.truth) for s, _ in inside), 1)
@@ -295,16 +316,34 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         part_out = [calib_out[i] for i in rng.choice(len(calib_out), args.calibration, replace=False)]
         calib_shots += shots(data, family, [], part_out, args.seed + 1000 + k, pool)
     for name in args.variants:
-        pipe = VARIANTS[name]
-        best = [_best(answer(collection, local, s, replace(pipe, max_works=1), _LOOK))
-                for s in calib_shots if not s.truth]
-        report.thresholds[name] = calibrate(best, args.max_false_accept, tail_rate=args.tail_rate or None)
-        report.calibration[name] = Calibration(sorted(best, reverse=True),
-                                               calibrate(best, args.max_false_accept, tail_rate=None))
-        log.info("%s: calibrated %d inliers", name, report.thresholds[name])
+        _calibrate_variant(args, collection, local, report, name, calib_shots)
     _test(args, collection, local, report, data, pool, test_out, rng)
     collection.close()
     return report
+
+
+def _calibrate_variant(args: argparse.Namespace, collection: Collection, local: LocalIndex, report: Report,
+                       name: str, calib_shots: Sequence[Shot]) -> None:
+    """The variant's inlier threshold and, when it has the agreement rule, its agreement threshold,
+    from its answers (from 4 inliers up, one work) to the calibration photos of held-out works."""
+    pipe = VARIANTS[name]
+    answers = [answer(collection, local, s, replace(pipe, max_works=1), _LOOK) for s in calib_shots
+               if not s.truth]
+    best = [_best(a) for a in answers]
+    threshold = calibrate(best, args.max_false_accept, tail_rate=args.tail_rate or None)
+    report.thresholds[name] = threshold
+    weak = [a.agreement for a in answers if a.agreement is not None and _best(a) < threshold]
+    agreed = agreement_threshold(weak) if pipe.agreement is not None else None
+    report.calibration[name] = Calibration(sorted(best, reverse=True),
+                                           calibrate(best, args.max_false_accept, tail_rate=None),
+                                           sorted(weak, reverse=True), agreed)
+    log.info("%s: calibrated %d inliers, agreement %s", name, threshold, agreed)
+
+
+def _pipe(report: Report, name: str) -> Pipeline:
+    """The variant with its calibrated agreement threshold."""
+    agreed = report.calibration[name].agreement if name in report.calibration else None
+    return VARIANTS[name] if agreed is None else replace(VARIANTS[name], agreement=agreed)
 
 
 def versions(local: LocalIndex, data: Path, rows: Sequence[dict[str, str]]) -> dict[str, int]:
@@ -334,16 +373,18 @@ def _test(args: argparse.Namespace, collection: Collection, local: LocalIndex, r
     answered: dict[str, list[tuple[Shot, Answer]]] = {name: [] for name in args.variants}
     for family in args.families:
         log.info("family %s", family)
-        picks = [pool[i] for i in rng.choice(len(pool), args.per_family, replace=False)]
+        size = args.sizes.get(family, args.per_family)
+        picks = [pool[i] for i in rng.choice(len(pool), size, replace=False)]
         outs = [test_out[i] for i in rng.choice(len(test_out), min(args.outsiders, len(test_out)),
                                                 replace=False)]
         for shot in shots(data, family, picks, outs, args.seed, pool):
             for name in args.variants:
-                a = answer(collection, local, shot, VARIANTS[name], report.thresholds[name])
+                a = answer(collection, local, shot, _pipe(report, name), report.thresholds[name])
                 answered[name].append((shot, a))
                 report.false_accepts += [
                     {"variant": name, "family": family, "works": shot.works, "answered": image_id,
-                     "inliers": n} for image_id, n in a.found if image_id not in shot.truth]
+                     "inliers": n} for image_id, n in a.found
+                    if image_id not in shot.truth and image_id not in shot.partial]
     for family in [*args.families, "all"]:
         for name in args.variants:
             chosen = [(s, a) for s, a in answered[name] if family in ("all", s.family)]
@@ -375,6 +416,10 @@ def table(report: Report) -> str:
         "calibrated thresholds (inliers): " + ", ".join(
             f"{k} {v} (the calibration photos alone {c.seen}; outsiders' best {c.best[:6]} of {len(c.best)})"
             for k, v in report.thresholds.items() if (c := report.calibration[k])),
+        "calibrated agreement: " + (", ".join(
+            f"{k} {c.agreement} (outsiders' weak first works {[round(x, 2) for x in c.agreements[:6]]} "
+            f"of {len(c.agreements)})" for k, c in report.calibration.items() if c.agreement is not None)
+            or "none"),
         "",
         f"{'family':<15} {'variant':<11} {'photos':>6} {'out':>4} {'R@1':>6} {'no-match':>8} {'wrong':>5} "
         f"{'prec':>5} {'aimed':>5} {'p50 ms':>7} {'p95 ms':>7}"]
@@ -401,6 +446,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--calibration", type=int, default=8,
                         help="calibration photos of held-out works per family")
     parser.add_argument("--families", type=lambda s: s.split(","), default=list(ALL_FAMILIES))
+    parser.add_argument("--sizes", type=_sizes, default={},
+                        help="in-collection test photos of some families (blur=120,wall=10), "
+                             "overriding --per-family")
     parser.add_argument("--variants", type=lambda s: s.split(","), default=["baseline", "new"])
     parser.add_argument("--upscale", type=float, default=1.0, help="enlarge collection images before SIFT")
     parser.add_argument("--max-words", type=int, default=4096, help="visual vocabulary size cap")
@@ -418,6 +466,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     check_choices(parser, "variants", args.variants, list(VARIANTS))
     check_public_art(parser, args.data)
     return args
+
+
+def _sizes(text: str) -> dict[str, int]:
+    """`--sizes blur=120,wall=10` as {"blur": 120, "wall": 10}."""
+    try:
+        return {k.strip(): int(v) for k, v in (part.split("=") for part in text.split(",") if part)}
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"--sizes wants FAMILY=N,...: {text!r}") from e
 
 
 def main(argv: Sequence[str] | None = None) -> Report:

@@ -32,6 +32,7 @@ class Shot:
     truth: dict[int, list[list[float]]]  # image id -> quad in the photo, collection works only
     aimed: int | None
     works: list[str]  # identifiers of every work in the photo (in the collection or not)
+    partial: tuple[int, ...] = ()  # collection works partly in the photo: neither required nor wrong
 
 
 def single(data: Path, row: dict[str, str], image_id: int | None, family: str, seed: int, i: int) -> Shot:
@@ -62,7 +63,9 @@ def wall(data: Path, inside: Sequence[tuple[dict[str, str], int]], outside: Sequ
     truth = {image_id: quad.tolist() for (_, image_id), quad, seen in zip(
         picks, photo.quads, photo.visible, strict=True) if image_id is not None and seen >= 0.9}
     aimed = max(truth, key=lambda k: aim([tuple(p) for p in truth[k]], photo.image.size), default=None)
-    return Shot("wall", photo.jpeg, photo.image.size, truth, aimed, [row["id"] for row, _ in picks])
+    partial = tuple(image_id for (_, image_id), seen in zip(picks, photo.visible, strict=True)
+                    if image_id is not None and image_id not in truth and seen > 0)
+    return Shot("wall", photo.jpeg, photo.image.size, truth, aimed, [row["id"] for row, _ in picks], partial)
 
 
 def bare(seed: int, i: int) -> Shot:

@@ -62,7 +62,8 @@ def to_json(result: Recognition) -> dict[str, Any]:
         "note": result.note,
         "works": [{"identifier": f.record.identifier, "title": f.record.title,
                    "creators": list(f.record.creators), "image_id": f.image_id, "inliers": f.inliers,
-                   "quad": [list(p) for p in f.quad], "aim": f.aim, "coverage": f.coverage}
+                   "quad": [list(p) for p in f.quad], "aim": f.aim, "coverage": f.coverage,
+                   "agreement": f.agreement}
                   for f in result.works],
     }
 

@@ -60,6 +60,11 @@ DEFAULT_MAX_WORKS = 5
 #: seed it took the photos of works not in the collection reaching 4 inliers from 36 of 145 to 8,
 #: most of them matches on frames and borders (docs/recognition.md)
 DEFAULT_MARGIN = 0.1
+#: a first work with fewer inliers than the threshold (but `DEFAULT_AGREE_FROM` or more) is accepted
+#: when the photo seen through its homography correlates with its image at least this much
+#: (`visitor.agreement`); the recognition bench calibrates it on photos of works not in the collection
+DEFAULT_AGREEMENT = 0.8
+DEFAULT_AGREE_FROM = 5
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,13 @@ class Pipeline:
     `retry_below`, look again at the photo unsharp-masked (`sharpened`) and keep the stronger look
     (a blurred photo's right work is found, but weakly; a photo with nothing like a collection work
     in it pays no second look).
+    agreement: a first work with `agree_from` inliers or more but fewer than the threshold is
+    accepted when the photo, warped through its homography, correlates with its image at least
+    this much (`visitor.agreement`; a blurred photo's right work is found with a right homography
+    but few inliers); None: never. sparse: with `sharpen_retry`, a first look that finds nothing
+    at all is also looked at again sharpened when the photo gave fewer features than this (a
+    blurred photo gives a few hundred); 0: never (the default: most photos of bare walls and of
+    works not in the collection give under 1,000 too, and would pay a second look).
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -101,13 +113,19 @@ class Pipeline:
     margin: float = DEFAULT_MARGIN
     sharpen_retry: bool = True
     retry_below: int = DEFAULT_MIN_INLIERS
+    agreement: float | None = DEFAULT_AGREEMENT
+    agree_from: int = DEFAULT_AGREE_FROM
+    sparse: int = 0
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
 BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
-                    vote=False, stretch=False, max_postings=None, margin=0.0, sharpen_retry=False)
+                    vote=False, stretch=False, max_postings=None, margin=0.0, sharpen_retry=False,
+                    agreement=None)
 #: the default before the interior rule and the sharpened second look (session 5's)
-PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False)
+PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None)
+#: the default before the agreement rule (session 6's first part)
+SHARPENED = Pipeline(agreement=None)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -151,6 +169,7 @@ class Found:
     quad: tuple[Point, ...]
     aim: float
     coverage: float = 0.0  # share of a 4x4 grid over the photo holding its inliers
+    agreement: float | None = None  # a weak first work's `visitor.agreement` (None: not computed)
 
 
 @dataclass(frozen=True)
@@ -278,27 +297,62 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
           min_inliers: int) -> list[Found]:
     """Every work verified in the photo (`LocalIndex.find_works`), the aimed one first."""
     grey = stretch(photo.convert("L")) if pipe.stretch else photo
-    hits = _look(local, grey, pipe, min_inliers, pipe.query_side)
-    if pipe.retry_side is not None and not _strong(hits, min_inliers):
-        hits = _look(local, grey, pipe, min_inliers, pipe.retry_side)
-    if pipe.sharpen_retry and hits and hits[0].inliers < pipe.retry_below:
-        again = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side, grey.size)
-        if again and again[0].inliers > hits[0].inliers:
-            hits = again
+    hits = _looks(local, grey, pipe, min_inliers)
+    agreed = _agreement(collection, local, grey, hits[0], pipe) if _weak(hits, pipe, min_inliers) else None
+    chosen = _strong(hits, min_inliers)
+    if not chosen and agreed is not None and pipe.agreement is not None and agreed >= pipe.agreement:
+        chosen = hits[:1]
     found = []
-    for hit in _strong(hits, min_inliers):
+    for hit in chosen:
         record = _record_of(collection, hit.image_id)
         if record is not None:
             found.append(Found(record, hit.image_id, hit.inliers, hit.quad, aim(hit.quad, photo.size),
-                               round(hit.coverage, 3)))
+                               round(hit.coverage, 3), agreed if hit is hits[0] else None))
     found.sort(key=lambda f: -f.aim)
     return found
 
 
+def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int) -> list[Verification]:
+    """The works of the first look, or of a second one (another size, sharpened) when it was weak."""
+    hits, features = _look(local, grey, pipe, min_inliers, pipe.query_side)
+    if pipe.retry_side is not None and not _strong(hits, min_inliers):
+        hits, features = _look(local, grey, pipe, min_inliers, pipe.retry_side)
+    weak = hits[0].inliers < pipe.retry_below if hits else features < pipe.sparse
+    if pipe.sharpen_retry and weak:
+        again, _ = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side,
+                         grey.size)
+        if again and (not hits or again[0].inliers > hits[0].inliers):
+            hits = again
+    return hits
+
+
+def _weak(hits: list[Verification], pipe: Pipeline, min_inliers: int) -> bool:
+    """The first work is one the agreement rule looks at: too few inliers for a sure answer (under
+    the threshold, or under `retry_below` when the threshold is lower: calibration sees it)."""
+    return (pipe.agreement is not None and bool(hits)
+            and pipe.agree_from <= hits[0].inliers < max(min_inliers, pipe.retry_below))
+
+
+def _agreement(collection: Collection, local: LocalIndex, grey: Image.Image, hit: Verification,
+               pipe: Pipeline) -> float | None:
+    """`visitor.agreement` of the photo with the hit's image; None when its pixels cannot be read."""
+    from vitrine.errors import VitrineError
+    from vitrine.regions.groups import load_image
+    from vitrine.visitor.agreement import agreement
+
+    try:
+        picture = load_image(collection, hit.image_id)
+    except VitrineError as exc:
+        log.warning("no agreement for image %s: %s", hit.image_id, exc)
+        return None
+    return agreement(grey, picture, hit.transform, local.image_size(hit.image_id))
+
+
 def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int, side: int,
-          size: tuple[int, int] | None = None) -> list[Verification]:
+          size: tuple[int, int] | None = None) -> tuple[list[Verification], int]:
     """`find_works` on the photo's features at `side` px; keypoints in pixels of `size` (default:
-    `grey`'s own). With `sharpen_retry`, a weak first work (4 inliers or more) is returned too."""
+    `grey`'s own). With `sharpen_retry`, a weak first work (4 inliers or more) is returned too.
+    Also the number of features the photo gave."""
     from vitrine.local.features import extract, rescale
 
     features = extract(grey, max_side=side, max_features=pipe.max_features, contrast=pipe.contrast)
@@ -307,7 +361,7 @@ def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int
     return local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
                             shortlist=pipe.shortlist, prune=True, vote=pipe.vote,
                             max_postings=pipe.max_postings, margin=pipe.margin,
-                            weak=_REPORTED if pipe.sharpen_retry else None)
+                            weak=_REPORTED if pipe.sharpen_retry else None), len(features)
 
 
 def _strong(hits: list[Verification], min_inliers: int) -> list[Verification]:

@@ -19,7 +19,8 @@ def recognition_public(collection: Collection, result: Recognition) -> Recogniti
                                  local_ms=round(result.timings.local_ms, 1)),
         note=result.note, works=[WorkFoundPublic(
             record=record_public(collection, f.record), image_id=f.image_id, inliers=f.inliers,
-            quad=[[x, y] for x, y in f.quad], aim=f.aim, coverage=f.coverage) for f in result.works])
+            quad=[[x, y] for x, y in f.quad], aim=f.aim, coverage=f.coverage,
+            agreement=f.agreement) for f in result.works])
 
 
 def quad_points(result: Recognition) -> str | None:

@@ -24,6 +24,9 @@ class WorkFoundPublic(BaseModel):
     aim: float = Field(description="how squarely the visitor aimed at it: its share of the photo, "
                                    "less when off-centre; the works are sorted by it")
     coverage: float = Field(description="share of a 4x4 grid over the photo holding its matches")
+    agreement: float | None = Field(None, description=(
+        "for a work with few matches: how well the photo, seen through them, correlates with the "
+        "work's image (-1 to 1); null when not needed"))
 
 
 class RecognitionPublic(BaseModel):
