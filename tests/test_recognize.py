@@ -300,3 +300,18 @@ def test_a_weak_right_work_is_accepted_only_when_the_photo_agrees_with_it(collec
         outsider = family_photo(textured(90 + seed), "blur", seed).image
         assert not recognize_photo(collection, outsider, min_inliers=never,
                                    pipeline=Pipeline(agree_from=4)).matched
+
+
+def test_the_sharpened_look_adds_to_the_first_and_loses_none_of_its_works() -> None:
+    from vitrine.local.geometry import Verification
+    from vitrine.visitor.recognize import merged_looks
+
+    def hit(image_id: int, inliers: int) -> Verification:
+        return Verification(image_id, inliers, np.eye(3), (0.0, 0.0, 1.0, 1.0),
+                            ((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)))
+
+    first = [hit(1, 10), hit(2, 9)]  # a wall: two works, the strongest weak enough for a second look
+    again = [hit(1, 14), hit(3, 5)]
+    merged = merged_looks(first, again)
+    assert [(h.image_id, h.inliers) for h in merged] == [(1, 14), (2, 9), (3, 5)]
+    assert merged_looks([], again) == sorted(again, key=lambda h: -h.inliers)

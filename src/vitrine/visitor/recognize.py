@@ -321,9 +321,18 @@ def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: in
     if pipe.sharpen_retry and weak:
         again, _ = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side,
                          grey.size)
-        if again and (not hits or again[0].inliers > hits[0].inliers):
-            hits = again
+        hits = merged_looks(hits, again)
     return hits
+
+
+def merged_looks(first: list[Verification], again: list[Verification]) -> list[Verification]:
+    """Both looks' works, each with its stronger verification, strongest first: a wall whose first
+    look found several works keeps them all when the sharpened look finds one of them stronger."""
+    best = {hit.image_id: hit for hit in first}
+    for hit in again:
+        if hit.image_id not in best or hit.inliers > best[hit.image_id].inliers:
+            best[hit.image_id] = hit
+    return sorted(best.values(), key=lambda hit: -hit.inliers)
 
 
 def _weak(hits: list[Verification], pipe: Pipeline, min_inliers: int) -> bool:
