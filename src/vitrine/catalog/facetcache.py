@@ -90,7 +90,7 @@ class Pairs:
 def _pairs(positions: NDArray[np.int64], column: list[Any]) -> Pairs:
     """Pairs from rows (position, value), a repeated pair kept once."""
     codes, values = _encode(column)
-    key = np.unique(positions * (len(values) + 1) + codes)
+    key = _unique(positions * (len(values) + 1) + codes)
     return Pairs((key // (len(values) + 1)).astype(np.int32), (key % (len(values) + 1)).astype(np.int32),
                  values)
 
@@ -160,22 +160,58 @@ class Columns:
 
 
 def load_columns(db: sqlite3.Connection) -> Columns:
-    """The records' columns and their creators' pairs: one read of each table."""
-    rows = db.execute("SELECT id, object_type, source, year_min, year_max FROM records ORDER BY id"
-                      ).fetchall()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    years = [np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=np.float32) for i in (3, 4)]
-    centuries = _century(years[0])
-    singles = {
-        "object_type": _encode([r[1] for r in rows]),
-        "source": _encode([r[2] for r in rows]),
-        "century": _encode([None if np.isnan(c) else int(c) for c in centuries.tolist()]),
-    }
+    """The records' columns and their creators' pairs, with as little as possible made in Python:
+    numbers straight into arrays, a text column's records listed per distinct value by its index."""
+    rows = np.fromiter(_plain(db).execute("SELECT id, ifnull(year_min, 'nan'), ifnull(year_max, 'nan') FROM records"
+                                  " ORDER BY id"), dtype=[("id", "i8"), ("min", "f4"), ("max", "f4")])
+    ids = np.ascontiguousarray(rows["id"])
+    year_min, year_max = np.ascontiguousarray(rows["min"]), np.ascontiguousarray(rows["max"])
     del rows
-    named = db.execute("SELECT record_id, name FROM record_creators").fetchall()
-    positions = np.searchsorted(ids, np.fromiter((r[0] for r in named), dtype=np.int64, count=len(named)))
-    creators = _pairs(positions, [r[1] for r in named])
-    return Columns(ids, years[0], years[1], singles, creators)
+    centuries = _century(year_min)
+    held = ~np.isnan(centuries)
+    values = np.unique(centuries[held]).astype(np.int64)
+    century = np.full(len(ids), len(values), dtype=np.int32)
+    century[held] = np.searchsorted(values, centuries[held])
+    singles = {name: _by_value(db, name, ids) for name in ("object_type", "source")}
+    singles["century"] = (century, [int(v) for v in values])
+    return Columns(ids, year_min, year_max, singles, _creators(db, ids))
+
+
+def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor giving plain tuples (the catalogue's connection gives sqlite3.Row)."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
+def _by_value(db: sqlite3.Connection, column: str, ids: NDArray[np.int64]) -> tuple[NDArray[np.int32], list[Any]]:
+    """Codes of a text column of `records`: each distinct value's records by the column's index."""
+    values = _sorted_values({r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM records")} - {None})
+    codes = np.full(len(ids), len(values), dtype=np.int32)
+    for code, value in enumerate(values):
+        found = np.fromiter((r[0] for r in db.execute(f"SELECT id FROM records WHERE {column} = ?", (value,))),
+                            dtype=np.int64)
+        codes[np.searchsorted(ids, found)] = code
+    return codes, values
+
+
+def _creators(db: sqlite3.Connection, ids: NDArray[np.int64]) -> Pairs:
+    """(record position, name code) pairs; the codes are the names' places in sorted order, the
+    names every one the trigram table holds (one no record uses any more counts nothing)."""
+    names = sorted(str(r[0]) for r in db.execute("SELECT name FROM creator_names"))
+    code = {name: i for i, name in enumerate(names)}
+    rows = db.execute("SELECT record_id, name FROM record_creators").fetchall()
+    positions = np.searchsorted(ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+    codes = np.fromiter((code[r[1]] for r in rows), dtype=np.int64, count=len(rows))
+    del rows, code
+    key = _unique(positions * len(names) + codes)
+    return Pairs((key // max(len(names), 1)).astype(np.int32), (key % max(len(names), 1)).astype(np.int32), names)
+
+
+def _unique(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sorted distinct keys (numpy's unique hashes them first: ten times slower on a million)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
 def load_labels(db: sqlite3.Connection, columns: Columns) -> dict[str, Labels]:
