@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import string
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,8 +163,9 @@ class Columns:
 def load_columns(db: sqlite3.Connection) -> Columns:
     """The records' columns and their creators' pairs, with as little as possible made in Python:
     numbers straight into arrays, a text column's records listed per distinct value by its index."""
-    rows = np.fromiter(_plain(db).execute("SELECT id, ifnull(year_min, 'nan'), ifnull(year_max, 'nan') FROM records"
-                                  " ORDER BY id"), dtype=[("id", "i8"), ("min", "f4"), ("max", "f4")])
+    rows = np.fromiter(_plain(db).execute("SELECT id, ifnull(year_min, 'nan'), ifnull(year_max, 'nan')"
+                                          " FROM records ORDER BY id"),
+                       dtype=[("id", "i8"), ("min", "f4"), ("max", "f4")])
     ids = np.ascontiguousarray(rows["id"])
     year_min, year_max = np.ascontiguousarray(rows["min"]), np.ascontiguousarray(rows["max"])
     del rows
@@ -184,13 +186,14 @@ def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
     return cursor
 
 
-def _by_value(db: sqlite3.Connection, column: str, ids: NDArray[np.int64]) -> tuple[NDArray[np.int32], list[Any]]:
+def _by_value(db: sqlite3.Connection, column: str,
+              ids: NDArray[np.int64]) -> tuple[NDArray[np.int32], list[Any]]:
     """Codes of a text column of `records`: each distinct value's records by the column's index."""
     values = _sorted_values({r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM records")} - {None})
     codes = np.full(len(ids), len(values), dtype=np.int32)
     for code, value in enumerate(values):
-        found = np.fromiter((r[0] for r in db.execute(f"SELECT id FROM records WHERE {column} = ?", (value,))),
-                            dtype=np.int64)
+        listed = db.execute(f"SELECT id FROM records WHERE {column} = ?", (value,))
+        found = np.fromiter((r[0] for r in listed), dtype=np.int64)
         codes[np.searchsorted(ids, found)] = code
     return codes, values
 
@@ -205,7 +208,8 @@ def _creators(db: sqlite3.Connection, ids: NDArray[np.int64]) -> Pairs:
     codes = np.fromiter((code[r[1]] for r in rows), dtype=np.int64, count=len(rows))
     del rows, code
     key = _unique(positions * len(names) + codes)
-    return Pairs((key // max(len(names), 1)).astype(np.int32), (key % max(len(names), 1)).astype(np.int32), names)
+    base = max(len(names), 1)
+    return Pairs((key // base).astype(np.int32), (key % base).astype(np.int32), names)
 
 
 def _unique(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -240,6 +244,15 @@ class FacetCache:
         held = sum(lab.groups.nbytes + lab.spellings.nbytes + int(lab.group_of.nbytes)
                    for lab in self.labels.values())
         return self.columns.nbytes + held
+
+    @property
+    def held_bytes(self) -> int:
+        """`nbytes` and the values' Python objects (the creators' names most)."""
+        lists = [self.columns.creators.values, *(v for _, v in self.columns.singles.values())]
+        for labels in self.labels.values():
+            lists += [labels.groups.values, labels.spellings.values]
+        objects = sum(sys.getsizeof(values) + sum(sys.getsizeof(v) for v in values) for values in lists)
+        return self.nbytes + objects
 
     def holds(self, fieldname: str, filters: Filters) -> bool:
         """Whether this cache answers `fieldname` under `filters` (not a field of `extra`)."""
