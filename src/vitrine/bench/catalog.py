@@ -24,7 +24,9 @@ Each fast path is timed beside the slow one it replaces, in the same run over th
 the landing page from the kept counts (migration 9) and computed from the rows (`facet_live`, on
 every tenth query: seconds at a million records); a filtered page from the pairs (migration 11,
 where the filter is one object type, source or century) and computed from the rows (every third
-query); full text with at most `fulltext.RANKED` matches ranked and with every match ranked.
+query); full text with at most `fulltext.RANKED` matches ranked and with every match ranked; the
+page as `Catalog.facet` counted it before the columns in memory (`facetcache`: kept pairs, else
+rows), beside the page now, and the page from the columns alone; the columns' load and size.
 
 Catalogues are kept under `--workdir` and reused by later runs (delete the folder to build again);
 a catalogue built by an older vitrine is migrated when opened, and the seconds that took are shown.
