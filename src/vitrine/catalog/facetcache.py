@@ -157,7 +157,15 @@ class Columns:
         return sum(int(a.nbytes) for a in arrays) + self.creators.nbytes
 
     def positions(self, record_ids: NDArray[np.int64]) -> NDArray[np.int64]:
-        return np.searchsorted(self.ids, record_ids)
+        return _positions(self.ids, record_ids)
+
+
+def _positions(ids: NDArray[np.int64], record_ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Positions of `record_ids` (all present) among the sorted `ids`: a subtraction where the ids
+    have no gaps, as usual, else a binary search."""
+    if len(ids) and int(ids[-1]) - int(ids[0]) + 1 == len(ids):
+        return record_ids - ids[0]
+    return np.searchsorted(ids, record_ids)
 
 
 def load_columns(db: sqlite3.Connection) -> Columns:
@@ -192,9 +200,8 @@ def _by_value(db: sqlite3.Connection, column: str,
     values = _sorted_values({r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM records")} - {None})
     codes = np.full(len(ids), len(values), dtype=np.int32)
     for code, value in enumerate(values):
-        listed = db.execute(f"SELECT id FROM records WHERE {column} = ?", (value,))
-        found = np.fromiter((r[0] for r in listed), dtype=np.int64)
-        codes[np.searchsorted(ids, found)] = code
+        listed = _plain(db).execute(f"SELECT id FROM records WHERE {column} = ?", (value,))
+        codes[_positions(ids, np.fromiter(listed, dtype=[("id", "i8")])["id"])] = code
     return codes, values
 
 
@@ -203,8 +210,8 @@ def _creators(db: sqlite3.Connection, ids: NDArray[np.int64]) -> Pairs:
     names every one the trigram table holds (one no record uses any more counts nothing)."""
     names = sorted(str(r[0]) for r in db.execute("SELECT name FROM creator_names"))
     code = {name: i for i, name in enumerate(names)}
-    rows = db.execute("SELECT record_id, name FROM record_creators").fetchall()
-    positions = np.searchsorted(ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+    rows = _plain(db).execute("SELECT record_id, name FROM record_creators").fetchall()
+    positions = _positions(ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
     codes = np.fromiter((code[r[1]] for r in rows), dtype=np.int64, count=len(rows))
     del rows, code
     key = _unique(positions * len(names) + codes)
