@@ -164,8 +164,10 @@ def _positions(ids: NDArray[np.int64], record_ids: NDArray[np.int64]) -> NDArray
     """Positions of `record_ids` (all present) among the sorted `ids`: a subtraction where the ids
     have no gaps, as usual, else a binary search."""
     if len(ids) and int(ids[-1]) - int(ids[0]) + 1 == len(ids):
-        return record_ids - ids[0]
-    return np.searchsorted(ids, record_ids)
+        shifted: NDArray[np.int64] = record_ids - ids[0]
+        return shifted
+    found: NDArray[np.int64] = np.searchsorted(ids, record_ids)
+    return found
 
 
 def load_columns(db: sqlite3.Connection) -> Columns:
