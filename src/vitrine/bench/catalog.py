@@ -24,7 +24,9 @@ Each fast path is timed beside the slow one it replaces, in the same run over th
 the landing page from the kept counts (migration 9) and computed from the rows (`facet_live`, on
 every tenth query: seconds at a million records); a filtered page from the pairs (migration 11,
 where the filter is one object type, source or century) and computed from the rows (every third
-query); full text with at most `fulltext.RANKED` matches ranked and with every match ranked.
+query); full text with at most `fulltext.RANKED` matches ranked and with every match ranked; the
+page as `Catalog.facet` counted it before the columns in memory (`facetcache`: kept pairs, else
+rows), beside the page now, and the page from the columns alone; the columns' load and size.
 
 Catalogues are kept under `--workdir` and reused by later runs (delete the folder to build again);
 a catalogue built by an older vitrine is migrated when opened, and the seconds that took are shown.
@@ -46,8 +48,8 @@ from numpy.typing import NDArray
 
 from vitrine.bench.catalog_data import Built, Shape, build, import_rates
 from vitrine.bench.output import check_public_art, emit
-from vitrine.catalog import Catalog
-from vitrine.catalog.filters import CURATED_PREFIX
+from vitrine.catalog import Catalog, facetpairs
+from vitrine.catalog.filters import CURATED_PREFIX, narrow
 from vitrine.index.base import VectorIndex
 from vitrine.index.hnsw import FaissIndex
 from vitrine.index.memory import MemoryIndex
@@ -79,6 +81,8 @@ class Scale:
     catalog_mb: float
     open_s: float = 0.0  # opening the catalogue: migrating it when an older vitrine built it
     graph_s: float = 0.0  # building the HNSW index over its vectors (when it was built)
+    columns_s: list[float] = field(default_factory=list)  # loading the facet columns (after a write)
+    columns_mb: tuple[float, float] = (0.0, 0.0)  # their arrays; with the values' Python objects
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -98,6 +102,23 @@ def facet_page(catalog: Catalog, filters: Filters, live: bool = False) -> None:
         count(name, filters, 30)
     for kind in CURATED:
         count(CURATED_PREFIX + kind, filters, 30)
+
+
+def facet_page_before(catalog: Catalog, filters: Filters) -> None:
+    """The page as `Catalog.facet` counted it before the columns in memory: kept counts where they
+    apply, else from the rows (the records of a creator or accepted-value filter listed once)."""
+    for name in (*FACETS, *(CURATED_PREFIX + kind for kind in CURATED)):
+        if filters.is_empty() or facetpairs.read(catalog._db, name, filters, 30) is None:
+            catalog.facet_live(name, filters, 30, scoped=narrow(filters))
+
+
+def facet_page_columns(catalog: Catalog, filters: Filters) -> None:
+    """The page counted from the columns in memory alone (`catalog/facetcache.py`), even where kept
+    counts would answer."""
+    with catalog._lock:
+        cache = catalog.facet_cache()
+        for name in (*FACETS, *(CURATED_PREFIX + kind for kind in CURATED)):
+            cache.count(catalog._db, name, filters, 30)
 
 
 def random_filter(rng: random.Random, shape: Shape) -> tuple[str, Filters]:
@@ -159,7 +180,10 @@ def _queries(
         # seconds at a million records, always the same page: a few suffice
         ("facets, landing (computed)", 10, lambda: facet_page(catalog, empty, live=True)),
         ("facets, filtered", 1, lambda: facet_page(catalog, filters)),
+        ("facets, landing (columns in memory)", 1, lambda: facet_page_columns(catalog, empty)),
         ("facets, filtered (computed)", 3, lambda: facet_page(catalog, filters, live=True)),
+        ("facets, filtered (before: kept pairs, else rows)", 3, lambda: facet_page_before(catalog, filters)),
+        ("facets, filtered (columns in memory alone)", 1, lambda: facet_page_columns(catalog, filters)),
         ("full text", 1, lambda: catalog.full_text(words, 500)),
         ("full text (every match ranked)", 1, lambda: catalog.full_text(words, 500, ranked=None)),
         ("full text, filtered", 1, lambda: catalog.full_text(words, 500, filters)),
@@ -178,6 +202,7 @@ def _combined(
     not answer these: they are counted from the rows)."""
     return [
         ("combined filter: facets", 1, lambda: facet_page(catalog, filters)),
+        ("combined filter: facets (before: from the rows)", 3, lambda: facet_page_before(catalog, filters)),
         ("combined filter: full text", 1, lambda: catalog.full_text(words, 500, filters)),
         ("combined filter: visual (post-filter first)", 1,
          lambda: _post_filtered(catalog, index, vector, filters)),
@@ -265,6 +290,17 @@ def graph_index(catalog: Catalog, flat: MemoryIndex) -> tuple[FaissIndex, float]
     return graph, seconds
 
 
+def _columns(catalog: Catalog) -> tuple[list[float], tuple[float, float]]:
+    """Seconds loading the facet columns, three times (what the next page after a write waits),
+    and their size in MB: the arrays, and with the values (names) as Python objects."""
+    took = []
+    for _ in range(3):
+        started = time.perf_counter()
+        cache = catalog.facet_cache(reload=True)
+        took.append(round(time.perf_counter() - started, 2))
+    return took, (round(cache.nbytes / 1e6, 1), round(cache.held_bytes / 1e6, 1))
+
+
 def _order(item: tuple[str, list[float]]) -> tuple[bool, str]:
     """The overall rows first, in the order measured; then the rows by filter kind."""
     return "[" in item[0], item[0] if "[" in item[0] else ""
@@ -293,6 +329,10 @@ def table(report: Report) -> str:
         f"{s.open_s:.1f}" for s in report.scales) + " |")
     lines.append(f"| building the HNSW index of {DIM}-d vectors (s, once) | " + " | ".join(
         f"{s.graph_s:.1f}" for s in report.scales) + " |")
+    lines.append("| loading the facet columns: the page after a write (s, three loads) | " + " | ".join(
+        ", ".join(f"{t:.2f}" for t in s.columns_s) for s in report.scales) + " |")
+    lines.append("| facet columns in memory (MB: arrays; with the values' Python objects) | " + " | ".join(
+        f"{s.columns_mb[0]:.1f}; {s.columns_mb[1]:.1f}" for s in report.scales) + " |")
     for name, rates in report.import_rates.items():
         unit = "" if name.endswith("(s)") else " (records/s, alternated)"
         lines.append(f"| import of {report.import_records:,} records into a new catalogue, {name}{unit}"
@@ -327,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             scale = Scale(count, round(built.rate), round(built.seconds, 1), reused, size / 1e6,
                           round(opened, 1), round(graph_s, 1))
             del flat
+            scale.columns_s, scale.columns_mb = _columns(catalog)
             times = measure(catalog, index, shape, args.queries, args.seed)
             scale.timings = {name: _stats(values) for name, values in sorted(times.items(), key=_order)}
             report.scales.append(scale)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.catalog import facetcounts, facetpairs
+from vitrine.catalog import facetcache, facetcounts, facetpairs
 from vitrine.catalog.base import Connected, id_array
 from vitrine.catalog.creatornames import creator_clause, creator_names
 from vitrine.errors import CatalogError
@@ -76,7 +76,8 @@ class Filtering(Connected):
         """Values of a field with their record counts, most frequent first. `curated:KIND` counts the
         labels of accepted suggestions of that kind (curated:tag, curated:class...). Read from kept
         counts with no filter (`facetcounts`) or one filter of those kept by pairs (`facetpairs`);
-        counted from the rows otherwise."""
+        any other filter from the columns in memory (`facetcache`); a field of `extra`, or any
+        field under a filter on one, is counted from the rows."""
         if filters is None or filters.is_empty():
             if field in facetcounts.COUNTED:
                 return facetcounts.read(self._db, field, limit)
@@ -86,7 +87,19 @@ class Filtering(Connected):
         kept = facetpairs.read(self._db, field, filters, limit)
         if kept is not None:
             return kept
+        with self._lock:  # the columns are read and counted on the shared connection
+            cache = self.facet_cache()
+            if cache.holds(field, filters):
+                return cache.count(self._db, field, filters, limit)
         return self.facet_live(field, filters, limit, scoped=narrow(filters))
+
+    def facet_cache(self, reload: bool = False) -> facetcache.FacetCache:
+        """The records' facet columns in memory (`facetcache`), read again when the catalogue's
+        change counters moved since (or `reload`)."""
+        with self._lock:
+            held = None if reload else getattr(self, "_facet_cache", None)
+            self._facet_cache: facetcache.FacetCache = facetcache.refreshed(self._db, held)
+            return self._facet_cache
 
     def facet_live(
         self, field: str, filters: Filters | None = None, limit: int = 50, scoped: bool = False,
