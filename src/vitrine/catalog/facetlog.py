@@ -100,8 +100,8 @@ def refreshed(db: sqlite3.Connection, cache: FacetCache | None) -> FacetCache:
         return cache
     columns = None if cache is None else _patched(db, cache.columns, cache.stamps, now)
     if cache is not None and columns is not None:
-        same = cache.stamps[1] == now[1] and columns is cache.columns
-        labels = cache.labels if same else load_labels(db, columns)
+        # a label's position stays where its record is (a deleted record's labels go with it)
+        labels = cache.labels if cache.stamps[1] == now[1] else load_labels(db, columns)
         how = "same" if columns is cache.columns else "patch"
         return FacetCache(columns, labels, now, how=how if cache.stamps[1] == now[1] else f"{how}+labels")
     columns = load_columns(db)
