@@ -156,11 +156,13 @@ def _apply(db: sqlite3.Connection, cols: Columns, changed: NDArray[np.int64]) ->
     _set_codes(grown, "source", places, [r[4] for r in rows])
     centuries = _century(grown.year_min[places])
     _set_codes(grown, "century", places, [None if np.isnan(c) else int(c) for c in centuries])
-    creators = _plain(db).execute(
+    # of the records read above (one written since is logged after the seq kept: read next time)
+    read = set(present.tolist())
+    creators = [r for r in _plain(db).execute(
         "SELECT record_id, name FROM record_creators WHERE record_id IN (SELECT value FROM json_each(?))",
-        (listed,)).fetchall()
-    grown.creators = _repaired(grown.creators, positions, len(grown.ids),
-                               np.searchsorted(grown.ids, np.array([r[0] for r in creators], dtype=np.int64)),
+        (listed,)) if r[0] in read]
+    owners = np.searchsorted(grown.ids, np.array([r[0] for r in creators], dtype=np.int64))
+    grown.creators = _repaired(grown.creators, positions, len(grown.ids), owners,
                                [str(r[1]) for r in creators])
     return grown
 
