@@ -26,7 +26,9 @@ every tenth query: seconds at a million records); a filtered page from the pairs
 where the filter is one object type, source or century) and computed from the rows (every third
 query); full text with at most `fulltext.RANKED` matches ranked and with every match ranked; the
 page as `Catalog.facet` counted it before the columns in memory (`facetcache`: kept pairs, else
-rows), beside the page now, and the page from the columns alone; the columns' load and size.
+rows), beside the page now, and the page from the columns alone; the columns' load and size; the
+first filtered page after 1, 100 and 10,000 record writes, patched and read in full
+(`catalog_writes`; `--writes-only` times that and the load alone).
 
 Catalogues are kept under `--workdir` and reused by later runs (delete the folder to build again);
 a catalogue built by an older vitrine is migrated when opened, and the seconds that took are shown.
@@ -47,6 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vitrine.bench.catalog_data import Built, Shape, build, import_rates
+from vitrine.bench.catalog_writes import after_writes
 from vitrine.bench.output import check_public_art, emit
 from vitrine.catalog import Catalog, facetpairs
 from vitrine.catalog.filters import CURATED_PREFIX, narrow
@@ -83,6 +86,7 @@ class Scale:
     graph_s: float = 0.0  # building the HNSW index over its vectors (when it was built)
     columns_s: list[float] = field(default_factory=list)  # loading the facet columns (after a write)
     columns_mb: tuple[float, float] = (0.0, 0.0)  # their arrays; with the values' Python objects
+    after_writes: dict[str, list[float]] = field(default_factory=dict)  # ms, `catalog_writes`
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -333,6 +337,9 @@ def table(report: Report) -> str:
         ", ".join(f"{t:.2f}" for t in s.columns_s) for s in report.scales) + " |")
     lines.append("| facet columns in memory (MB: arrays; with the values' Python objects) | " + " | ".join(
         f"{s.columns_mb[0]:.1f}; {s.columns_mb[1]:.1f}" for s in report.scales) + " |")
+    for name in report.scales[-1].after_writes:
+        lines.append(f"| the first filtered facet page {name.removeprefix('page ')} | " + " | ".join(
+            ", ".join(f"{t:,.1f}" for t in s.after_writes.get(name, [])) for s in report.scales) + " |")
     for name, rates in report.import_rates.items():
         unit = "" if name.endswith("(s)") else " (records/s, alternated)"
         lines.append(f"| import of {report.import_records:,} records into a new catalogue, {name}{unit}"
@@ -353,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rate", type=int, default=0, metavar="N",
                         help="also time importing N records into a new catalogue, pairs per row and "
                         "deferred, alternated twice")
+    parser.add_argument("--writes-only", action="store_true",
+                        help="time the columns' load and the page after writes, not the queries")
     args = parser.parse_args(argv)
     check_public_art(parser, args.data)
     if not 0 < args.baseline <= args.records:
@@ -368,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
                           round(opened, 1), round(graph_s, 1))
             del flat
             scale.columns_s, scale.columns_mb = _columns(catalog)
-            times = measure(catalog, index, shape, args.queries, args.seed)
+            scale.after_writes = after_writes(catalog, facet_page_columns, args.seed)
+            times = {} if args.writes_only else measure(catalog, index, shape, args.queries, args.seed)
             scale.timings = {name: _stats(values) for name, values in sorted(times.items(), key=_order)}
             report.scales.append(scale)
         finally:

@@ -18,10 +18,11 @@ as the SQL filter does (`LIKE`, through the trigram index where it applies) and 
 records through them.
 
 The cache belongs to one catalogue connection and is checked against the change counters
-(migration 10) on each use, an O(1) read: a change to the records reloads the columns (seconds at
-a million records, on the next page after the write), a change to accepted values only reloads
-their pairs. Fields other than these (a configured `extra` field) and filters on `extra` fields
-are not held: `count` answers None and the caller counts from the rows.
+(migration 10) and the log of changed records (migration 14) on each use, an O(1) read: a few
+changed records are patched in (`facetlog`: milliseconds), many read everything again (seconds at
+a million records), a change to accepted values only reloads their pairs. Fields other than these
+(a configured `extra` field) and filters on `extra` fields are not held: `count` answers None and
+the caller counts from the rows.
 """
 
 from __future__ import annotations
@@ -149,10 +150,11 @@ class Columns:
     year_max: NDArray[np.float32]
     singles: dict[str, tuple[NDArray[np.int32], list[Any]]]
     creators: Pairs
+    live: NDArray[np.bool_]  # False: a record deleted since (`facetlog` patches the columns)
 
     @property
     def nbytes(self) -> int:
-        arrays: list[NDArray[Any]] = [self.ids, self.year_min, self.year_max,
+        arrays: list[NDArray[Any]] = [self.ids, self.year_min, self.year_max, self.live,
                                       *(c for c, _ in self.singles.values())]
         return sum(int(a.nbytes) for a in arrays) + self.creators.nbytes
 
@@ -186,7 +188,7 @@ def load_columns(db: sqlite3.Connection) -> Columns:
     century[held] = np.searchsorted(values, centuries[held])
     singles = {name: _by_value(db, name, ids) for name in ("object_type", "source")}
     singles["century"] = (century, [int(v) for v in values])
-    return Columns(ids, year_min, year_max, singles, _creators(db, ids))
+    return Columns(ids, year_min, year_max, singles, _creators(db, ids), np.ones(len(ids), dtype=bool))
 
 
 def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
@@ -245,7 +247,8 @@ class FacetCache:
 
     columns: Columns
     labels: dict[str, Labels]
-    stamps: tuple[int, int]
+    stamps: tuple[int, int, int]
+    how: str = "full"  # how it was brought up to date (`facetlog.refreshed`)
     _masks: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
 
     @property
@@ -296,7 +299,7 @@ class FacetCache:
     def _build_mask(self, db: sqlite3.Connection, filters: Filters) -> NDArray[np.bool_]:
         cols = self.columns
         size = len(cols.ids)
-        mask = np.ones(size, dtype=bool)
+        mask = cols.live.copy()
         ymin, ymax = cols.year_min, cols.year_max
         with np.errstate(invalid="ignore"):
             if filters.year_from is not None:  # an open end overlaps every later range
@@ -339,20 +342,3 @@ class FacetCache:
                 wanted[at] = True
         return wanted
 
-
-def stamps(db: sqlite3.Connection) -> tuple[int, int]:
-    """(records, accepted values) change counters (migration 10)."""
-    rows = dict(db.execute("SELECT name, n FROM change_counters").fetchall())
-    return int(rows.get("records", 0)), int(rows.get("assertions", 0))
-
-
-def refreshed(db: sqlite3.Connection, cache: FacetCache | None) -> FacetCache:
-    """`cache` if the catalogue has not changed since it was read; else one read again: the
-    accepted values alone when only they changed."""
-    now = stamps(db)
-    if cache is not None and cache.stamps == now:
-        return cache
-    if cache is not None and cache.stamps[0] == now[0]:
-        return FacetCache(cache.columns, load_labels(db, cache.columns), now)
-    columns = load_columns(db)
-    return FacetCache(columns, load_labels(db, columns), now)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitrine.catalog import facetcache, facetcounts, facetpairs
+from vitrine.catalog import facetcache, facetcounts, facetlog, facetpairs
 from vitrine.catalog.base import Connected, id_array
 from vitrine.catalog.creatornames import creator_clause, creator_names
 from vitrine.errors import CatalogError
@@ -98,7 +98,7 @@ class Filtering(Connected):
         change counters moved since (or `reload`)."""
         with self._lock:
             held = None if reload else getattr(self, "_facet_cache", None)
-            self._facet_cache: facetcache.FacetCache = facetcache.refreshed(self._db, held)
+            self._facet_cache: facetcache.FacetCache = facetlog.refreshed(self._db, held)
             return self._facet_cache
 
     def facet_live(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from vitrine.catalog.creatornames import V12_SCRIPT
 from vitrine.catalog.facetcounts import V9_SCRIPT
+from vitrine.catalog.facetlog import V14_SCRIPT
 from vitrine.catalog.facetpairs import V11_SCRIPT, V13_SCRIPT
 from vitrine.errors import SchemaError
 
@@ -451,6 +452,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "facet counts by pairs (one filter x one facet), kept by triggers", V11_SCRIPT),
     Migration(12, "creator names in a trigram index: the creator filter is an index lookup", V12_SCRIPT),
     Migration(13, "pair counts deferred during an import and settled in bulk at its end", V13_SCRIPT),
+    Migration(14, "a log of changed records, kept by triggers: the facet columns are patched from it",
+              V14_SCRIPT),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
