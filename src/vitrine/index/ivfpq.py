@@ -21,9 +21,9 @@ compaction), ``<name>.rows.npz`` (the external id of each row, -1 for a deleted 
 the number of valid rows, so bytes past it in ``.f16`` after a crash are ignored and overwritten),
 ``<name>.ivfpq`` (the trained FAISS index, whose ids are row numbers), ``<name>.ivfpq.token``
 (a random name for that file's content, which the row map repeats) and the 8-bit codes with their
-ranges (``<rows file>.sq8``, ``.sq8.npy``). Each is replaced atomically or, for the codes, checked
-against the rows on load; an ``.ivfpq`` file whose token the row map does not repeat is encoded
-again from the rows on load.
+ranges in its header (``<rows file>.sq8``; the row map says how many of them match the rows). Each
+is replaced atomically; an ``.ivfpq`` file whose token the row map does not repeat, and codes past
+the count the row map gives, are encoded again from the rows on load.
 """
 from __future__ import annotations
 
