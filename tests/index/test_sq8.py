@@ -45,7 +45,7 @@ def test_scores_on_the_codes_are_close_to_the_exact_ones(tmp_path: Path, data: t
         error = np.abs(store.scores(q, rows) - base[rows] @ q)
         assert np.percentile(error, 99) < 5e-3 and error.max() < 0.015
     # a store read back from its files scores the same
-    again = Sq8Store.open(DIM, tmp_path / "c.sq8", len(base), len(base), read)
+    again = Sq8Store.open(DIM, tmp_path / "c.sq8", len(base), read)
     assert again is not None
     np.testing.assert_array_equal(again.scores(queries[0], rows), store.scores(queries[0], rows))
 
@@ -91,8 +91,11 @@ def test_codes_cut_short_are_made_again_from_the_rows(tmp_path: Path, data: tupl
     before = index.search(queries, 10)
     with index.sq8_path.open("r+b") as fh:  # a crash between the rows and their codes
         fh.truncate(HEADER + 1000 * DIM + 17)
-    reopened = IvfPqIndex(DIM, tmp_path / "v.f16", index.params)
+    reopened = IvfPqIndex(DIM, tmp_path / "v.f16", index.params)  # a reader: nothing saved after
     assert index.sq8_path.stat().st_size == HEADER + len(base) * DIM
+    stamp = index.sq8_path.stat().st_mtime_ns
+    IvfPqIndex(DIM, tmp_path / "v.f16", index.params)  # the codes it wrote serve the next opening
+    assert index.sq8_path.stat().st_mtime_ns == stamp
     np.testing.assert_array_equal(reopened.search(queries, 10)[1], before[1])
     np.testing.assert_allclose(reopened.search(queries, 10)[0], before[0], atol=1e-6)
 

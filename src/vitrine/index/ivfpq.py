@@ -21,9 +21,9 @@ compaction), ``<name>.rows.npz`` (the external id of each row, -1 for a deleted 
 the number of valid rows, so bytes past it in ``.f16`` after a crash are ignored and overwritten),
 ``<name>.ivfpq`` (the trained FAISS index, whose ids are row numbers), ``<name>.ivfpq.token``
 (a random name for that file's content, which the row map repeats) and the 8-bit codes with their
-ranges in its header (``<rows file>.sq8``; the row map says how many of them match the rows). Each
-is replaced atomically; an ``.ivfpq`` file whose token the row map does not repeat, and codes past
-the count the row map gives, are encoded again from the rows on load.
+ranges in its header (``<rows file>.sq8``). Each is replaced atomically; an ``.ivfpq`` file whose
+token the row map does not repeat is encoded again from the rows on load, and rows the codes file
+lacks are encoded on load (sq8.py says why the codes it holds are right).
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from vitrine.fsutil import atomic_path
 from vitrine.index.base import SearchResult, VectorIndex, as_queries, top_k
 from vitrine.index.f16 import inverse_norms, mapped, prefetch, to_f32
 from vitrine.index.rows import ReadWriteLock, bitmap, parse_params, threads_for
-from vitrine.index.sq8 import Sq8Store
+from vitrine.index.sq8 import Sq8Store, truncate
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,6 @@ class IvfPqIndex(VectorIndex):
         self._ivf_dirty = False
         self._mm: NDArray[np.float16] | None = None
         self._sq8: Sq8Store | None = None  # trained with the IVF when rerank_on is "sq8"
-        self._sq8_valid = 0  # leading rows whose codes in `sq8_path` match the rows (kept in the row map)
         if self.rows_path.exists():
             self._load()
 
@@ -145,8 +144,8 @@ class IvfPqIndex(VectorIndex):
             start, inverse = self._write_rows(vectors)
             if self._sq8 is not None:  # from the rounded rows, as a reload would encode them
                 self._sq8.write(start, to_f32(vectors.astype(np.float16)))
-            else:  # codes a process with rerank_on "sq8" left past here no longer match the rows
-                self._sq8_valid = min(self._sq8_valid, start)
+            else:  # codes a process with rerank_on "sq8" left past here would no longer match the rows
+                truncate(self.sq8_path, self.dim, start)
             self._append_labels(ids, start, inverse)
             if self._ivf is not None:
                 with threads_for(ids.size):
@@ -190,7 +189,6 @@ class IvfPqIndex(VectorIndex):
                 self._sq8.close()
             self._set_labels(np.zeros(0, np.int64))
             self._ivf, self._mm, self._sq8, self._data_name = None, None, None, self.path.name
-            self._sq8_valid = 0
             for path in files:
                 path.unlink(missing_ok=True)
         self.save()
@@ -354,7 +352,7 @@ class IvfPqIndex(VectorIndex):
         ranges = self._sq8.ranges if self._sq8 is not None else None
         if self._sq8 is not None:
             self._sq8.close()
-        self._sq8, self._sq8_valid = None, 0  # the new rows file has no 8-bit codes yet
+        self._sq8 = None  # the new rows file has no 8-bit codes yet
         self._save_rows()
         siblings = self.path.parent.glob(f"{self.path.stem}.*{self.path.suffix}")
         for stale in {old, old_sq8, *siblings} - {self.data_path}:
@@ -371,8 +369,7 @@ class IvfPqIndex(VectorIndex):
         token = "" if self._ivf_dirty else self._token
         with atomic_path(self.rows_path) as tmp, tmp.open("wb") as fh:
             np.savez(fh, labels=self._labels[: self._n], inverse_norms=self._inv_norm[: self._n],
-                     ivf_token=np.array(token), data_file=np.array(self._data_name),
-                     sq8_rows=np.array(self._sq8.rows if self._sq8 is not None else self._sq8_valid))
+                     ivf_token=np.array(token), data_file=np.array(self._data_name))
 
     # -- internals: the IVF-PQ codes ----------------------------------------------------------
 
@@ -468,7 +465,6 @@ class IvfPqIndex(VectorIndex):
                 labels, token = saved["labels"].astype(np.int64), str(saved["ivf_token"])
                 inverse = saved["inverse_norms"].astype(np.float32)
                 name = str(saved["data_file"]) if "data_file" in saved.files else self.path.name
-                self._sq8_valid = int(saved["sq8_rows"]) if "sq8_rows" in saved.files else 0
         except (OSError, ValueError, KeyError) as exc:
             raise IndexError_(f"cannot read {self.rows_path}: {exc}; rebuild the index") from exc
         if Path(name).name != name or not name.startswith(self.path.stem):
@@ -506,7 +502,7 @@ class IvfPqIndex(VectorIndex):
     def _load_sq8(self) -> None:
         """The 8-bit codes: read from their file, or made from the float16 rows (an index built with
         rerank_on "disk", or whose ranges file was lost)."""
-        self._sq8 = Sq8Store.open(self.dim, self.sq8_path, self._n, self._sq8_valid, self._f32_rows)
+        self._sq8 = Sq8Store.open(self.dim, self.sq8_path, self._n, self._f32_rows)
         if self._sq8 is None:
             log.info("making the 8-bit codes of %s's %d rows", self.data_path, self._n)
             self._make_sq8(self._train_sample())

@@ -15,10 +15,13 @@ One file, ``<rows file>.sq8``, holds the ranges (its header) and the codes, so a
 consistent with itself: it is made whole in a temporary file and renamed into place, and rows added
 later are written only while the path still names the file this store made or read (a random name
 in its header: inode numbers are reused once a file is deleted), so that a file another process
-put in its place meanwhile never receives codes made with other ranges. How many leading rows of
-the file are valid is the row map's business (`IvfPqIndex` keeps it): rows past that count are
-encoded again from the float16 rows on load. In memory the codes are blocks of `_BLOCK` rows, so
-growing never copies them all.
+put in its place meanwhile never receives codes made with other ranges. Codes of the rows the row
+map holds are always right: rows are only ever added past them; a process that adds rows with
+codes writes their codes (or none, when the file is no longer its own), and one that adds rows
+without codes (`rerank_on="disk"`) first cuts the file back to where it adds (`truncate`), so codes
+a crash left past the saved rows never outlive a change of those rows. Rows the file lacks are
+encoded from the float16 rows on load and written to it. In memory the codes are blocks of
+`_BLOCK` rows, so growing never copies them all.
 """
 
 from __future__ import annotations
@@ -92,9 +95,9 @@ class Sq8Store:
         return store
 
     @classmethod
-    def open(cls, dim: int, path: Path, n: int, valid: int, rows: Rows) -> Sq8Store | None:
-        """The codes of rows 0..n-1 from `path`, of which the first `valid` are trusted and the rest
-        encoded again from `rows`; None when there is no such file (not made yet)."""
+    def open(cls, dim: int, path: Path, n: int, rows: Rows) -> Sq8Store | None:
+        """The codes of rows 0..n-1 from `path`, those it lacks encoded from `rows` (and written to
+        it); None when there is no such file (not made yet)."""
         try:
             with path.open("rb") as fh:
                 head = fh.read(len(_MAGIC) + 8)
@@ -105,7 +108,7 @@ class Sq8Store:
                 name = fh.read(_NAME)
                 store = cls(dim, path, np.frombuffer(fh.read(8 * dim), np.float32).copy())
                 store._name = name
-                have = max(0, min(n, valid, (path.stat().st_size - store._header) // dim))
+                have = max(0, min(n, (path.stat().st_size - store._header) // dim))
                 for s in range(0, have, _CHUNK):
                     m = min(have, s + _CHUNK) - s
                     store._put(s, np.frombuffer(fh.read(m * dim), np.uint8).reshape(m, dim))
@@ -191,3 +194,14 @@ class Sq8Store:
             done += m
         self._n = need
         del self._blocks[max(1, -(-need // _BLOCK)) :]
+
+
+def truncate(path: Path, dim: int, rows: int) -> None:
+    """Cut the codes file at `path` back to its first `rows` rows, if it holds more: rows are about to
+    be written there without codes."""
+    keep = len(_MAGIC) + 8 + _NAME + 8 * dim + rows * dim
+    try:
+        if path.stat().st_size > keep:
+            os.truncate(path, keep)
+    except FileNotFoundError:
+        pass
