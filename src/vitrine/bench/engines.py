@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vitrine.bench.output import check_public_art
 from vitrine.bench.pipeline import PUBLIC_ART_MAP, _default_data, _limited
 from vitrine.collection import create_collection
 from vitrine.importers.base import run_import
@@ -47,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agent-option", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--no-index", action="store_true", help="only the agent rows")
     args = parser.parse_args(argv)
-    if not (args.data / "records.csv").is_file():
-        print(f"no records.csv under {args.data}: pass --data", file=sys.stderr)
-        return 2
+    check_public_art(parser, args.data)
     try:
         import ray
     except ImportError:

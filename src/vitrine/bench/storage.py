@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from vitrine.bench.output import check_public_art
 from vitrine.bench.pipeline import _default_data, _image_files, _limited
 from vitrine.collection import create_collection
 from vitrine.importers.base import Source, run_import
@@ -49,9 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--side", type=int, default=0, help="enlarge to this long side (0: as they are)")
     parser.add_argument("--endpoint", default="", help="an S3-compatible service; default: a moto stand-in")
     args = parser.parse_args(argv)
-    if not (args.data / "records.csv").is_file():
-        print(f"no records.csv under {args.data}: pass --data", file=sys.stderr)
-        return 2
+    check_public_art(parser, args.data)
     try:
         import boto3  # noqa: F401
     except ImportError:

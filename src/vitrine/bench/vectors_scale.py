@@ -216,7 +216,7 @@ def _served_rows(folder: Path, backend: str, label: str, n: int, params: dict[st
         served = pool.apply(serve, (str(folder / backend), backend, args.dim, params, str(folder),
                                     args.queries, built.get("queries", "queries.npy")))
     files = [p for p in (folder / backend).glob("*")
-             if params.get("rerank_on") != "disk" or not p.name.endswith((".sq8", ".sq8.npy"))]
+             if params.get("rerank_on") != "disk" or not p.name.endswith(".sq8")]
     disk = sum(p.stat().st_size for p in files) / 2**20
     rows = []
     for f in FILTERS:

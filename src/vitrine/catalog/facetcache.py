@@ -52,14 +52,14 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _sorted_values(values: set[Any]) -> list[Any]:
+def sorted_values(values: set[Any]) -> list[Any]:
     """Distinct values in SQLite's order: numbers before text, text by code point (UTF-8 bytes)."""
     return sorted(values, key=lambda v: (0, v, "") if isinstance(v, (int, float)) else (1, 0, str(v)))
 
 
 def _encode(column: list[Any]) -> tuple[NDArray[np.int32], list[Any]]:
     """Codes of a column (None: the code len(values), counted in a bin that is dropped)."""
-    values = _sorted_values({v for v in column if v is not None})
+    values = sorted_values({v for v in column if v is not None})
     code = {v: i for i, v in enumerate(values)}
     missing = len(values)
     return np.fromiter((code.get(v, missing) if v is not None else missing for v in column),
@@ -132,7 +132,7 @@ def _ranked(counts: NDArray[np.int64], order: NDArray[Any], limit: int) -> list[
     return [int(c) for c in chosen]
 
 
-def _century(years: NDArray[np.float32]) -> NDArray[np.float64]:
+def century_codes(years: NDArray[np.float32]) -> NDArray[np.float64]:
     """The century of each first year as `filters._CENTURY` computes it (SQLite's integer division
     truncates toward zero), NaN where there is no year."""
     y = years.astype(np.float64)
@@ -175,13 +175,13 @@ def _positions(ids: NDArray[np.int64], record_ids: NDArray[np.int64]) -> NDArray
 def load_columns(db: sqlite3.Connection) -> Columns:
     """The records' columns and their creators' pairs, with as little as possible made in Python:
     numbers straight into arrays, a text column's records listed per distinct value by its index."""
-    rows = np.fromiter(_plain(db).execute("SELECT id, ifnull(year_min, 'nan'), ifnull(year_max, 'nan')"
+    rows = np.fromiter(plain_rows(db).execute("SELECT id, ifnull(year_min, 'nan'), ifnull(year_max, 'nan')"
                                           " FROM records ORDER BY id"),
                        dtype=[("id", "i8"), ("min", "f4"), ("max", "f4")])
     ids = np.ascontiguousarray(rows["id"])
     year_min, year_max = np.ascontiguousarray(rows["min"]), np.ascontiguousarray(rows["max"])
     del rows
-    centuries = _century(year_min)
+    centuries = century_codes(year_min)
     held = ~np.isnan(centuries)
     values = np.unique(centuries[held]).astype(np.int64)
     century = np.full(len(ids), len(values), dtype=np.int32)
@@ -191,7 +191,7 @@ def load_columns(db: sqlite3.Connection) -> Columns:
     return Columns(ids, year_min, year_max, singles, _creators(db, ids), np.ones(len(ids), dtype=bool))
 
 
-def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
+def plain_rows(db: sqlite3.Connection) -> sqlite3.Cursor:
     """A cursor giving plain tuples (the catalogue's connection gives sqlite3.Row)."""
     cursor = db.cursor()
     cursor.row_factory = None
@@ -201,10 +201,10 @@ def _plain(db: sqlite3.Connection) -> sqlite3.Cursor:
 def _by_value(db: sqlite3.Connection, column: str,
               ids: NDArray[np.int64]) -> tuple[NDArray[np.int32], list[Any]]:
     """Codes of a text column of `records`: each distinct value's records by the column's index."""
-    values = _sorted_values({r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM records")} - {None})
+    values = sorted_values({r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM records")} - {None})
     codes = np.full(len(ids), len(values), dtype=np.int32)
     for code, value in enumerate(values):
-        listed = _plain(db).execute(f"SELECT id FROM records WHERE {column} = ?", (value,))
+        listed = plain_rows(db).execute(f"SELECT id FROM records WHERE {column} = ?", (value,))
         codes[_positions(ids, np.fromiter(listed, dtype=[("id", "i8")])["id"])] = code
     return codes, values
 
@@ -214,7 +214,7 @@ def _creators(db: sqlite3.Connection, ids: NDArray[np.int64]) -> Pairs:
     names every one the trigram table holds (one no record uses any more counts nothing)."""
     names = sorted(str(r[0]) for r in db.execute("SELECT name FROM creator_names"))
     code = {name: i for i, name in enumerate(names)}
-    rows = _plain(db).execute("SELECT record_id, name FROM record_creators").fetchall()
+    rows = plain_rows(db).execute("SELECT record_id, name FROM record_creators").fetchall()
     positions = _positions(ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
     codes = np.fromiter((code[r[1]] for r in rows), dtype=np.int64, count=len(rows))
     del rows, code

@@ -29,11 +29,11 @@ from vitrine.catalog.facetcache import (
     Columns,
     FacetCache,
     Pairs,
-    _century,
-    _plain,
-    _sorted_values,
+    century_codes,
     load_columns,
     load_labels,
+    plain_rows,
+    sorted_values,
 )
 
 #: the most log entries a cache patches from; more are read in full (see docs/scale.md)
@@ -120,7 +120,7 @@ def _patched(db: sqlite3.Connection, columns: Columns, was: tuple[int, ...],
         return columns
     if first is None or first > since + 1:  # trimmed past the cache (or emptied)
         return None
-    logged = [r[0] for r in _plain(db).execute(
+    logged = [r[0] for r in plain_rows(db).execute(
         "SELECT record_id FROM facet_changes WHERE seq > ? AND seq <= ? LIMIT ?",
         (since, now[2], PATCH_LIMIT + 1))]
     if len(logged) > PATCH_LIMIT or None in logged:
@@ -130,7 +130,7 @@ def _patched(db: sqlite3.Connection, columns: Columns, was: tuple[int, ...],
 
 def _apply(db: sqlite3.Connection, cols: Columns, changed: NDArray[np.int64]) -> Columns | None:
     listed = json.dumps(changed.tolist())
-    rows = _plain(db).execute(
+    rows = plain_rows(db).execute(
         "SELECT id, year_min, year_max, object_type, source FROM records"
         " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (listed,)).fetchall()
     present = np.array([r[0] for r in rows], dtype=np.int64)
@@ -154,11 +154,11 @@ def _apply(db: sqlite3.Connection, cols: Columns, changed: NDArray[np.int64]) ->
     grown.year_max[places] = [np.nan if r[2] is None else r[2] for r in rows]
     _set_codes(grown, "object_type", places, [r[3] for r in rows])
     _set_codes(grown, "source", places, [r[4] for r in rows])
-    centuries = _century(grown.year_min[places])
+    centuries = century_codes(grown.year_min[places])
     _set_codes(grown, "century", places, [None if np.isnan(c) else int(c) for c in centuries])
     # of the records read above (one written since is logged after the seq kept: read next time)
     read = set(present.tolist())
-    creators = [r for r in _plain(db).execute(
+    creators = [r for r in plain_rows(db).execute(
         "SELECT record_id, name FROM record_creators WHERE record_id IN (SELECT value FROM json_each(?))",
         (listed,)) if r[0] in read]
     owners = np.searchsorted(grown.ids, np.array([r[0] for r in creators], dtype=np.int64))
@@ -195,7 +195,7 @@ def _renumbered(codes: NDArray[np.int32], values: list[Any],
                 unseen: set[Any]) -> tuple[NDArray[np.int32], list[Any]]:
     """Codes and values with `unseen` values added in SQLite's order (the last code, the missing
     value's, stays last)."""
-    merged = _sorted_values(set(values) | unseen)
+    merged = sorted_values(set(values) | unseen)
     index = {v: i for i, v in enumerate(merged)}
     remap = np.array([index[v] for v in values] + [len(merged)], dtype=np.int32)
     return remap[codes], merged

@@ -46,9 +46,9 @@ def to_f32(rows: NDArray[np.float16]) -> NDArray[np.float32]:
     return np.asarray(cv2.convertFp16(np.ascontiguousarray(rows).view(np.int16)), np.float32)
 
 
-def inverse_norms(rows: NDArray[np.float16]) -> NDArray[np.float32]:
-    """1 / length of each rounded row: scores are scaled by it, so rounding does not change a
-    vector's length and a stored vector scores 1.0 against itself (error ~1e-7, not ~1e-4)."""
-    norms = np.linalg.norm(to_f32(rows), axis=1)
+def inverse_norms(rows: NDArray[np.float32]) -> NDArray[np.float32]:
+    """1 / length of each rounded row (given as float32): scores are scaled by it, so rounding does
+    not change a vector's length and a stored vector scores 1.0 against itself (error ~1e-7, not ~1e-4)."""
+    norms = np.linalg.norm(rows, axis=1)
     inverse: NDArray[np.float32] = np.divide(1.0, norms, out=np.ones_like(norms), where=norms > 0)
     return inverse

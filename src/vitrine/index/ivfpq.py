@@ -141,9 +141,10 @@ class IvfPqIndex(VectorIndex):
             raise IndexError_(f"vector ids must be between 0 and {MAX_ID - 1}")
         with self._lock.write():
             self._delete(ids)
-            start, inverse = self._write_rows(vectors)
+            start, rounded = self._write_rows(vectors)
+            inverse = inverse_norms(rounded)
             if self._sq8 is not None:  # from the rounded rows, as a reload would encode them
-                self._sq8.write(start, to_f32(vectors.astype(np.float16)))
+                self._sq8.write(start, rounded)
             else:  # codes a process with rerank_on "sq8" left past here would no longer match the rows
                 truncate(self.sq8_path, self.dim, start)
             self._append_labels(ids, start, inverse)
@@ -262,14 +263,15 @@ class IvfPqIndex(VectorIndex):
     # -- internals: rows ----------------------------------------------------------------------
 
     def _write_rows(self, vectors: NDArray[np.float32]) -> tuple[int, NDArray[np.float32]]:
-        """Write float16 rows after the valid ones; returns the first new row and the rows' inverse norms."""
+        """Write float16 rows after the valid ones; returns the first new row and the rows as stored
+        (rounded to float16, given back as float32)."""
         start, rounded = self._n, vectors.astype(np.float16)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.data_path.open("r+b" if self.data_path.exists() else "wb") as fh:
             fh.seek(start * self.dim * 2)
             fh.write(rounded.tobytes())
         self._mm = None
-        return start, inverse_norms(rounded)
+        return start, to_f32(rounded)
 
     def _set_labels(self, labels: NDArray[np.int64], inverse: NDArray[np.float32] | None = None) -> None:
         """Take a whole row map (-1: a deleted row) and the rows' inverse norms, as read from disk
