@@ -84,7 +84,8 @@ def test_bad_options_are_refused(collection: Collection) -> None:
 
 @pytest.mark.shared
 @pytest.mark.slow
-def test_a_small_public_art_benchmark(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_small_public_art_benchmark(shared_dir: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
     from vitrine.bench import recognition
 
     data = shared_dir / "data" / "public-art"
@@ -92,12 +93,17 @@ def test_a_small_public_art_benchmark(shared_dir: Path, capsys: pytest.CaptureFi
         pytest.skip("../shared/data/public-art is absent: this test reads it in place")
     report = recognition.main([
         "--data", str(data), "--limit", "60", "--per-family", "3", "--outsiders", "2", "--calibration", "2",
-        "--families", "perspective,phone-small,wall,bare-wall", "--max-words", "512"])
+        "--families", "perspective,phone-small,wall,bare-wall", "--max-words", "512",
+        "--variants", "baseline@plain,new", "--workdir", str(tmp_path)])
     rows = {(r.family, r.variant): r for r in report.rows}
     assert rows[("all", "new")].photos == 9 and rows[("all", "new")].outsiders == 6
     assert rows[("all", "new")].recall >= 0.6 and rows[("bare-wall", "new")].no_match == 1.0
-    assert set(report.thresholds) == {"baseline", "new"} and report.index_bytes_per_work > 0
+    assert set(report.thresholds) == {"baseline@plain", "new"} and report.index_bytes_per_work > 0
     assert "phone photos" in capsys.readouterr().out
+    assert (tmp_path / "local-plain" / "manifest.json").is_file()  # the plain index, built beside
+    assert "local_index_plain" in report.build_seconds
+    with pytest.raises(SystemExit):
+        recognition.parse(["--data", str(data), "--variants", "bogus@plain"])
 
 
 def test_the_cli_names_the_work_or_says_no_match(collection: Collection, tmp_path: Path) -> None:
@@ -275,7 +281,7 @@ def test_a_weak_first_look_is_looked_at_again_sharpened(collection: Collection,
     assert len(looks) == 1 and first.inliers >= strong.retry_below
     wall = Image.new("RGB", (800, 600), (128, 120, 110))
     assert not recognize_photo(collection, wall, pipeline=strong).matched
-    assert len(looks) == 1  # nothing like a work in the photo: no second look either
+    assert len(looks) == 1  # nothing at all in the photo: no second look either
     assert not recognize_photo(collection, wall, pipeline=replace(strong, sparse=1000)).matched
     assert len(looks) == 2  # unless asked: nothing found, but few features (a blurred photo?)
     blurred = family_photo(textured(3), "blur", 5).image.filter(ImageFilter.GaussianBlur(2.5))
@@ -315,3 +321,57 @@ def test_the_sharpened_look_adds_to_the_first_and_loses_none_of_its_works() -> N
     merged = merged_looks(first, again)
     assert [(h.image_id, h.inliers) for h in merged] == [(1, 14), (2, 9), (3, 5)]
     assert merged_looks([], again) == sorted(again, key=lambda h: -h.inliers)
+
+
+def dark(seed: int) -> Image.Image:
+    """A dark, flat painting: a 200 px thumbnail giving almost no features at SIFT's default threshold."""
+    picture = textured(seed).resize((200, 160))
+    return Image.fromarray((np.asarray(picture, np.float32) * 0.25 + 15).astype(np.uint8))
+
+
+@pytest.fixture(scope="module")
+def dark_collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
+    from vitrine.collection import create_collection
+    from vitrine.indexing import index_collection
+    from vitrine.records import ImageRef, Record
+    from vitrine.regions.search import index_regions
+
+    root = tmp_path_factory.mktemp("dark")
+    coll = create_collection(root / "coll", embedder="classic", index="memory", title="Dark works")
+    for i in range(8):
+        path = root / f"work{i}.png"
+        (dark(i) if i < 4 else textured(i)).save(path)
+        coll.catalog.upsert(Record(identifier=f"r{i}", title=f"Work {i}",
+                                   images=[ImageRef(location=str(path))]))
+    index_collection(coll, workers=1)
+    index_regions(coll, workers=1)
+    yield coll
+    coll.close()
+
+
+def test_a_blurred_photo_of_a_dark_work_is_found(dark_collection: Collection) -> None:
+    from vitrine.local.features import extract
+    from vitrine.visitor.recognize import AGREED, sharpness, stretch
+
+    assert all(len(extract(dark(i))) < 30 for i in range(4))  # too few to be found: indexed with more
+    photos = [(f"r{i}", family_photo(dark(i), "blur", seed).image) for i in range(4) for seed in (0, 1, 3)]
+    assert all(sharpness(stretch(photo.convert("L")), 640) < Pipeline().blurred for _, photo in photos)
+    before = [recognize_photo(dark_collection, photo, min_inliers=8, pipeline=AGREED) for _, photo in photos]
+    now = [recognize_photo(dark_collection, photo, min_inliers=8) for _, photo in photos]
+    assert sum(r.matched for r in before) == 0  # the first look finds nothing, so no second look
+    right = [r.record is not None and r.record.identifier == truth
+             for (truth, _), r in zip(photos, now, strict=True)]
+    assert sum(right) >= 9 and all(r.record is None or ok for r, ok in zip(now, right, strict=True))
+    for seed in range(4):  # dark works not in the collection, as blurred: still no match
+        assert not recognize_photo(dark_collection, family_photo(dark(20 + seed), "blur", seed).image,
+                                   min_inliers=8).matched
+
+
+def test_sharpness_tells_a_blurred_photo_from_a_sharp_one() -> None:
+    from vitrine.visitor.recognize import sharpness
+
+    sharp = family_photo(textured(3), "mild", 4).image.convert("L")
+    blurred = family_photo(textured(3), "blur", 5).image.convert("L")
+    assert sharpness(blurred, 640) < Pipeline().blurred < sharpness(sharp, 640)
+    assert sharpness(sharp.filter(ImageFilter.GaussianBlur(3)), 640) < Pipeline().blurred
+    assert sharpness(Image.new("L", (300, 200), 90), 640) == 0.0

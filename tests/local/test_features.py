@@ -4,7 +4,7 @@ import numpy as np
 from PIL import Image
 
 from motifs import scene
-from vitrine.local.features import LocalFeatures, extract, rescale, root_sift
+from vitrine.local.features import LocalFeatures, extract, extract_enough, rescale, root_sift
 
 
 def test_keypoints_are_in_source_pixels_whatever_the_detection_size() -> None:
@@ -55,3 +55,25 @@ def test_rescale_maps_keypoints_to_the_source_size() -> None:
     scaled = rescale(features, (40, 20))
     assert scaled.image_size == (40, 20)
     assert np.allclose(scaled.keypoints[0], [19.5, 9.5, 4.0, 30.0])
+
+
+def test_a_dark_flat_image_is_extracted_again_with_a_lower_contrast_threshold() -> None:
+    image, _ = scene(14, None)
+    dark = Image.fromarray((np.asarray(image.convert("L"), np.float32) * 0.12 + 20).astype(np.uint8))
+    few = extract(dark)
+    enough = extract_enough(dark, min_features=200)
+    assert len(few) < 200 <= len(enough)  # a thumbnail this dark gives too few to be found at 0.04
+    assert set(map(tuple, few.keypoints[:, :2].round(2).tolist())) <= set(
+        map(tuple, enough.keypoints[:, :2].round(2).tolist()))  # the strong features are kept
+    bright = extract(image)
+    assert len(bright) >= 200
+    assert np.array_equal(extract_enough(image, min_features=200).keypoints, bright.keypoints)  # once
+
+
+def test_the_contrast_threshold_stops_at_its_floor() -> None:
+    image, _ = scene(14, None)
+    dark = Image.fromarray((np.asarray(image.convert("L"), np.float32) * 0.12 + 20).astype(np.uint8))
+    at_default = extract(dark)
+    assert len(extract_enough(dark, min_features=200, floor=0.04)) == len(at_default)  # never lowered
+    assert len(at_default) < len(extract_enough(dark, min_features=200, floor=0.02)) <= len(
+        extract(dark, contrast=0.02))  # lowered once, to the floor, even if still short

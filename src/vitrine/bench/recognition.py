@@ -43,7 +43,15 @@ from vitrine.collection import Collection, create_collection
 from vitrine.images import decode, decode_gray
 from vitrine.indexing import index_collection
 from vitrine.records import ImageRef, Record
-from vitrine.visitor.recognize import BASELINE, DEFAULT_MARGIN, PREVIOUS, SHARPENED, Pipeline, recognize_photo
+from vitrine.visitor.recognize import (
+    AGREED,
+    BASELINE,
+    DEFAULT_MARGIN,
+    PREVIOUS,
+    SHARPENED,
+    Pipeline,
+    recognize_photo,
+)
 
 if TYPE_CHECKING:
     from vitrine.local.features import LocalFeatures
@@ -71,9 +79,14 @@ VARIANTS: dict[str, Pipeline] = {
     "interior": replace(PREVIOUS, margin=DEFAULT_MARGIN),  # inliers on the matched image's border not counted
     "sharpen": replace(PREVIOUS, sharpen_retry=True),  # a weak first look looked at again, sharpened
     "sharpened": SHARPENED,  # interior and sharpen: the default before the agreement rule
-    "new": Pipeline(),  # and a weak first work accepted when the photo agrees with it: the default
-    "sparse": replace(Pipeline(), sparse=1000),  # and a sharp look at photos with nothing found, few features
+    "agreed": AGREED,  # and a weak first work accepted when the photo agrees with it (session 6's default)
+    "sparse": replace(AGREED, sparse=1000),  # and a sharp look at photos with nothing found, few features
+    "new": Pipeline(),  # agreed, and a blurred photo's second look at a lowered threshold: the default
 }
+#: a variant named NAME@plain answers from a second local index of the same works whose features were
+#: all extracted at SIFT's default threshold (`extract`, as before `extract_enough`): the collection
+#: side's part in a change, measured in the same run
+PLAIN = "@plain"
 
 
 @dataclass
@@ -155,30 +168,50 @@ def build(root: Path, data: Path, works: Sequence[dict[str, str]], upscale: floa
     return collection, seconds
 
 
-def build_local(collection: Collection, identifiers: Sequence[str], upscale: float, max_words: int) -> None:
-    """Local features of every image, extracted `upscale` times larger, keypoints in source pixels."""
+def build_local(collection: Collection, identifiers: Sequence[str], upscale: float, max_words: int,
+                folder: Path | None = None, plain: bool = False) -> None:
+    """Local features of every image, extracted `upscale` times larger, keypoints in source pixels,
+    into the collection's local index (or a store in `folder`); `plain`: `extract` alone."""
     from vitrine.images import read_image
     from vitrine.local.builder import IndexWriter, WriterOptions
     from vitrine.local.index import open_store
     from vitrine.local.segments import ImageEntry
+    from vitrine.local.store import FolderStore
 
-    writer = IndexWriter(open_store(collection.root), WriterOptions(max_words=max_words))
+    store = open_store(collection.root) if folder is None else FolderStore(folder)
+    writer = IndexWriter(store, WriterOptions(max_words=max_words))
     for identifier in identifiers:
         for stored in collection.catalog.images_of(identifier):
             picture, _ = read_image(Path(stored.location))
-            writer.add(ImageEntry(stored.id, stored.sha256 or "", None), features_at(picture, upscale))
+            writer.add(ImageEntry(stored.id, stored.sha256 or "", None), features_at(picture, upscale, plain))
     writer.flush()
 
 
-def features_at(picture: Image.Image, upscale: float) -> LocalFeatures:
-    """RootSIFT features of `picture` enlarged `upscale` times, keypoints in its own pixels."""
-    from vitrine.local.features import extract, rescale
+def features_at(picture: Image.Image, upscale: float, plain: bool = False) -> LocalFeatures:
+    """RootSIFT features of `picture` enlarged `upscale` times, keypoints in its own pixels, as the
+    app's indexing extracts them (`extract_enough`: a dark, flat image's threshold lowered), or
+    with `extract` alone (`plain`)."""
+    from vitrine.local.features import extract, extract_enough, rescale
 
+    how = extract if plain else extract_enough
     if upscale == 1:
-        return extract(picture)
+        return how(picture)
     w, h = picture.size
     big = picture.resize((round(w * upscale), round(h * upscale)), Image.Resampling.BICUBIC)
-    return rescale(extract(big), (w, h))
+    return rescale(how(big), (w, h))
+
+
+def plain_index(collection: Collection, folder: Path, identifiers: Sequence[str], args: argparse.Namespace,
+                seconds: dict[str, float]) -> LocalIndex:
+    """The `PLAIN` local index of the collection's works, built in `folder` unless an earlier run did."""
+    from vitrine.local.index import open_local_index
+    from vitrine.local.store import FolderStore
+
+    if not (folder / "manifest.json").exists():
+        started = time.perf_counter()
+        build_local(collection, identifiers, args.upscale, args.max_words, folder, plain=True)
+        seconds["local_index_plain"] = time.perf_counter() - started
+    return open_local_index(store=FolderStore(folder))
 
 
 # -- answering ---------------------------------------------------------------------------------
@@ -307,6 +340,9 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     pool = [(r, ids[r["id"]]) for r in inside]
     copies = versions(local, data, outside)
     outside = [r for r in outside if r["id"] not in copies]
+    indexes = {"": local}
+    if any(name.endswith(PLAIN) for name in args.variants):
+        indexes[PLAIN] = plain_index(collection, workdir / "local-plain", list(ids), args, seconds)
     report = Report(len(inside), len(outside), args.seed, seconds, local.feature_count / max(len(local), 1),
                     _index_bytes(local) / max(len(local), 1), versions=sorted(copies))
     half = len(outside) // 2
@@ -316,17 +352,17 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         part_out = [calib_out[i] for i in rng.choice(len(calib_out), args.calibration, replace=False)]
         calib_shots += shots(data, family, [], part_out, args.seed + 1000 + k, pool)
     for name in args.variants:
-        _calibrate_variant(args, collection, local, report, name, calib_shots)
-    _test(args, collection, local, report, data, pool, test_out, rng)
+        _calibrate_variant(args, collection, indexes, report, name, calib_shots)
+    _test(args, collection, indexes, report, data, pool, test_out, rng)
     collection.close()
     return report
 
 
-def _calibrate_variant(args: argparse.Namespace, collection: Collection, local: LocalIndex, report: Report,
-                       name: str, calib_shots: Sequence[Shot]) -> None:
+def _calibrate_variant(args: argparse.Namespace, collection: Collection, indexes: dict[str, LocalIndex],
+                       report: Report, name: str, calib_shots: Sequence[Shot]) -> None:
     """The variant's inlier threshold and, when it has the agreement rule, its agreement threshold,
     from its answers (from 4 inliers up, one work) to the calibration photos of held-out works."""
-    pipe = VARIANTS[name]
+    pipe, local = pipeline_of(name), index_of(indexes, name)
     answers = [answer(collection, local, s, replace(pipe, max_works=1), _LOOK) for s in calib_shots
                if not s.truth]
     best = [_best(a) for a in answers]
@@ -343,7 +379,16 @@ def _calibrate_variant(args: argparse.Namespace, collection: Collection, local: 
 def _pipe(report: Report, name: str) -> Pipeline:
     """The variant with its calibrated agreement threshold."""
     agreed = report.calibration[name].agreement if name in report.calibration else None
-    return VARIANTS[name] if agreed is None else replace(VARIANTS[name], agreement=agreed)
+    return pipeline_of(name) if agreed is None else replace(pipeline_of(name), agreement=agreed)
+
+
+def pipeline_of(name: str) -> Pipeline:
+    """The pipeline of a variant name (`PLAIN` names another index, not another pipeline)."""
+    return VARIANTS[name.removesuffix(PLAIN)]
+
+
+def index_of(indexes: dict[str, LocalIndex], name: str) -> LocalIndex:
+    return indexes[PLAIN if name.endswith(PLAIN) else ""]
 
 
 def versions(local: LocalIndex, data: Path, rows: Sequence[dict[str, str]]) -> dict[str, int]:
@@ -366,7 +411,8 @@ def _best(a: Answer) -> int:
     return max((n for _, n in a.found), default=0)
 
 
-def _test(args: argparse.Namespace, collection: Collection, local: LocalIndex, report: Report, data: Path,
+def _test(args: argparse.Namespace, collection: Collection, indexes: dict[str, LocalIndex], report: Report,
+          data: Path,
           pool: list[tuple[dict[str, str], int]], test_out: list[dict[str, str]],
           rng: np.random.Generator) -> None:
     """Every test photo answered by every variant at its calibrated threshold; the rows."""
@@ -379,7 +425,8 @@ def _test(args: argparse.Namespace, collection: Collection, local: LocalIndex, r
                                                 replace=False)]
         for shot in shots(data, family, picks, outs, args.seed, pool):
             for name in args.variants:
-                a = answer(collection, local, shot, _pipe(report, name), report.thresholds[name])
+                a = answer(collection, index_of(indexes, name), shot, _pipe(report, name),
+                           report.thresholds[name])
                 answered[name].append((shot, a))
                 report.false_accepts += [
                     {"variant": name, "family": family, "works": shot.works, "answered": image_id,
@@ -449,7 +496,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=_sizes, default={},
                         help="in-collection test photos of some families (blur=120,wall=10), "
                              "overriding --per-family")
-    parser.add_argument("--variants", type=lambda s: s.split(","), default=["baseline", "new"])
+    parser.add_argument("--variants", type=lambda s: s.split(","), default=["baseline", "new"],
+                        help=f"pipelines to compare; NAME{PLAIN} answers from an index extracted plainly")
     parser.add_argument("--upscale", type=float, default=1.0, help="enlarge collection images before SIFT")
     parser.add_argument("--max-words", type=int, default=4096, help="visual vocabulary size cap")
     parser.add_argument("--max-false-accept", type=float, default=0.01)
@@ -463,7 +511,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     check_choices(parser, "families", args.families, list(ALL_FAMILIES))
-    check_choices(parser, "variants", args.variants, list(VARIANTS))
+    check_choices(parser, "variants", [v.removesuffix(PLAIN) for v in args.variants], list(VARIANTS))
     check_public_art(parser, args.data)
     return args
 

@@ -18,6 +18,12 @@ DEFAULT_MAX_SIDE = 1024
 DEFAULT_MAX_FEATURES = 2000
 #: OpenCV's (and Lowe's) SIFT contrast threshold: weaker extrema are not features
 DEFAULT_CONTRAST = 0.04
+#: the features a collection image should give (`extract_enough`): the contrast threshold is absolute,
+#: and a dark, flat painting's 200 px thumbnail gave 10 where the median gave 306; 5% of the
+#: development collection's thumbnails gave under 100 (docs/recognition.md)
+DEFAULT_MIN_FEATURES = 100
+#: the lowest contrast threshold `extract_enough` goes down to (halving from `DEFAULT_CONTRAST`)
+FLOOR_CONTRAST = 0.005
 
 Box = tuple[float, float, float, float]
 """x0, y0, x1, y1 in source-image pixels (x1 > x0, y1 > y0)."""
@@ -84,6 +90,26 @@ def extract(
     # cv2 puts pixel centres at integer coordinates; a resize by `scale` maps them with a half-pixel shift.
     keypoints[:, :2] += 0.5 / scale - 0.5
     return LocalFeatures(keypoints, root_sift(np.asarray(descriptors, np.float32)), (width, height))
+
+
+def extract_enough(
+    image: Image.Image, *, max_side: int = DEFAULT_MAX_SIDE, max_features: int = DEFAULT_MAX_FEATURES,
+    min_features: int = DEFAULT_MIN_FEATURES, floor: float = FLOOR_CONTRAST,
+) -> LocalFeatures:
+    """`extract` at SIFT's default contrast threshold, and again with the threshold halved, down to
+    `floor`, while the image gives fewer than `min_features`: features of a collection image.
+
+    SIFT's contrast threshold is absolute, so a dark or flat image gives few features (a dark
+    night scene's thumbnail gave 10) and no photo of it can be matched; its threshold is lowered
+    until it gives as many as most images do. An image with enough features is extracted once,
+    exactly as `extract` does.
+    """
+    contrast = DEFAULT_CONTRAST
+    features = extract(image, max_side=max_side, max_features=max_features, contrast=contrast)
+    while len(features) < min_features and contrast / 2 >= floor:
+        contrast /= 2
+        features = extract(image, max_side=max_side, max_features=max_features, contrast=contrast)
+    return features
 
 
 def root_sift(descriptors: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -22,7 +22,7 @@ from vitrine.fsutil import file_stamp
 from vitrine.indexing.onray import check_engine, ray_map
 from vitrine.indexing.reader import Failed, Job, failure
 from vitrine.indexing.stages import Stage
-from vitrine.local.features import LocalFeatures, extract, rescale
+from vitrine.local.features import LocalFeatures, extract_enough, rescale
 
 if TYPE_CHECKING:
     from vitrine.fetch import FetchOptions
@@ -101,7 +101,7 @@ def extract_job(job: Job, options: ExtractOptions) -> Extracted:
     decoded = images.decode_for_index(
         data, job.location, embed_size=max(1, options.max_side // 2), thumb_size=0,
         max_pixels=options.max_pixels)
-    features = extract(decoded.image, max_side=options.max_side, max_features=options.max_features)
+    features = extract_enough(decoded.image, max_side=options.max_side, max_features=options.max_features)
     features = rescale(features, decoded.size)
     half = LocalFeatures(features.keypoints, features.descriptors.astype(np.float16), features.image_size)
     return Extracted(job.image_id, images.sha256_bytes(data), stamp, half)

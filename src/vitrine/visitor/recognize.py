@@ -65,6 +65,16 @@ DEFAULT_MARGIN = 0.1
 #: (`visitor.agreement`); the recognition bench calibrates it on photos of works not in the collection
 DEFAULT_AGREEMENT = 0.8
 DEFAULT_AGREE_FROM = 5
+#: a photo less sharp than this (`sharpness`) whose first look is weak or finds nothing gets the blurred
+#: look (`Pipeline.blurred`): 93% of the development seed's blurred photos were under it, 0-7% of its
+#: phone photos, 40% of its bare walls (docs/recognition.md)
+DEFAULT_BLURRED = 0.02
+#: the blurred look: the photo at this long side, sharpened, its strongest `DEFAULT_BLUR_FEATURES`
+#: at SIFT's contrast threshold `_FAINT` (a blur's detail is gone at this size anyway, and one
+#: extraction here costs a third of one at 640 px)
+DEFAULT_BLUR_SIDE = 480
+DEFAULT_BLUR_FEATURES = 500
+_FAINT = 0.01
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,11 @@ class Pipeline:
     at all is also looked at again sharpened when the photo gave fewer features than this (a
     blurred photo gives a few hundred); 0: never (the default: most photos of bare walls and of
     works not in the collection give under 1,000 too, and would pay a second look).
+    blurred: with `sharpen_retry`, a photo whose `sharpness` is under this and whose first look is
+    weak or finds nothing gets the blurred look instead of the sharpened one: the photo at
+    `blur_side`, sharpened, its strongest `blur_features` features at a low contrast threshold
+    (SIFT's is absolute, and a blurred photo of a dark work leaves few features above it, sometimes
+    too few for any candidate); 0: never.
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -116,16 +131,21 @@ class Pipeline:
     agreement: float | None = DEFAULT_AGREEMENT
     agree_from: int = DEFAULT_AGREE_FROM
     sparse: int = 0
+    blurred: float = DEFAULT_BLURRED
+    blur_side: int = DEFAULT_BLUR_SIDE
+    blur_features: int = DEFAULT_BLUR_FEATURES
 
 
 #: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
 BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
                     vote=False, stretch=False, max_postings=None, margin=0.0, sharpen_retry=False,
-                    agreement=None)
+                    agreement=None, blurred=0.0)
 #: the default before the interior rule and the sharpened second look (session 5's)
-PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None)
+PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None, blurred=0.0)
 #: the default before the agreement rule (session 6's first part)
-SHARPENED = Pipeline(agreement=None)
+SHARPENED = Pipeline(agreement=None, blurred=0.0)
+#: the default before the blurred photos' second look (session 6's)
+AGREED = Pipeline(blurred=0.0)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -313,16 +333,22 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
 
 
 def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int) -> list[Verification]:
-    """The works of the first look, or of a second one (another size, sharpened) when it was weak."""
+    """The works of the first look, and of a second one when it was weak: sharpened, or for a blurred
+    photo the blurred look (`Pipeline.blurred`), which also looks again when the first found nothing."""
     hits, features = _look(local, grey, pipe, min_inliers, pipe.query_side)
     if pipe.retry_side is not None and not _strong(hits, min_inliers):
         hits, features = _look(local, grey, pipe, min_inliers, pipe.retry_side)
-    weak = hits[0].inliers < pipe.retry_below if hits else features < pipe.sparse
-    if pipe.sharpen_retry and weak:
+    if not pipe.sharpen_retry or (hits and hits[0].inliers >= pipe.retry_below):
+        return hits
+    if pipe.blurred > 0 and features > 0 and sharpness(grey, pipe.query_side) < pipe.blurred:
+        again, _ = _look(local, sharpened(grey, pipe.blur_side), pipe, min_inliers, pipe.blur_side, grey.size,
+                         faint=pipe.blur_features)
+    elif hits or features < pipe.sparse:
         again, _ = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side,
                          grey.size)
-        hits = merged_looks(hits, again)
-    return hits
+    else:  # nothing like a work in a sharp photo: no second look
+        return hits
+    return merged_looks(hits, again)
 
 
 def merged_looks(first: list[Verification], again: list[Verification]) -> list[Verification]:
@@ -358,13 +384,17 @@ def _agreement(collection: Collection, local: LocalIndex, grey: Image.Image, hit
 
 
 def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int, side: int,
-          size: tuple[int, int] | None = None) -> tuple[list[Verification], int]:
+          size: tuple[int, int] | None = None, faint: int = 0) -> tuple[list[Verification], int]:
     """`find_works` on the photo's features at `side` px; keypoints in pixels of `size` (default:
     `grey`'s own). With `sharpen_retry`, a weak first work (4 inliers or more) is returned too.
-    Also the number of features the photo gave."""
+    `faint`: the strongest this many features at the contrast threshold `_FAINT` instead of the
+    pipeline's. Also the number of features the photo gave."""
     from vitrine.local.features import extract, rescale
 
-    features = extract(grey, max_side=side, max_features=pipe.max_features, contrast=pipe.contrast)
+    if faint:
+        features = extract(grey, max_side=side, max_features=faint, contrast=_FAINT)
+    else:
+        features = extract(grey, max_side=side, max_features=pipe.max_features, contrast=pipe.contrast)
     if size is not None:
         features = rescale(features, size)
     return local.find_works(features, min_inliers=min_inliers, max_works=pipe.max_works,
@@ -382,11 +412,26 @@ def sharpened(grey: Image.Image, side: int) -> Image.Image:
     a blurred photo's edges get back some of the contrast SIFT needs to detect and describe them."""
     from PIL import ImageFilter
 
+    return _reduced(grey, side).filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
+
+
+def sharpness(grey: Image.Image, side: int) -> float:
+    """How sharp the photo is at `side` px on its long side: the variance of its Laplacian over the
+    variance of its grey levels (0 for a flat photo). Blurred photos of the development seed gave
+    under 0.05 (the median 0.009), sharp ones about 0.05."""
+    import cv2
+
+    pixels = np.asarray(_reduced(grey.convert("L"), side), np.float32)
+    spread = float(pixels.var())
+    return float(cv2.Laplacian(pixels, cv2.CV_32F).var()) / spread if spread > 1e-6 else 0.0
+
+
+def _reduced(grey: Image.Image, side: int) -> Image.Image:
     w, h = grey.size
     scale = min(1.0, side / max(w, h, 1))
     if scale < 1.0:
         grey = grey.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-    return grey.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
+    return grey
 
 
 def stretch(grey: Image.Image, dim: float = _DIM) -> Image.Image:
