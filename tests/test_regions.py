@@ -105,6 +105,10 @@ def test_added_changed_and_deleted_images_without_rebuild(collection: Collection
     report = regions.index_regions(collection, workers=1, writer_options=WRITER)
     assert report.added == 1 and report.removed == 1 and report.images == 5
     assert [h.identifier for h in regions.search_regions_by_box(collection, "a", box_of("a")).hits] == ["f"]
+    again = regions.index_regions(collection, workers=1, writer_options=WRITER, again=True)
+    assert again.added == 5 and again.images == 5  # every image extracted again, none doubled
+    assert sorted((collection.root / "local").glob("vocabulary-*.npz")) == vocabulary
+    assert [h.identifier for h in regions.search_regions_by_box(collection, "a", box_of("a")).hits] == ["f"]
 
 
 def test_the_collection_keeps_its_local_index_until_its_files_change(

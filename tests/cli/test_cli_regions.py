@@ -31,6 +31,7 @@ def test_index_search_and_groups(run: Run, tmp_path: Path) -> None:
     table = run("regions", "search", "motifs", "--image", str(folder / "c.png"), "--include-self").output
     assert "verified" in table and "inliers" in table
     assert "added 0 images" in run("regions", "index", "motifs").output
+    assert "added 5 images" in run("regions", "index", "motifs", "--again", "--workers", "1").output
     sheets = str(tmp_path / "sheets")
     assert "groups found" in run("regions", "groups", "motifs", "--contact-sheets", sheets).output
 

@@ -31,8 +31,10 @@ def regions() -> None:
               help="Strongest local features kept per image.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Extract on this machine's processes, or on Ray (RAY_ADDRESS, else a local Ray).")
+@click.option("--again", is_flag=True,
+              help="Extract every image's features again (after an upgrade that extracts differently).")
 @pass_app
-def index(app: App, name: str, workers: int | None, max_features: int, engine: str) -> None:
+def index(app: App, name: str, workers: int | None, max_features: int, engine: str, again: bool) -> None:
     """Extract local features of new or changed images of NAME (no rebuild of the rest)."""
     from vitrine.local.pipeline import ExtractOptions
     from vitrine.regions import search as use_cases
@@ -41,7 +43,7 @@ def index(app: App, name: str, workers: int | None, max_features: int, engine: s
         report = use_cases.index_regions(
             coll, workers=workers or app.settings.workers or None, progress=progress,
             options=ExtractOptions(max_features=max_features, fetch=app.settings.fetch_options(),
-                                   s3=app.settings.s3_options()), engine=engine)
+                                   s3=app.settings.s3_options()), engine=engine, again=again)
     click.echo(f"added {report.added} images ({report.rate:.1f} images/s), removed {report.removed}, "
                f"{report.failed} failed; {report.images} images, {report.features} features, "
                f"{report.bytes / max(report.images, 1) / 1024:.1f} KiB per image")

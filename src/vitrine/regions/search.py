@@ -109,10 +109,13 @@ def pending_count(collection: Collection) -> int:
 def index_regions(
     collection: Collection, *, workers: int | None = None, progress: ProgressCallback | None = None,
     options: ExtractOptions | None = None, writer_options: WriterOptions | None = None, engine: str = "local",
+    again: bool = False,
 ) -> RegionIndexReport:
     """Extract and index local features of new or changed images; tombstone deleted ones.
 
     `engine` "ray" extracts on Ray (as `index_collection` does); the index is written here.
+    `again`: extract every image's features again (after an upgrade that extracts them differently,
+    such as `extract_enough`), keeping the vocabulary; the old entries are replaced.
     """
     check_engine(engine)
     started = time.perf_counter()
@@ -121,7 +124,7 @@ def index_regions(
     known = live_entries(segments)
     catalog = collection.catalog
     stored = catalog.images_by_id(catalog.all_image_ids().tolist())
-    todo = [image for image in stored.values() if _needs_features(image, known.get(image.id))]
+    todo = [image for image in stored.values() if again or _needs_features(image, known.get(image.id))]
     gone = [image_id for image_id in known if image_id not in stored]
     report = RegionIndexReport(removed=len(gone))
     writer = IndexWriter(store, writer_options)
