@@ -355,7 +355,7 @@ def test_a_blurred_photo_of_a_dark_work_is_found(dark_collection: Collection) ->
 
     assert all(len(extract(dark(i))) < 30 for i in range(4))  # too few to be found: indexed with more
     photos = [(f"r{i}", family_photo(dark(i), "blur", seed).image) for i in range(4) for seed in (0, 1, 3)]
-    assert all(sharpness(stretch(photo.convert("L")), 640) < Pipeline().blurred for _, photo in photos)
+    assert all(sharpness(stretch(photo.convert("L"))) < Pipeline().blurred for _, photo in photos)
     before = [recognize_photo(dark_collection, photo, min_inliers=8, pipeline=AGREED) for _, photo in photos]
     now = [recognize_photo(dark_collection, photo, min_inliers=8) for _, photo in photos]
     assert sum(r.matched for r in before) == 0  # the first look finds nothing, so no second look
@@ -372,6 +372,20 @@ def test_sharpness_tells_a_blurred_photo_from_a_sharp_one() -> None:
 
     sharp = family_photo(textured(3), "mild", 4).image.convert("L")
     blurred = family_photo(textured(3), "blur", 5).image.convert("L")
-    assert sharpness(blurred, 640) < Pipeline().blurred < sharpness(sharp, 640)
-    assert sharpness(sharp.filter(ImageFilter.GaussianBlur(3)), 640) < Pipeline().blurred
-    assert sharpness(Image.new("L", (300, 200), 90), 640) == 0.0
+    assert sharpness(blurred) < Pipeline().blurred < sharpness(sharp)
+    assert sharpness(sharp.filter(ImageFilter.GaussianBlur(3))) < Pipeline().blurred
+    assert sharpness(Image.new("L", (300, 200), 90)) == 0.0
+
+
+def test_sharpness_is_the_same_for_a_photo_passed_whole_or_decoded_small() -> None:
+    import io
+
+    from vitrine.images import decode_gray
+    from vitrine.visitor.recognize import sharpness
+
+    for seed in range(3):
+        shot = family_photo(textured(seed), "phone-lowlight", seed)  # 1800 px and up, camera shake
+        small, _ = decode_gray(shot.jpeg, "photo", max_side=640)  # as the bench and the API decode it
+        with Image.open(io.BytesIO(shot.jpeg)) as whole:  # as the CLI and the bot pass it
+            assert max(whole.size) >= 1800
+            assert sharpness(whole) == pytest.approx(sharpness(small), rel=0.15)

@@ -107,6 +107,7 @@ def test_added_changed_and_deleted_images_without_rebuild(collection: Collection
     assert [h.identifier for h in regions.search_regions_by_box(collection, "a", box_of("a")).hits] == ["f"]
     again = regions.index_regions(collection, workers=1, writer_options=WRITER, again=True)
     assert again.added == 5 and again.images == 5  # every image extracted again, none doubled
+    assert len(list((collection.root / "local").glob("segment-*.npz"))) == 1  # the old entries dropped
     assert sorted((collection.root / "local").glob("vocabulary-*.npz")) == vocabulary
     assert [h.identifier for h in regions.search_regions_by_box(collection, "a", box_of("a")).hits] == ["f"]
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 from PIL import Image
 
 from motifs import scene
@@ -59,15 +62,31 @@ def test_rescale_maps_keypoints_to_the_source_size() -> None:
 
 def test_a_dark_flat_image_is_extracted_again_with_a_lower_contrast_threshold() -> None:
     image, _ = scene(14, None)
-    dark = Image.fromarray((np.asarray(image.convert("L"), np.float32) * 0.12 + 20).astype(np.uint8))
+    dark = Image.fromarray((np.asarray(image.convert("L"), np.float32) * 0.2 + 20).astype(np.uint8))
     few = extract(dark)
     enough = extract_enough(dark, min_features=200)
-    assert len(few) < 200 <= len(enough)  # a thumbnail this dark gives too few to be found at 0.04
+    assert 0 < len(few) < 200 <= len(enough)  # a thumbnail this dark gives too few to be found at 0.04
     assert set(map(tuple, few.keypoints[:, :2].round(2).tolist())) <= set(
         map(tuple, enough.keypoints[:, :2].round(2).tolist()))  # the strong features are kept
     bright = extract(image)
     assert len(bright) >= 200
     assert np.array_equal(extract_enough(image, min_features=200).keypoints, bright.keypoints)  # once
+
+
+def test_an_image_is_never_asked_for_more_features_than_it_may_keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vitrine.local import features as module
+
+    calls: list[float] = []
+    real = module.extract
+
+    def counted(image: Image.Image, **kwargs: Any) -> LocalFeatures:
+        calls.append(kwargs["contrast"])
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(module, "extract", counted)
+    image, _ = scene(14, None)
+    assert len(extract_enough(image, max_features=64, min_features=100)) == 64
+    assert calls == [0.04]  # 64 is all it may keep: no lower threshold tried
 
 
 def test_the_contrast_threshold_stops_at_its_floor() -> None:

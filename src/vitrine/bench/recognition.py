@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import logging
 import tempfile
 import time
@@ -201,17 +202,40 @@ def features_at(picture: Image.Image, upscale: float, plain: bool = False) -> Lo
     return rescale(how(big), (w, h))
 
 
-def plain_index(collection: Collection, folder: Path, identifiers: Sequence[str], args: argparse.Namespace,
-                seconds: dict[str, float]) -> LocalIndex:
-    """The `PLAIN` local index of the collection's works, built in `folder` unless an earlier run did."""
+def plain_index(collection: Collection, local: LocalIndex, folder: Path, identifiers: Sequence[str],
+                args: argparse.Namespace, seconds: dict[str, float]) -> LocalIndex:
+    """The `PLAIN` local index of the collection's works, built in `folder` unless an earlier run did,
+    quantised with `local`'s vocabulary: only the extraction differs (as after `regions index --again`)."""
     from vitrine.local.index import open_local_index
     from vitrine.local.store import FolderStore
 
+    store = FolderStore(folder)
     if not (folder / "manifest.json").exists():
         started = time.perf_counter()
+        store.save_vocabulary(local.vocabulary)
         build_local(collection, identifiers, args.upscale, args.max_words, folder, plain=True)
         seconds["local_index_plain"] = time.perf_counter() - started
-    return open_local_index(store=FolderStore(folder))
+    return open_local_index(store=store)
+
+
+def extraction(args: argparse.Namespace) -> dict[str, object]:
+    """How a workdir's collection and indexes are made: what its reuse must match."""
+    from vitrine.local.features import DEFAULT_MIN_FEATURES, FLOOR_CONTRAST
+
+    return {"min_features": DEFAULT_MIN_FEATURES, "floor_contrast": FLOOR_CONTRAST, "upscale": args.upscale,
+            "max_words": args.max_words, "limit": args.limit, "seed": args.seed, "holdout": args.holdout}
+
+
+def check_workdir(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a --workdir whose collection was made another way (or before this was recorded): its
+    reuse would silently answer from other features."""
+    record = args.workdir / "extraction.json" if args.workdir else None
+    if record is None or not (args.workdir / "coll").is_dir():
+        return
+    kept = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else None
+    if kept != extraction(args):
+        parser.error(f"{args.workdir} was made {'another way' if kept else 'without a record of how'} "
+                     f"({kept} there, {extraction(args)} now): pass a new --workdir")
 
 
 # -- answering ---------------------------------------------------------------------------------
@@ -342,7 +366,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     outside = [r for r in outside if r["id"] not in copies]
     indexes = {"": local}
     if any(name.endswith(PLAIN) for name in args.variants):
-        indexes[PLAIN] = plain_index(collection, workdir / "local-plain", list(ids), args, seconds)
+        indexes[PLAIN] = plain_index(collection, local, workdir / "local-plain", list(ids), args, seconds)
     report = Report(len(inside), len(outside), args.seed, seconds, local.feature_count / max(len(local), 1),
                     _index_bytes(local) / max(len(local), 1), versions=sorted(copies))
     half = len(outside) // 2
@@ -452,6 +476,7 @@ def _index_bytes(local: LocalIndex) -> int:
 
 
 def table(report: Report) -> str:
+    width = max([11, *(len(name) for name in report.thresholds)])
     lines = [
         f"{report.works} works in the collection, {report.held_out} held out; "
         f"{report.local_features_per_image:.0f} local features per image, "
@@ -468,16 +493,16 @@ def table(report: Report) -> str:
             f"of {len(c.agreements)})" for k, c in report.calibration.items() if c.agreement is not None)
             or "none"),
         "",
-        f"{'family':<15} {'variant':<11} {'photos':>6} {'out':>4} {'R@1':>6} {'no-match':>8} {'wrong':>5} "
-        f"{'prec':>5} {'aimed':>5} {'p50 ms':>7} {'p95 ms':>7}"]
+        f"{'family':<15} {'variant':<{width}} {'photos':>6} {'out':>4} {'R@1':>6} {'no-match':>8} "
+        f"{'wrong':>5} {'prec':>5} {'aimed':>5} {'p50 ms':>7} {'p95 ms':>7}"]
     for r in report.rows:
         lines.append(
-            f"{r.family:<15} {r.variant:<11} {r.photos:>6} {r.outsiders:>4} {r.recall:>6.3f} "
+            f"{r.family:<15} {r.variant:<{width}} {r.photos:>6} {r.outsiders:>4} {r.recall:>6.3f} "
             f"{r.no_match:>8.3f} "
             f"{r.wrong:>5} {r.precision:>5.3f} {r.aimed_first:>5.3f} {r.p50_ms:>7.0f} {r.p95_ms:>7.0f}")
     lines += ["", "phone photos (1800 px and up), from the uploaded bytes to the answer, one thread:"]
-    lines += [f"  {k:<13} wall p50 {v['p50']:.0f} ms, p95 {v['p95']:.0f} ms; CPU p50 {v['cpu_p50']:.0f} ms, "
-              f"p95 {v['cpu_p95']:.0f} ms ({v['photos']:.0f} photos)"
+    lines += [f"  {k:<{width}} wall p50 {v['p50']:.0f} ms, p95 {v['p95']:.0f} ms; "
+              f"CPU p50 {v['cpu_p50']:.0f} ms, p95 {v['cpu_p95']:.0f} ms ({v['photos']:.0f} photos)"
               for k, v in report.phone_latency.items()]
     return "\n".join(lines)
 
@@ -496,8 +521,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=_sizes, default={},
                         help="in-collection test photos of some families (blur=120,wall=10), "
                              "overriding --per-family")
-    parser.add_argument("--variants", type=lambda s: s.split(","), default=["baseline", "new"],
-                        help=f"pipelines to compare; NAME{PLAIN} answers from an index extracted plainly")
+    parser.add_argument("--variants", type=lambda s: s.split(","), default=[f"baseline{PLAIN}", "new"],
+                        help=f"pipelines to compare; NAME{PLAIN} answers from an index extracted plainly "
+                             f"(baseline{PLAIN}: the pipeline and index before issue 15)")
     parser.add_argument("--upscale", type=float, default=1.0, help="enlarge collection images before SIFT")
     parser.add_argument("--max-words", type=int, default=4096, help="visual vocabulary size cap")
     parser.add_argument("--max-false-accept", type=float, default=0.01)
@@ -513,6 +539,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     check_choices(parser, "families", args.families, list(ALL_FAMILIES))
     check_choices(parser, "variants", [v.removesuffix(PLAIN) for v in args.variants], list(VARIANTS))
     check_public_art(parser, args.data)
+    check_workdir(parser, args)
     return args
 
 
@@ -530,6 +557,7 @@ def main(argv: Sequence[str] | None = None) -> Report:
     args = parse(argv)
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
+        (args.workdir / "extraction.json").write_text(json.dumps(extraction(args)), encoding="utf-8")
         report = run(args, args.workdir)
     else:
         with tempfile.TemporaryDirectory(prefix="vitrine-recognition-") as tmp:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vitrine.bench.output import emit
+from vitrine.bench.output import check_choices, emit
 
 if TYPE_CHECKING:
     from vitrine.local.index import LocalIndex
@@ -121,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> ScaleReport:
                         help="pipelines of `vitrine bench recognition` to answer with (new: the default)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
+    from vitrine.bench.recognition import VARIANTS
+
+    check_choices(parser, "variants (the grown index has one extraction: no @plain)", args.variants,
+                  list(VARIANTS))
     report = run(args)
     emit(report, table(report), args.json)
     return report

@@ -81,10 +81,10 @@ class IndexWriter:
         self._pending, self._removed = [], []
         return written
 
-    def compact(self) -> bool:
-        """Merge every segment into one when there are more than `max_segments`."""
+    def compact(self, force: bool = False) -> bool:
+        """Merge every segment into one when there are more than `max_segments` (`force`: more than one)."""
         vocabulary, segments = self.store.load()
-        if vocabulary is None or len(segments) <= self.options.max_segments:
+        if vocabulary is None or len(segments) <= (1 if force else self.options.max_segments):
             return False
         self.store.replace([LocalIndex(vocabulary, segments).as_segment()])
         return True

@@ -104,9 +104,9 @@ def extract_enough(
     until it gives as many as most images do. An image with enough features is extracted once,
     exactly as `extract` does.
     """
-    contrast = DEFAULT_CONTRAST
+    contrast, wanted = DEFAULT_CONTRAST, min(min_features, max_features)
     features = extract(image, max_side=max_side, max_features=max_features, contrast=contrast)
-    while len(features) < min_features and contrast / 2 >= floor:
+    while len(features) < wanted and contrast / 2 >= floor:
         contrast /= 2
         features = extract(image, max_side=max_side, max_features=max_features, contrast=contrast)
     return features

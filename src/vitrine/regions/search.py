@@ -140,7 +140,7 @@ def index_regions(
             report.added += 1
         reporter.advance()
     writer.flush()
-    writer.compact()
+    writer.compact(force=again)  # every entry was replaced: the old segments hold only dead ones
     _summarise(collection, report)
     report.seconds = time.perf_counter() - started
     log.info("local features: %d added, %d removed, %d failed in %.1fs",

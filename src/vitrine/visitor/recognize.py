@@ -69,6 +69,7 @@ DEFAULT_AGREE_FROM = 5
 #: look (`Pipeline.blurred`): 93% of the development seed's blurred photos were under it, 0-7% of its
 #: phone photos, 40% of its bare walls (docs/recognition.md)
 DEFAULT_BLURRED = 0.02
+SHARPNESS_SIDE = 640  # the long side `sharpness` is measured at (the uploads' decoded side)
 #: the blurred look: the photo at this long side, sharpened, its strongest `DEFAULT_BLUR_FEATURES`
 #: at SIFT's contrast threshold `_FAINT` (a blur's detail is gone at this size anyway, and one
 #: extraction here costs a third of one at 640 px)
@@ -108,7 +109,8 @@ class Pipeline:
     blurred photo gives a few hundred); 0: never (the default: most photos of bare walls and of
     works not in the collection give under 1,000 too, and would pay a second look).
     blurred: with `sharpen_retry`, a photo whose `sharpness` is under this and whose first look is
-    weak or finds nothing gets the blurred look instead of the sharpened one: the photo at
+    weak or finds nothing (in a photo with some feature: a flat one has nothing to sharpen) gets
+    the blurred look instead of the sharpened one: the photo at
     `blur_side`, sharpened, its strongest `blur_features` features at a low contrast threshold
     (SIFT's is absolute, and a blurred photo of a dark work leaves few features above it, sometimes
     too few for any candidate); 0: never.
@@ -340,7 +342,7 @@ def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: in
         hits, features = _look(local, grey, pipe, min_inliers, pipe.retry_side)
     if not pipe.sharpen_retry or (hits and hits[0].inliers >= pipe.retry_below):
         return hits
-    if pipe.blurred > 0 and features > 0 and sharpness(grey, pipe.query_side) < pipe.blurred:
+    if pipe.blurred > 0 and features > 0 and sharpness(grey) < pipe.blurred:
         again, _ = _look(local, sharpened(grey, pipe.blur_side), pipe, min_inliers, pipe.blur_side, grey.size,
                          faint=pipe.blur_features)
     elif hits or features < pipe.sparse:
@@ -415,13 +417,18 @@ def sharpened(grey: Image.Image, side: int) -> Image.Image:
     return _reduced(grey, side).filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
 
 
-def sharpness(grey: Image.Image, side: int) -> float:
+def sharpness(grey: Image.Image, side: int = SHARPNESS_SIDE) -> float:
     """How sharp the photo is at `side` px on its long side: the variance of its Laplacian over the
     variance of its grey levels (0 for a flat photo). Blurred photos of the development seed gave
-    under 0.05 (the median 0.009), sharp ones about 0.05."""
+    under 0.05 (the median 0.009), sharp ones about 0.05. The photo is reduced as `decode_gray`
+    reduces an upload (bilinear), so a photo passed at full size measures as the uploaded one."""
     import cv2
 
-    pixels = np.asarray(_reduced(grey.convert("L"), side), np.float32)
+    fitted = grey.convert("L")
+    if max(fitted.size) > side:
+        fitted = fitted.copy()
+        fitted.thumbnail((side, side), Image.Resampling.BILINEAR)
+    pixels = np.asarray(fitted, np.float32)
     spread = float(pixels.var())
     return float(cv2.Laplacian(pixels, cv2.CV_32F).var()) / spread if spread > 1e-6 else 0.0
 
