@@ -102,6 +102,14 @@ def test_a_small_public_art_benchmark(shared_dir: Path, tmp_path: Path,
     assert "phone photos" in capsys.readouterr().out
     assert (tmp_path / "local-plain" / "manifest.json").is_file()  # the plain index, built beside
     assert "local_index_plain" in report.build_seconds
+    from vitrine.local.index import open_local_index, open_store
+    from vitrine.local.store import FolderStore
+
+    plain = open_local_index(store=FolderStore(tmp_path / "local-plain")).vocabulary.to_arrays()
+    own = open_local_index(store=open_store(tmp_path / "coll")).vocabulary.to_arrays()
+    assert all(np.array_equal(plain[k], own[k]) for k in own)  # only the extraction differs
+    again = ["--data", str(data), "--limit", "60", "--max-words", "512", "--workdir", str(tmp_path)]
+    assert recognition.parse(again).workdir == tmp_path  # the workdir it made is taken back
     with pytest.raises(SystemExit):
         recognition.parse(["--data", str(data), "--variants", "bogus@plain"])
 

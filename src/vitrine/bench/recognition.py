@@ -205,25 +205,32 @@ def features_at(picture: Image.Image, upscale: float, plain: bool = False) -> Lo
 def plain_index(collection: Collection, local: LocalIndex, folder: Path, identifiers: Sequence[str],
                 args: argparse.Namespace, seconds: dict[str, float]) -> LocalIndex:
     """The `PLAIN` local index of the collection's works, built in `folder` unless an earlier run did,
-    quantised with `local`'s vocabulary: only the extraction differs (as after `regions index --again`)."""
+    quantised with `local`'s vocabulary: only the extraction differs (as after `regions index --again`).
+    It is built beside and moved into place whole, so an interrupted build is never taken for one."""
+    import shutil
+
     from vitrine.local.index import open_local_index
     from vitrine.local.store import FolderStore
 
-    store = FolderStore(folder)
     if not (folder / "manifest.json").exists():
         started = time.perf_counter()
-        store.save_vocabulary(local.vocabulary)
-        build_local(collection, identifiers, args.upscale, args.max_words, folder, plain=True)
+        partial = folder.with_name(folder.name + ".partial")
+        for stale in (partial, folder):
+            shutil.rmtree(stale, ignore_errors=True)
+        FolderStore(partial).save_vocabulary(local.vocabulary)
+        build_local(collection, identifiers, args.upscale, args.max_words, partial, plain=True)
+        partial.rename(folder)
         seconds["local_index_plain"] = time.perf_counter() - started
-    return open_local_index(store=store)
+    return open_local_index(store=FolderStore(folder))
 
 
 def extraction(args: argparse.Namespace) -> dict[str, object]:
     """How a workdir's collection and indexes are made: what its reuse must match."""
     from vitrine.local.features import DEFAULT_MIN_FEATURES, FLOOR_CONTRAST
 
-    return {"min_features": DEFAULT_MIN_FEATURES, "floor_contrast": FLOOR_CONTRAST, "upscale": args.upscale,
-            "max_words": args.max_words, "limit": args.limit, "seed": args.seed, "holdout": args.holdout}
+    return {"data": str(Path(args.data).resolve()), "min_features": DEFAULT_MIN_FEATURES,
+            "floor_contrast": FLOOR_CONTRAST, "upscale": args.upscale, "max_words": args.max_words,
+            "limit": args.limit, "seed": args.seed, "holdout": args.holdout}
 
 
 def check_workdir(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -140,7 +140,7 @@ def index_regions(
             report.added += 1
         reporter.advance()
     writer.flush()
-    writer.compact(force=again)  # every entry was replaced: the old segments hold only dead ones
+    writer.compact(force=again)  # replaced entries' old features dropped (a failed image keeps its own)
     _summarise(collection, report)
     report.seconds = time.perf_counter() - started
     log.info("local features: %d added, %d removed, %d failed in %.1fs",

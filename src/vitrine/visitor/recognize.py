@@ -424,9 +424,8 @@ def sharpness(grey: Image.Image, side: int = SHARPNESS_SIDE) -> float:
     reduces an upload (bilinear), so a photo passed at full size measures as the uploaded one."""
     import cv2
 
-    fitted = grey.convert("L")
+    fitted = grey.convert("L")  # a copy: thumbnail may shrink it in place
     if max(fitted.size) > side:
-        fitted = fitted.copy()
         fitted.thumbnail((side, side), Image.Resampling.BILINEAR)
     pixels = np.asarray(fitted, np.float32)
     spread = float(pixels.var())
