@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import ray
     except ImportError:
-        print("this benchmark needs Ray: pip install 'vitrine[ray]'", file=sys.stderr)
+        from vitrine.indexing.onray import INSTALL_HINT
+
+        print(f"this benchmark needs Ray: {INSTALL_HINT}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         bench = _Bench(Path(tmp), _limited(args.data / "records.csv", args.limit, Path(tmp)), args)

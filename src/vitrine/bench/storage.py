@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import boto3  # noqa: F401
     except ImportError:
-        print("this benchmark needs boto3: pip install 'vitrine[s3]'", file=sys.stderr)
+        from vitrine.storage.s3 import INSTALL_HINT
+
+        print(f"this benchmark needs boto3: {INSTALL_HINT}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp_name, _endpoint(args.endpoint) as endpoint:
         tmp = Path(tmp_name)
