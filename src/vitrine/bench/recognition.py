@@ -47,6 +47,7 @@ from vitrine.records import ImageRef, Record
 from vitrine.visitor.recognize import (
     AGREED,
     BASELINE,
+    BLURRED,
     DEFAULT_MARGIN,
     PREVIOUS,
     SHARPENED,
@@ -82,7 +83,8 @@ VARIANTS: dict[str, Pipeline] = {
     "sharpened": SHARPENED,  # interior and sharpen: the default before the agreement rule
     "agreed": AGREED,  # and a weak first work accepted when the photo agrees with it (session 6's default)
     "sparse": replace(AGREED, sparse=1000),  # and a sharp look at photos with nothing found, few features
-    "new": Pipeline(),  # agreed, and a blurred photo's second look at a lowered threshold: the default
+    "blurred": BLURRED,  # agreed, and a blurred photo's second look at a lowered threshold (session 7's)
+    "new": Pipeline(),  # blurred, and the photo's white veil of glare taken off first: the default
 }
 #: a variant named NAME@plain answers from a second local index of the same works whose features were
 #: all extracted at SIFT's default threshold (`extract`, as before `extract_enough`): the collection

@@ -4,7 +4,8 @@ A phone photo shows the work in perspective, in its frame, on a wall, with glare
 sometimes small, dim, behind another visitor, or beside other works. With a local index (the
 default `Pipeline`, docs/recognition.md):
 
-1. the photo's RootSIFT features (640 px, grey levels stretched when dim), quantised;
+1. the photo's RootSIFT features (640 px, grey levels stretched when dim, a white veil of glare
+   taken off), quantised;
 2. `LocalIndex.find_works`: a bag-of-words shortlist, verified in order of an upper bound on the
    inliers (stopping when no candidate can win), each after a rotation-and-scale vote, with a
    RANSAC homography whose inliers count only inside the matched image (not on its frame); the
@@ -35,6 +36,7 @@ from vitrine.collection import Collection
 from vitrine.errors import RecognitionError
 from vitrine.indexing import embed_query_image
 from vitrine.records import Record, unit_score
+from vitrine.visitor.enhance import sharpened, sharpness, stretch, unveiled
 
 if TYPE_CHECKING:
     from vitrine.local.geometry import Verification
@@ -52,8 +54,6 @@ DEFAULT_CANDIDATES = 30
 #: doubles it for its first octave); 640 px recognised as much as 800 and 1024 px on photos of the
 #: calibration seed, 2.4 times faster than 1024 (docs/recognition.md)
 DEFAULT_QUERY_SIDE = 640
-#: a photo whose grey levels span less than this share of the range is stretched (`stretch`)
-_DIM = 0.4
 #: the most works reported in one photo (a wall seen whole)
 DEFAULT_MAX_WORKS = 5
 #: inliers this share of the matched image's side from its edges do not count: on the development
@@ -69,13 +69,19 @@ DEFAULT_AGREE_FROM = 5
 #: look (`Pipeline.blurred`): 93% of the development seed's blurred photos were under it, 0-7% of its
 #: phone photos, 40% of its bare walls (docs/recognition.md)
 DEFAULT_BLURRED = 0.02
-SHARPNESS_SIDE = 640  # the long side `sharpness` is measured at (the uploads' decoded side)
 #: the blurred look: the photo at this long side, sharpened, its strongest `DEFAULT_BLUR_FEATURES`
 #: at SIFT's contrast threshold `_FAINT` (a blur's detail is gone at this size anyway, and one
 #: extraction here costs a third of one at 640 px)
 DEFAULT_BLUR_SIDE = 480
 DEFAULT_BLUR_FEATURES = 500
 _FAINT = 0.01
+#: the most of a white veil (glare) `enhance.unveiled` takes off a photo before it is looked at
+DEFAULT_UNVEIL = 0.7
+#: the photo's features: the strongest this many, down to SIFT's contrast threshold at this (half its
+#: default: with the number bounded, a photo rich in features keeps its strongest, and a faint one,
+#: under glare or of a small work, gets more; docs/recognition.md)
+DEFAULT_QUERY_FEATURES = 1000
+DEFAULT_QUERY_CONTRAST = 0.02
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,9 @@ class Pipeline:
     `blur_side`, sharpened, its strongest `blur_features` features at a low contrast threshold
     (SIFT's is absolute, and a blurred photo of a dark work leaves few features above it, sometimes
     too few for any candidate); 0: never.
+    unveil: before any look, the photo's white veil is taken off (`enhance.unveiled`), a veil of at
+    most this: glare lifts a work's black and scales its contrast down, under SIFT's threshold
+    where it is strong; 0: never.
     """
 
     query_side: int = DEFAULT_QUERY_SIDE
@@ -121,12 +130,12 @@ class Pipeline:
     shortlist: int = DEFAULT_CANDIDATES
     prune: bool = True
     max_works: int = DEFAULT_MAX_WORKS
-    max_features: int = 2000
+    max_features: int = DEFAULT_QUERY_FEATURES
     vote: bool = True
     stretch: bool = True
     max_postings: int | None = 2_000_000
     retry_side: int | None = None
-    contrast: float = 0.04
+    contrast: float = DEFAULT_QUERY_CONTRAST
     margin: float = DEFAULT_MARGIN
     sharpen_retry: bool = True
     retry_below: int = DEFAULT_MIN_INLIERS
@@ -136,18 +145,20 @@ class Pipeline:
     blurred: float = DEFAULT_BLURRED
     blur_side: int = DEFAULT_BLUR_SIDE
     blur_features: int = DEFAULT_BLUR_FEATURES
+    unveil: float = DEFAULT_UNVEIL
 
 
-#: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
-BASELINE = Pipeline(query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
-                    vote=False, stretch=False, max_postings=None, margin=0.0, sharpen_retry=False,
-                    agreement=None, blurred=0.0)
-#: the default before the interior rule and the sharpened second look (session 5's)
-PREVIOUS = Pipeline(margin=0.0, sharpen_retry=False, agreement=None, blurred=0.0)
-#: the default before the agreement rule (session 6's first part)
-SHARPENED = Pipeline(agreement=None, blurred=0.0)
+#: the default before the veil of glare was taken off and the threshold lowered (session 7's)
+BLURRED = Pipeline(unveil=0.0, contrast=0.04, max_features=2000)
 #: the default before the blurred photos' second look (session 6's)
-AGREED = Pipeline(blurred=0.0)
+AGREED = replace(BLURRED, blurred=0.0)
+#: the default before the agreement rule (session 6's first part)
+SHARPENED = replace(AGREED, agreement=None)
+#: the default before the interior rule and the sharpened second look (session 5's)
+PREVIOUS = replace(SHARPENED, margin=0.0, sharpen_retry=False)
+#: the pipeline before issue 15: global and bag-of-words shortlists, every candidate verified
+BASELINE = replace(PREVIOUS, query_side=1024, global_candidates=DEFAULT_CANDIDATES, prune=False, max_works=1,
+                   vote=False, stretch=False, max_postings=None)
 _REPORTED = 4  # verifications with fewer inliers are not worth reporting (a homography needs 4)
 NO_LOCAL_INDEX = ("this collection has no local-feature index, so the photo was matched with the "
                   "global embedder only (less tolerant of perspective, frames and crops); build one "
@@ -319,8 +330,9 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
           min_inliers: int) -> list[Found]:
     """Every work verified in the photo (`LocalIndex.find_works`), the aimed one first."""
     grey = stretch(photo.convert("L")) if pipe.stretch else photo
-    hits = _looks(local, grey, pipe, min_inliers)
-    agreed = _agreement(collection, local, grey, hits[0], pipe) if _weak(hits, pipe, min_inliers) else None
+    looked = unveiled(grey, pipe.unveil) if pipe.unveil > 0 else grey
+    hits = _looks(local, looked, pipe, min_inliers, grey)
+    agreed = _agreement(collection, local, looked, hits[0], pipe) if _weak(hits, pipe, min_inliers) else None
     chosen = _strong(hits, min_inliers)
     if not chosen and agreed is not None and pipe.agreement is not None and agreed >= pipe.agreement:
         chosen = hits[:1]
@@ -334,17 +346,21 @@ def _find(collection: Collection, local: LocalIndex, photo: Image.Image, pipe: P
     return found
 
 
-def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int) -> list[Verification]:
+def _looks(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int,
+           measured: Image.Image) -> list[Verification]:
     """The works of the first look, and of a second one when it was weak: sharpened, or for a blurred
-    photo the blurred look (`Pipeline.blurred`), which also looks again when the first found nothing."""
+    photo the blurred look (`Pipeline.blurred`), which also looks again when the first found nothing.
+    `measured`: the photo before its veil was taken off, which the blurred look gates on and looks at,
+    as it was chosen: a veil taken off raises a blurred photo's `sharpness`, and its lifted light
+    parts (walls) crowd the work's faint features out of the strongest `blur_features`."""
     hits, features = _look(local, grey, pipe, min_inliers, pipe.query_side)
     if pipe.retry_side is not None and not _strong(hits, min_inliers):
         hits, features = _look(local, grey, pipe, min_inliers, pipe.retry_side)
     if not pipe.sharpen_retry or (hits and hits[0].inliers >= pipe.retry_below):
         return hits
-    if pipe.blurred > 0 and features > 0 and sharpness(grey) < pipe.blurred:
-        again, _ = _look(local, sharpened(grey, pipe.blur_side), pipe, min_inliers, pipe.blur_side, grey.size,
-                         faint=pipe.blur_features)
+    if pipe.blurred > 0 and features > 0 and sharpness(measured) < pipe.blurred:
+        again, _ = _look(local, sharpened(measured, pipe.blur_side), pipe, min_inliers, pipe.blur_side,
+                         grey.size, faint=pipe.blur_features)
     elif hits or features < pipe.sparse:
         again, _ = _look(local, sharpened(grey, pipe.query_side), pipe, min_inliers, pipe.query_side,
                          grey.size)
@@ -407,49 +423,6 @@ def _look(local: LocalIndex, grey: Image.Image, pipe: Pipeline, min_inliers: int
 
 def _strong(hits: list[Verification], min_inliers: int) -> list[Verification]:
     return [h for h in hits if h.inliers >= min_inliers]
-
-
-def sharpened(grey: Image.Image, side: int) -> Image.Image:
-    """The photo reduced to `side` px on its long side and unsharp-masked (radius 2 px, 150 %):
-    a blurred photo's edges get back some of the contrast SIFT needs to detect and describe them."""
-    from PIL import ImageFilter
-
-    return _reduced(grey, side).filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
-
-
-def sharpness(grey: Image.Image, side: int = SHARPNESS_SIDE) -> float:
-    """How sharp the photo is at `side` px on its long side: the variance of its Laplacian over the
-    variance of its grey levels (0 for a flat photo). Blurred photos of the development seed gave
-    under 0.05 (the median 0.009), sharp ones about 0.05. The photo is reduced as `decode_gray`
-    reduces an upload (bilinear), so a photo passed at full size measures as the uploaded one."""
-    import cv2
-
-    fitted = grey.convert("L")  # a copy: thumbnail may shrink it in place
-    if max(fitted.size) > side:
-        fitted.thumbnail((side, side), Image.Resampling.BILINEAR)
-    pixels = np.asarray(fitted, np.float32)
-    spread = float(pixels.var())
-    return float(cv2.Laplacian(pixels, cv2.CV_32F).var()) / spread if spread > 1e-6 else 0.0
-
-
-def _reduced(grey: Image.Image, side: int) -> Image.Image:
-    w, h = grey.size
-    scale = min(1.0, side / max(w, h, 1))
-    if scale < 1.0:
-        grey = grey.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-    return grey
-
-
-def stretch(grey: Image.Image, dim: float = _DIM) -> Image.Image:
-    """A dim photo's grey levels, 1st to 99th percentile, spread linearly over 0-255; a photo whose
-    levels already span more than `dim` of the range is left alone (stretching it would only
-    raise its noise into features that crowd out the work's)."""
-    pixels = np.asarray(grey)
-    lo, hi = np.percentile(pixels[::4, ::4], (1, 99))
-    if hi - lo < 1 or hi - lo > dim * 255:
-        return grey
-    table = np.clip((np.arange(256) - lo) * 255 / (hi - lo), 0, 255).astype(np.uint8)
-    return Image.fromarray(table[pixels])
 
 
 def aim(quad: Sequence[Point], size: tuple[int, int]) -> float:
