@@ -89,3 +89,9 @@ def test_the_veil_is_the_same_for_a_photo_of_any_size() -> None:
     small = photo.resize((640, 480), Image.Resampling.BOX)
     whole = unveiled(photo, 0.9).resize((640, 480), Image.Resampling.BOX)
     assert np.abs(np.asarray(whole, np.float32) - np.asarray(unveiled(small, 0.9), np.float32)).mean() < 4
+
+
+def test_a_cap_that_could_divide_by_zero_is_refused() -> None:
+    for cap in (0.0, 1.0, 1.5, -0.2):
+        with pytest.raises(ValueError, match="cap"):
+            unveiled(Image.new("L", (64, 48), 255), cap)

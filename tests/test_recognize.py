@@ -80,6 +80,9 @@ def test_bad_options_are_refused(collection: Collection) -> None:
         recognize_photo(collection, textured(1), candidates=0)
     with pytest.raises(RecognitionError):
         recognize_photo(collection, textured(1), min_inliers=0)
+    for unveil in (-0.1, 1.0):
+        with pytest.raises(RecognitionError, match="unveil"):
+            recognize_photo(collection, textured(1), pipeline=replace(Pipeline(), unveil=unveil))
 
 
 @pytest.mark.shared
@@ -193,6 +196,32 @@ def test_quads_come_back_in_the_original_photos_pixels(collection: Collection) -
     result = recognize_photo(collection, half, original_size=shot.image.size)
     assert result.photo_size == shot.image.size and result.quad is not None
     assert np.abs(np.array(result.quad) - shot.quad).max() < 0.03 * max(shot.image.size)
+
+
+def test_a_photo_passed_whole_is_looked_at_as_the_same_photo_uploaded(
+    collection: Collection, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vitrine.images import decode_gray
+    from vitrine.visitor import recognize
+
+    shot = family_photo(textured(4), "phone", 2)  # 1800 px and up, as the CLI and the bot pass it
+    sizes: list[tuple[int, int]] = []
+    real = recognize._find
+
+    def spy(collection: Collection, local: object, photo: Image.Image, *args: object) -> object:
+        sizes.append(photo.size)
+        return real(collection, local, photo, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recognize, "_find", spy)
+    whole = recognize_photo(collection, shot.image)
+    small, original = decode_gray(shot.jpeg, "photo", max_side=640)  # as the API decodes an upload
+    uploaded = recognize_photo(collection, small, original_size=original)
+    assert max(sizes[0]) == 640 and sizes[0] == small.size
+    assert whole.record is not None and uploaded.record is not None
+    assert whole.record.identifier == uploaded.record.identifier == "r4"
+    assert whole.photo_size == uploaded.photo_size == shot.image.size
+    assert whole.quad is not None and uploaded.quad is not None
+    assert np.abs(np.array(whole.quad) - np.array(uploaded.quad)).max() < 0.01 * max(shot.image.size)
 
 
 def test_an_imported_work_is_recognised_when_indexing_ends_and_a_deleted_one_no_more(
@@ -419,6 +448,7 @@ def test_a_photo_of_a_work_under_strong_glare_is_found(muted_collection: Collect
                    for (truth, _), r in zip(photos, results, strict=True))  # never a wrong record
         return [r.record is not None for r in results]
 
-    assert sum(right(BLURRED)) < sum(right(Pipeline())) == len(photos)  # without the veil taken off: 12
+    veiled = sum(right(replace(Pipeline(), unveil=0.0)))  # the default but for the veil
+    assert sum(right(BLURRED)) <= veiled < sum(right(Pipeline())) == len(photos)
     for seed in range(6):  # muted works not in the collection, under the same glare: no match
         assert not recognize_photo(muted_collection, glared(muted(20 + seed), seed), min_inliers=8).matched

@@ -36,7 +36,7 @@ from vitrine.collection import Collection
 from vitrine.errors import RecognitionError
 from vitrine.indexing import embed_query_image
 from vitrine.records import Record, unit_score
-from vitrine.visitor.enhance import sharpened, sharpness, stretch, unveiled
+from vitrine.visitor.enhance import fitted, sharpened, sharpness, stretch, unveiled
 
 if TYPE_CHECKING:
     from vitrine.local.geometry import Verification
@@ -113,7 +113,8 @@ class Pipeline:
     but few inliers); None: never. sparse: with `sharpen_retry`, a first look that finds nothing
     at all is also looked at again sharpened when the photo gave fewer features than this (a
     blurred photo gives a few hundred); 0: never (the default: most photos of bare walls and of
-    works not in the collection give under 1,000 too, and would pay a second look).
+    works not in the collection give under 1,000 too, and would pay a second look; these counts
+    are at contrast 0.04, up to 2,000, as before session 8).
     blurred: with `sharpen_retry`, a photo whose `sharpness` is under this and whose first look is
     weak or finds nothing (in a photo with some feature: a flat one has nothing to sharpen) gets
     the blurred look instead of the sharpened one: the photo at
@@ -259,8 +260,9 @@ def recognize_photo(
     pipe = pipeline or Pipeline()
     pipe = replace(pipe, query_side=query_side or pipe.query_side,
                    shortlist=pipe.shortlist if bow is None else bow)
-    if candidates < 1 or min_inliers < 1 or pipe.query_side < 64:
-        raise RecognitionError("candidates and min_inliers must be 1 or more, query_side 64 or more")
+    if candidates < 1 or min_inliers < 1 or pipe.query_side < 64 or not 0 <= pipe.unveil < 1:
+        raise RecognitionError("candidates and min_inliers must be 1 or more, query_side 64 or more, "
+                               "unveil from 0 to under 1")
     if method != "global" and local is None:
         local = open_local(collection)
     if method == "local" and local is None:
@@ -274,9 +276,12 @@ def recognize_photo(
         return _global_decision(collection, image, shortlist, Timings(global_ms, 0.0), note)
     started = time.perf_counter()
     if pipe.prune:
-        works = _find(collection, local, image, pipe, min_inliers)
+        photo, side = image, max(pipe.query_side, pipe.retry_side or 0, pipe.blur_side)
+        if max(image.size) > side:  # passed whole (CLI, bot): reduced as an upload is, to the largest look
+            photo, original_size = fitted(image, side), original_size or image.size
+        works = _find(collection, local, photo, pipe, min_inliers)
         timings = Timings(global_ms, (time.perf_counter() - started) * 1000)
-        return _scaled(_works_answer(collection, image, works, min_inliers, timings), original_size)
+        return _scaled(_works_answer(collection, photo, works, min_inliers, timings), original_size)
     verified = _verify(local, image, shortlist, pipe.shortlist, pipe.query_side)
     timings = Timings(global_ms, (time.perf_counter() - started) * 1000)
     return _scaled(_local_decision(collection, local, image, verified, min_inliers, timings), original_size)
