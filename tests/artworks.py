@@ -37,6 +37,18 @@ def textured(seed: int, size: tuple[int, int] = (300, 240)) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(0.6))
 
 
+def under_glare(image: Image.Image, centre: tuple[float, float], radii: tuple[float, float],
+                strength: float) -> tuple[Image.Image, np.ndarray]:
+    """`image` under a white glare spot (`photo * (1 - a) + 255 * a`): a Gaussian `a`, `strength` at
+    `centre`, falling to 1/e at `radii` from it (pixels); and `a`."""
+    pixels = np.asarray(image, np.float32)
+    h, w = pixels.shape[:2]
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    veil = strength * np.exp(-((x - centre[0]) ** 2 / radii[0] ** 2 + (y - centre[1]) ** 2 / radii[1] ** 2))
+    spread = veil[..., None] if pixels.ndim == 3 else veil
+    return Image.fromarray(np.clip(pixels * (1 - spread) + 255 * spread, 0, 255).astype(np.uint8)), veil
+
+
 def recognition_collection(root: Path, n: int = 10, *, local: bool = True) -> Any:
     """An open, indexed collection of `n` textured works r0.. titled "Work i" by A. Painter."""
     from vitrine.collection import create_collection

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from artworks import textured
+from artworks import textured, under_glare
 from vitrine.bench.gallery_photos import family_photo
 from vitrine.visitor.enhance import sharpness, unveiled
 from vitrine.visitor.recognize import Pipeline
@@ -35,13 +35,11 @@ def test_sharpness_is_the_same_for_a_photo_passed_whole_or_decoded_small() -> No
 
 def veiled(picture: Image.Image, strength: float, centre: tuple[float, float] = (0.5, 0.5),
            radius: float = 0.5) -> tuple[Image.Image, np.ndarray]:
-    """`picture` in grey under a white veil (glare), `strength` at its centre; and the veil."""
-    work = np.asarray(picture.convert("L"), np.float32)
-    h, w = work.shape
-    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    spot = np.exp(-(((x / w - centre[0]) ** 2 + (y / h - centre[1]) ** 2) / radius ** 2))
-    veil = strength * spot
-    return Image.fromarray(np.clip(work * (1 - veil) + 255 * veil, 0, 255).astype(np.uint8)), veil
+    """`picture` in grey under a white veil (glare), `strength` at its centre (a share of its width
+    and height), falling to 1/e at `radius` of them; and the veil."""
+    w, h = picture.size
+    return under_glare(picture.convert("L"), (centre[0] * w, centre[1] * h), (radius * w, radius * h),
+                       strength)
 
 
 def spread(image: Image.Image, box: tuple[int, int, int, int]) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from artworks import recognition_collection, textured
+from artworks import recognition_collection, textured, under_glare
 from vitrine.bench.gallery_photos import family_photo
 from vitrine.collection import Collection
 from vitrine.errors import RecognitionError
@@ -420,13 +420,10 @@ def muted(seed: int) -> Image.Image:
 def glared(picture: Image.Image, seed: int, strength: float = 0.7) -> Image.Image:
     """A photo of `picture` under a white glare spot over the work, `strength` at its centre."""
     shot = family_photo(picture, "mild", seed)
-    photo = np.asarray(shot.image, np.float32)
-    h, w, _ = photo.shape
     quad = np.array(shot.quad)
-    (cx, cy), radius = quad.mean(axis=0), 0.6 * np.ptp(quad[:, 0])
-    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    veil = strength * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / radius ** 2)[..., None]
-    return Image.fromarray(np.clip(photo * (1 - veil) + 255 * veil, 0, 255).astype(np.uint8))
+    (cx, cy), radius = quad.mean(axis=0), 0.6 * float(np.ptp(quad[:, 0]))
+    photo, _ = under_glare(shot.image, (float(cx), float(cy)), (radius, radius), strength)
+    return photo
 
 
 @pytest.fixture(scope="module")

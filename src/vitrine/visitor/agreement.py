@@ -14,6 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from vitrine.visitor.enhance import reduced
+
 #: both are compared at this long side (the public-art thumbnails' own), blurred by `_SIGMA` px
 _SIDE = 200
 _SIGMA = 1.5
@@ -31,9 +33,10 @@ def agreement(photo: Image.Image, picture: Image.Image, transform: NDArray[np.fl
     w, h = image_size
     down = _SIDE / max(w, h, 1)
     size = (max(8, round(w * down)), max(8, round(h * down)))
-    photo, up = _reduced(photo.convert("L"), 2 * _SIDE)
+    small = reduced(photo.convert("L"), 2 * _SIDE)
+    up = photo.width / small.width  # back to the photo's own pixels
     to_small = np.diag([size[0] / w, size[1] / h, 1.0]) @ transform @ np.diag([up, up, 1.0])
-    flat = np.asarray(photo, np.float32)
+    flat = np.asarray(small, np.float32)
     warped = cv2.warpPerspective(flat, to_small, size, flags=cv2.INTER_LINEAR)
     valid = cv2.warpPerspective(np.ones_like(flat), to_small, size, flags=cv2.INTER_NEAREST) > 0.5
     mx, my = int(_MARGIN * size[0]), int(_MARGIN * size[1])
@@ -47,13 +50,3 @@ def agreement(photo: Image.Image, picture: Image.Image, transform: NDArray[np.fl
     b = cv2.GaussianBlur(ref, (0, 0), _SIGMA)[keep]
     a, b = a - a.mean(), b - b.mean()
     return round(float((a * b).sum() / (np.sqrt(float((a * a).sum()) * float((b * b).sum())) + 1e-9)), 4)
-
-
-def _reduced(photo: Image.Image, side: int) -> tuple[Image.Image, float]:
-    """`photo` at most `side` px on its long side, and the factor back to its own pixels."""
-    w, h = photo.size
-    scale = min(1.0, side / max(w, h, 1))
-    if scale == 1.0:
-        return photo, 1.0
-    small = photo.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-    return small, w / small.size[0]

@@ -29,7 +29,7 @@ def sharpened(grey: Image.Image, side: int) -> Image.Image:
     a blurred photo's edges get back some of the contrast SIFT needs to detect and describe them."""
     from PIL import ImageFilter
 
-    return _reduced(grey, side).filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
+    return reduced(grey, side).filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
 
 
 def fitted(photo: Image.Image, side: int) -> Image.Image:
@@ -53,7 +53,8 @@ def sharpness(grey: Image.Image, side: int = SHARPNESS_SIDE) -> float:
     return float(cv2.Laplacian(pixels, cv2.CV_32F).var()) / spread if spread > 1e-6 else 0.0
 
 
-def _reduced(grey: Image.Image, side: int) -> Image.Image:
+def reduced(grey: Image.Image, side: int) -> Image.Image:
+    """The photo at most `side` px on its long side, reduced by area (box)."""
     w, h = grey.size
     scale = min(1.0, side / max(w, h, 1))
     if scale < 1.0:
